@@ -1,0 +1,177 @@
+"""Domain types shared by every stage: plain dataclasses, no behaviour beyond small helpers.
+
+The JSON form of these types (see core.result) is the public result.json contract.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+MEETING_TYPES = ("支部党员大会", "支部委员会", "党小组会", "党课", "主题党日", "组织生活会")
+
+# Short names secretaries use, mapped to the canonical type.
+MEETING_TYPE_ALIASES = {
+    "党员大会": "支部党员大会",
+    "支委会": "支部委员会",
+    "支部委员会会议": "支部委员会",
+    "小组会": "党小组会",
+}
+
+NEEDS_FILLING = "待人工补齐"  # flag for a field the secretary must complete by hand
+
+
+def canonical_meeting_type(value: str) -> str:
+    value = (value or "").strip()
+    return MEETING_TYPE_ALIASES.get(value, value)
+
+
+@dataclass
+class Meeting:
+    """What the secretary enters before or after the meeting."""
+
+    type: str = "支部委员会"
+    title: str = ""
+    branch: str = ""
+    date: str = ""  # ISO YYYY-MM-DD
+    location: str = ""
+    host: str = ""
+    recorder: str = ""
+    roster: list[str] = field(default_factory=list)
+    agenda: list[str] = field(default_factory=list)  # prepared in advance, optional
+    first_topic: str = ""  # prepared 第一议题 topic, optional
+
+    @property
+    def day(self) -> dt.date:
+        """The meeting date, or today when it was not entered."""
+        try:
+            return dt.date.fromisoformat(self.date)
+        except ValueError:
+            return dt.date.today()
+
+
+@dataclass
+class Segment:
+    """A stretch of speech: seconds from the start of the recording."""
+
+    start: float
+    end: float
+    text: str
+    speaker: str = ""
+
+    @property
+    def duration(self) -> float:
+        return max(0.0, self.end - self.start)
+
+
+@dataclass
+class Absence:
+    name: str
+    reason: str = ""
+
+
+@dataclass
+class Attendance:
+    expected: int = 0  # 应到
+    present: int = 0  # 实到
+    absent: list[Absence] = field(default_factory=list)
+    quorum_met: bool | None = None  # None when the meeting type has no quorum rule
+
+
+@dataclass
+class FirstTopic:
+    """The 第一议题 block."""
+
+    content: str = ""
+    leader: str = ""  # 领学人
+    measures: list[str] = field(default_factory=list)
+    form: str = ""  # 传达学习, 领学, 交流研讨 ...
+    start: float = 0.0
+    end: float = 0.0
+
+
+@dataclass
+class Resolution:
+    """A 决议事项. owner and deadline stay None when not said; flags tell the secretary why."""
+
+    content: str
+    owner: str | None = None
+    deadline: str | None = None  # ISO date, resolved against the meeting date
+    start: float = 0.0
+    end: float = 0.0
+    flags: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Vote:
+    matter: str
+    in_favor: int = 0  # 赞成; "for" in JSON
+    against: int = 0
+    abstain: int = 0
+    passed: bool | None = None
+    start: float = 0.0
+    end: float = 0.0
+
+
+@dataclass
+class SpeechPoint:
+    """发言要点: what one speaker said on one agenda item."""
+
+    speaker: str
+    text: str
+    agenda_index: int | None = None
+    start: float = 0.0
+    end: float = 0.0
+
+
+@dataclass
+class Minutes:
+    attendance: Attendance = field(default_factory=Attendance)
+    agenda: list[str] = field(default_factory=list)
+    first_topic: FirstTopic | None = None
+    resolutions: list[Resolution] = field(default_factory=list)
+    votes: list[Vote] = field(default_factory=list)
+    points: list[SpeechPoint] = field(default_factory=list)
+
+
+@dataclass
+class Participation:
+    speaker: str
+    seconds: float
+    share: float  # fraction of all speaking time
+    turns: int
+    chars: int = 0
+
+
+@dataclass
+class Risk:
+    speaker: str
+    text: str
+    start: float
+    end: float
+    reason: str
+    cue: str = ""
+
+
+@dataclass
+class Assessment:
+    participation: list[Participation] = field(default_factory=list)
+    risks: list[Risk] = field(default_factory=list)
+    sentiment: dict = field(default_factory=dict)
+    score: dict = field(default_factory=dict)
+    compliance: list[dict] = field(default_factory=list)  # {"item", "ok", "detail"}
+    interaction: dict = field(default_factory=dict)
+
+
+@dataclass
+class Result:
+    """One processed meeting: the in-memory form of result.json."""
+
+    meeting: Meeting
+    segments: list[Segment]
+    minutes: Minutes
+    assessment: Assessment
+    audio_path: str = ""
+    duration: float = 0.0
+    id: str = ""
+    timings: dict[str, float] = field(default_factory=dict)
