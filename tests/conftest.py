@@ -1,0 +1,30 @@
+"""Shared fixtures: every test gets its own data folder; Qt runs offscreen; the corpus is optional."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")  # tests never reach a model hub
+
+REPO = Path(__file__).resolve().parents[1]
+CORPUS = REPO.parent / "shared" / "corpus"
+SAMPLE_AUDIO = REPO / "resources" / "sample" / "sample_meeting.ogg"
+SAMPLE_META = REPO / "resources" / "sample" / "sample_meeting.meta.json"
+
+
+@pytest.fixture(autouse=True)
+def sanhui_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    home = tmp_path / "sanhui_home"
+    monkeypatch.setenv("SANHUI_HOME", str(home))
+    return home
+
+
+@pytest.fixture
+def corpus_dir() -> Path:
+    if not CORPUS.is_dir():
+        pytest.skip("../shared/corpus is not available")
+    return CORPUS
