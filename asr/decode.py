@@ -1,0 +1,136 @@
+"""Audio in: any common container (wav, mp3, m4a, flac, ogg/opus, mp4) -> float32 mono 16 kHz.
+
+PyAV decodes and resamples packet by packet, so a three-hour meeting never sits in memory whole:
+iter_chunks hands out fixed-length blocks and keeps at most one block plus one decoded frame.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+
+from core.errors import AudioError
+
+SAMPLE_RATE = 16000
+MAX_BAD_PACKETS = 8  # consecutive undecodable packets tolerated before the file counts as corrupt
+
+
+def _open(path: Path):
+    """Open a container that has an audio stream, or raise AudioError saying what is wrong."""
+    import av
+
+    path = Path(path)
+    if not path.exists():
+        raise AudioError(f"找不到录音文件“{path}”。")
+    if path.is_dir():
+        raise AudioError(f"“{path}”是文件夹，不是录音文件。")
+    if path.stat().st_size == 0:
+        raise AudioError(f"录音文件“{path.name}”是空的（0 字节）。")
+    try:
+        container = av.open(str(path), metadata_errors="ignore")
+    except (av.error.FFmpegError, UnicodeDecodeError, ValueError) as exc:
+        raise AudioError(f"无法读取“{path.name}”：不是可识别的音频文件，或文件已损坏。") from exc
+    if not container.streams.audio:
+        container.close()
+        raise AudioError(f"“{path.name}”中没有音轨，无法转写。")
+    return container
+
+
+def _declared_duration(container) -> float | None:
+    stream = container.streams.audio[0]
+    if stream.duration is not None and stream.time_base is not None:
+        return float(stream.duration * stream.time_base)
+    if container.duration is not None:
+        return container.duration / 1_000_000  # av.time_base is microseconds
+    return None
+
+
+def probe_duration(path: Path) -> float:
+    """Length of the audio in seconds; decodes the file only when the container does not say."""
+    container = _open(path)
+    try:
+        seconds = _declared_duration(container)
+    finally:
+        container.close()
+    if seconds is None:
+        # Some streams (raw ADTS, certain ogg) carry no duration: count decoded samples instead.
+        seconds = sum(len(c) for c in iter_chunks(path)) / SAMPLE_RATE
+    if seconds <= 0:
+        raise AudioError(f"录音“{Path(path).name}”长度为零，没有可转写的声音。")
+    return seconds
+
+
+def iter_chunks(path: Path, seconds: float = 30.0) -> Iterator[np.ndarray]:
+    """Yield consecutive float32 mono 16 kHz blocks of `seconds` (the last one shorter).
+
+    Blocks are contiguous: sample i of the file is at i / SAMPLE_RATE seconds, so callers can keep
+    absolute timestamps by counting samples.
+    """
+    import av
+
+    block = max(1, int(round(seconds * SAMPLE_RATE)))
+    container = _open(path)
+    name = Path(path).name
+    pending: list[np.ndarray] = []
+    pending_len = 0
+    produced = 0
+    decoded = 0
+    try:
+        stream = container.streams.audio[0]
+        stream.thread_type = "AUTO"
+        resampler = av.AudioResampler(format="flt", layout="mono", rate=SAMPLE_RATE)
+
+        def frames():
+            # Demux only the audio stream, so a video track in an mp4 is skipped without decoding.
+            # A few damaged packets are skipped (one glitch should not lose a 3-hour meeting);
+            # a run of them means the data is corrupt.
+            bad_run = 0
+            packets = container.demux(stream)
+            while True:
+                try:
+                    packet = next(packets)
+                except StopIteration:
+                    break
+                try:
+                    decoded = packet.decode()
+                except (av.error.FFmpegError, ValueError):
+                    bad_run += 1
+                    if bad_run > MAX_BAD_PACKETS:
+                        raise
+                    continue
+                bad_run = 0
+                for frame in decoded:
+                    yield from resampler.resample(frame)
+            yield from resampler.resample(None)  # flush the resampler's tail
+
+        try:
+            for frame in frames():
+                samples = frame.to_ndarray().reshape(-1).astype(np.float32, copy=False)
+                pending.append(samples)
+                pending_len += len(samples)
+                decoded += len(samples)
+                while pending_len >= block:
+                    joined = np.concatenate(pending)
+                    out, rest = joined[:block], joined[block:]
+                    pending, pending_len = ([rest] if len(rest) else []), len(rest)
+                    produced += len(out)
+                    yield out
+        except (av.error.FFmpegError, ValueError) as exc:
+            raise AudioError(
+                f"录音“{name}”的数据已损坏，无法继续解码（约第 {decoded // SAMPLE_RATE} 秒处）。"
+            ) from exc
+        if pending_len:
+            produced += pending_len
+            yield np.concatenate(pending)
+        if produced == 0:
+            raise AudioError(f"录音“{name}”中没有可解码的声音，文件可能已损坏或长度为零。")
+    finally:
+        container.close()
+
+
+def read_audio(path: Path) -> np.ndarray:
+    """The whole file at once: only for short clips (enrollment, tests)."""
+    chunks = list(iter_chunks(path, seconds=60.0))
+    return np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.float32)
