@@ -39,7 +39,7 @@ class Meeting:
     recorder: str = ""
     roster: list[str] = field(default_factory=list)
     agenda: list[str] = field(default_factory=list)  # prepared in advance, optional
-    first_topic: str = ""  # prepared 第一议题 topic, optional
+    planned_first_topic: str = ""  # 第一议题 topic prepared in advance, optional
 
     @property
     def day(self) -> dt.date:

@@ -1,0 +1,277 @@
+"""The `sanhui` command line. Every failure the user can act on is one Chinese line on stderr."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import logging
+import sys
+import time
+from importlib import resources
+from pathlib import Path
+
+from core import paths
+from core.errors import SanhuiError
+from core.result import load_meta
+from core.settings import load_settings
+from core.storage import Store
+from core.types import Meeting
+
+log = logging.getLogger("sanhui")
+
+
+# ------------------------------------------------------------------ progress bar
+
+
+class ProgressBar:
+    """A one-line text bar on stderr, redrawn at most ten times a second."""
+
+    def __init__(self, stream=sys.stderr, width: int = 30):
+        self.stream, self.width = stream, width
+        self.stage = ""
+        self.last_draw = 0.0
+
+    def __call__(self, event) -> None:
+        now = time.monotonic()
+        new_stage = event.stage != self.stage
+        if new_stage and self.stage:
+            self.stream.write("\n")
+        if not (new_stage or event.fraction >= 1.0 or now - self.last_draw >= 0.1):
+            return
+        self.stage, self.last_draw = event.stage, now
+        filled = int(round(self.width * max(0.0, min(event.fraction, 1.0))))
+        bar = "█" * filled + "░" * (self.width - filled)
+        self.stream.write(f"\r{event.label:<8} {bar} {event.fraction * 100:5.1f}%")
+        self.stream.flush()
+
+    def close(self) -> None:
+        if self.stage:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+# ------------------------------------------------------------------ commands
+
+
+def _sample_dir() -> Path:
+    return Path(str(resources.files("resources") / "sample"))
+
+
+def default_meeting(audio: Path | None) -> Meeting:
+    """Without a meta file: the recording's file date and name stand in for the meeting's."""
+    day = dt.date.today()
+    if audio is not None and audio.exists():
+        day = dt.date.fromtimestamp(audio.stat().st_mtime)
+    title = f"会议记录（{audio.stem}）" if audio else "会议记录"
+    return Meeting(type="支部委员会", title=title, date=day.isoformat())
+
+
+def cmd_process(args: argparse.Namespace) -> int:
+    from app.export import check_writable, write_outputs
+    from app.pipeline import ProcessOptions, run
+
+    audio = Path(args.audio) if args.audio else None
+    transcript = Path(args.transcript) if args.transcript else None
+    meeting = load_meta(Path(args.meta)) if args.meta else default_meeting(audio)
+    out_dir = check_writable(Path(args.out))
+    overrides = {"transcript": transcript, "save": not args.no_save}
+    if args.model:
+        overrides["model"] = args.model
+    if args.no_speakers:
+        overrides["diarize"] = False
+    options = ProcessOptions.from_settings(load_settings(), **overrides)
+    bar = ProgressBar()
+    try:
+        result = run(audio, meeting, options, on_progress=bar)
+    finally:
+        bar.close()
+    files = write_outputs(result, out_dir)
+    m = result.minutes
+    print(f"完成：{len(result.segments)} 段发言，{len(m.resolutions)} 项决议，用时 {result.timings.get('total', 0):.1f} 秒")
+    if result.id:
+        print(f"会议编号：{result.id}")
+    for path in files.values():
+        print(f"  {path}")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    sample = _sample_dir()
+    args.audio = str(sample / "sample_meeting.ogg")
+    args.meta = str(sample / "sample_meeting.meta.json")
+    args.transcript = None
+    args.model = None
+    args.no_speakers = False
+    args.no_save = False
+    print("演示：处理内置的示例会议（第一党支部 2026年10月支委会）", file=sys.stderr)
+    return cmd_process(args)
+
+
+def cmd_models(args: argparse.Namespace) -> int:
+    from asr.models import ModelRegistry
+
+    registry = ModelRegistry()
+    if args.action == "import":
+        if not args.path:
+            raise SanhuiError("请指定要导入的模型文件夹，例如：sanhui models import /media/usb/faster-whisper-small")
+        path = registry.import_folder(Path(args.path), name=args.name)
+        print(f"已导入模型：{path}")
+    elif args.action == "download":
+        if not args.path:
+            raise SanhuiError("请指定模型名称，例如：sanhui models download small")
+        print("正在联网下载模型（仅在您要求时联网）…", file=sys.stderr)
+        path = registry.download(args.path)
+        print(f"已下载模型：{path}")
+    else:
+        registry.find()  # assembles the bundled base model on first use
+        print(f"模型文件夹：{registry.root}")
+        for info in registry.installed():
+            print(f"  {info.name:<12} {info.size_bytes / 1e6:8.1f} MB  {info.source}  {info.path}")
+    return 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    rows = Store().list_meetings(meeting_type=args.type, month=args.month)
+    if not rows:
+        print("还没有会议记录。")
+    for r in rows:
+        print(f"{r['id']}  {r['date']}  {r['type']:<6}  {r['status']}  {r['title']}")
+    return 0
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from app.export import clock
+
+    hits = Store().search(args.query)
+    if not hits:
+        print(f"没有找到“{args.query}”。")
+    for h in hits:
+        print(f"{h.date}  {h.title}  [{clock(h.start)}] {h.speaker or '发言人'}：{h.text}")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from app.export import write_outputs
+
+    result = Store().load_result(args.meeting_id)
+    for path in write_outputs(result, Path(args.out)).values():
+        print(path)
+    return 0
+
+
+def cmd_enroll(args: argparse.Namespace) -> int:
+    from asr.speakers import embed_voice
+
+    from asr.decode import read_audio
+
+    if not args.consent:
+        raise SanhuiError("登记声纹须经本人同意：确认已取得同意后，请加上 --consent 再运行。")
+    vector = embed_voice(read_audio(Path(args.audio)))
+    samples = Store().save_voiceprint(args.name, vector, consent=True)
+    print(f"已登记“{args.name}”的声纹（共 {samples} 段样本）。")
+    return 0
+
+
+def cmd_voices(args: argparse.Namespace) -> int:
+    store = Store()
+    if args.delete:
+        if not store.delete_voiceprint(args.delete):
+            raise SanhuiError(f"没有“{args.delete}”的声纹。")
+        print(f"已删除“{args.delete}”的声纹。")
+        return 0
+    infos = store.list_voiceprints()
+    if not infos:
+        print("还没有登记声纹。")
+    for v in infos:
+        print(f"{v.name}  样本 {v.samples} 段  登记于 {v.enrolled_at}  更新于 {v.updated_at}")
+    return 0
+
+
+# ------------------------------------------------------------------ parser and entry point
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="sanhui", description="三会一课会议助手：离线转写、纪要、效能分析")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="命令")
+
+    p = sub.add_parser("process", help="处理一段会议录音")
+    p.add_argument("audio", nargs="?", help="录音文件（wav、mp3、m4a、flac、ogg、mp4 …）")
+    p.add_argument("--meta", help="会议信息 JSON（类型、标题、日期、主持人、记录人、名单）")
+    p.add_argument("--out", required=True, help="输出文件夹")
+    p.add_argument("--transcript", help="已校对的转写 JSON（跳过语音识别）")
+    p.add_argument("--model", help="语音模型名称（默认见设置，通常为 base）")
+    p.add_argument("--no-speakers", action="store_true", help="不区分发言人")
+    p.add_argument("--no-save", action="store_true", help="不保存到本地会议库")
+    p.set_defaults(func=cmd_process)
+
+    p = sub.add_parser("demo", help="处理内置示例会议")
+    p.add_argument("--out", default="out/demo", help="输出文件夹（默认 out/demo）")
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("models", help="查看、导入或下载语音模型")
+    p.add_argument("action", nargs="?", choices=["list", "import", "download"], default="list")
+    p.add_argument("path", nargs="?", help="import：模型文件夹；download：模型名称")
+    p.add_argument("--name", help="导入后使用的模型名称")
+    p.set_defaults(func=cmd_models)
+
+    p = sub.add_parser("list", help="列出已处理的会议")
+    p.add_argument("--type", help="会议类型，例如 支部委员会")
+    p.add_argument("--month", help="月份，例如 2026-10")
+    p.set_defaults(func=cmd_list)
+
+    p = sub.add_parser("search", help="在所有会议的转写中搜索")
+    p.add_argument("query", help="关键词")
+    p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("export", help="重新导出已保存会议的文档")
+    p.add_argument("meeting_id")
+    p.add_argument("--out", required=True)
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("enroll", help="登记党员声纹")
+    p.add_argument("audio", help="本人朗读约 10 秒以上的录音")
+    p.add_argument("--name", required=True, help="姓名")
+    p.add_argument("--consent", action="store_true", help="确认已取得本人同意")
+    p.set_defaults(func=cmd_enroll)
+
+    p = sub.add_parser("voices", help="查看或删除已登记的声纹")
+    p.add_argument("--delete", metavar="姓名")
+    p.set_defaults(func=cmd_voices)
+    return parser
+
+
+def _setup_logging() -> Path | None:
+    try:
+        log_dir = paths.data_dir() / "logs"
+        log_dir.mkdir(parents=True, exist_ok=True)
+        log_file = log_dir / "sanhui.log"
+        logging.basicConfig(
+            filename=log_file,
+            level=logging.INFO,
+            format="%(asctime)s %(name)s %(levelname)s %(message)s",
+        )
+        return log_file
+    except OSError:
+        return None
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    log_file = _setup_logging()
+    try:
+        return args.func(args)
+    except SanhuiError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("\n已取消。", file=sys.stderr)
+        return 130
+    except Exception as exc:  # last resort: never show a traceback to the user
+        log.exception("unexpected failure")
+        where = f"，详情见日志 {log_file}" if log_file else ""
+        print(f"内部错误：{type(exc).__name__}: {exc}{where}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,198 @@
+"""The processing pipeline: audio (or an edited transcript) -> Result, as a generator of progress.
+
+The CLI draws a text progress bar and the UI a QProgressBar from the same Progress events;
+a caller cancels by no longer iterating (the generator is closed and nothing is saved).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Generator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from core.errors import AudioError
+from core.result import load_transcript
+from core.settings import Settings
+from core.storage import Store
+from core.types import Assessment, Meeting, Minutes, Result, Segment
+
+STAGE_LABELS = {
+    "decode": "读取录音",
+    "asr": "语音转写",
+    "speakers": "区分发言人",
+    "minutes": "生成会议纪要",
+    "analytics": "会议效能分析",
+    "save": "保存",
+}
+
+
+@dataclass(frozen=True)
+class Progress:
+    stage: str  # a key of STAGE_LABELS
+    fraction: float  # 0..1 within the stage
+    detail: str = ""  # e.g. the latest transcribed sentence
+
+    @property
+    def label(self) -> str:
+        return STAGE_LABELS.get(self.stage, self.stage)
+
+
+@dataclass(frozen=True)
+class ProcessOptions:
+    """Copied when a job is queued, so later edits in the UI cannot change a running job."""
+
+    model: str = "base"
+    device: str = "cpu"
+    compute_type: str = "int8"
+    beam_size: int = 5
+    diarize: bool = True
+    extra_hotwords: tuple[str, ...] = field(default_factory=tuple)
+    transcript: Path | None = None  # skip recognition and use these segments
+    save: bool = True  # keep the meeting in the local store
+
+    @classmethod
+    def from_settings(cls, settings: Settings, **overrides) -> ProcessOptions:
+        base = cls(
+            model=settings.model,
+            device=settings.device,
+            compute_type=settings.compute_type,
+            beam_size=settings.beam_size,
+            diarize=settings.diarize,
+            extra_hotwords=tuple(settings.extra_hotwords),
+        )
+        return replace(base, **overrides)
+
+
+def hotwords_for(meeting: Meeting, extra: tuple[str, ...] = ()) -> list[str]:
+    """Names and topics this meeting will likely mention, most specific first."""
+    words = [*meeting.roster, meeting.host, meeting.recorder, *meeting.agenda, meeting.planned_first_topic, *extra]
+    seen: dict[str, None] = {}
+    for w in words:
+        if w and w.strip():
+            seen.setdefault(w.strip(), None)
+    return list(seen)
+
+
+def _transcribe(audio: Path, duration: float, meeting: Meeting, options: ProcessOptions) -> Generator[Progress, None, list[Segment]]:
+    from asr.models import ModelRegistry
+    from asr.transcribe import TranscribeOptions, Transcriber
+
+    model_path = ModelRegistry().find(options.model)
+    transcriber = Transcriber(
+        model_path,
+        TranscribeOptions(
+            model=options.model,
+            device=options.device,
+            compute_type=options.compute_type,
+            beam_size=options.beam_size,
+        ),
+    )
+    segments: list[Segment] = []
+    yield Progress("asr", 0.0, "正在加载语音模型…")
+    for seg in transcriber.transcribe(audio, hotwords=hotwords_for(meeting, options.extra_hotwords)):
+        segments.append(seg)
+        yield Progress("asr", min(seg.end / duration, 1.0) if duration else 0.0, seg.text)
+    yield Progress("asr", 1.0)
+    return segments
+
+
+def process(
+    audio: Path | None,
+    meeting: Meeting,
+    options: ProcessOptions | None = None,
+    store: Store | None = None,
+) -> Generator[Progress, None, Result]:
+    """Run every stage; the generator's return value is the finished Result (saved when options.save)."""
+    options = options or ProcessOptions()
+    timings: dict[str, float] = {}
+    t_total = time.perf_counter()
+
+    t0 = time.perf_counter()
+    yield Progress("decode", 0.0)
+    duration = 0.0
+    if audio is not None:
+        from asr.decode import probe_duration
+
+        audio = Path(audio)
+        duration = probe_duration(audio)
+    yield Progress("decode", 1.0)
+    timings["decode"] = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    if options.transcript is not None:
+        segments = load_transcript(options.transcript)
+    elif audio is None:
+        raise AudioError("请提供录音文件或转写文件。")
+    else:
+        segments = yield from _transcribe(audio, duration, meeting, options)
+    if not any(s.text.strip() for s in segments):
+        raise AudioError("录音中没有检测到讲话，请检查录音是否为静音或麦克风是否正常。")
+    timings["asr"] = time.perf_counter() - t0
+    duration = duration or max(s.end for s in segments)
+
+    t0 = time.perf_counter()
+    if options.diarize and audio is not None and not any(s.speaker for s in segments):
+        yield Progress("speakers", 0.0)
+        from asr.speakers import diarize
+
+        store_ = store or Store()
+        segments = diarize(
+            audio,
+            segments,
+            max_speakers=len(meeting.roster) or None,
+            voiceprints=store_.voiceprints(),
+            roster=meeting.roster,
+        )
+        yield Progress("speakers", 1.0)
+    timings["speakers"] = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    yield Progress("minutes", 0.0)
+    from summarizer import extract_minutes
+
+    minutes: Minutes = extract_minutes(segments, meeting)
+    yield Progress("minutes", 1.0)
+    timings["minutes"] = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    yield Progress("analytics", 0.0)
+    from analytics import assess
+
+    assessment: Assessment = assess(segments, minutes, meeting)
+    yield Progress("analytics", 1.0)
+    timings["analytics"] = time.perf_counter() - t0
+    timings["total"] = time.perf_counter() - t_total
+
+    result = Result(
+        meeting=meeting,
+        segments=segments,
+        minutes=minutes,
+        assessment=assessment,
+        audio_path=str(audio.resolve()) if audio else "",
+        duration=duration,
+        timings=timings,
+    )
+    if options.save:
+        yield Progress("save", 0.0)
+        (store or Store()).save_result(result)
+        yield Progress("save", 1.0)
+    return result
+
+
+def run(
+    audio: Path | None,
+    meeting: Meeting,
+    options: ProcessOptions | None = None,
+    store: Store | None = None,
+    on_progress=None,
+) -> Result:
+    """Drive process() to the end, handing each Progress to on_progress."""
+    gen = process(audio, meeting, options, store)
+    while True:
+        try:
+            event = next(gen)
+        except StopIteration as stop:
+            return stop.value
+        if on_progress:
+            on_progress(event)

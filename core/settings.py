@@ -1,0 +1,51 @@
+"""User settings: a typed dataclass stored as JSON in the data folder, with a schema version."""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+
+from core import paths
+from core.files import write_text_atomic
+
+SCHEMA_VERSION = 1
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Settings:
+    model: str = "base"  # Whisper model name, looked up by asr.models.ModelRegistry
+    device: str = "cpu"  # "cpu" or "cuda"
+    compute_type: str = "int8"  # CTranslate2 quantisation; int8 is fastest on a laptop CPU
+    beam_size: int = 5
+    diarize: bool = True  # tell speakers apart (and name enrolled members)
+    extra_hotwords: list[str] = field(default_factory=list)  # the branch's own terms and names
+    platform_url: str = ""  # party-building platform base URL, empty = sync off
+    platform_ca: str = ""  # CA bundle for an intranet platform with its own certificate authority
+    schema: int = SCHEMA_VERSION
+
+
+def settings_path() -> Path:
+    return paths.data_dir() / "settings.json"
+
+
+def load_settings(path: Path | None = None) -> Settings:
+    """Read settings; a missing or damaged file gives the defaults rather than blocking the app."""
+    path = path or settings_path()
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return Settings()
+    except (OSError, ValueError) as exc:
+        log.warning("settings file %s unreadable (%s); using defaults", path, exc)
+        return Settings()
+    known = {f.name for f in fields(Settings)}
+    settings = Settings(**{k: v for k, v in data.items() if k in known})
+    settings.schema = SCHEMA_VERSION
+    return settings
+
+
+def save_settings(settings: Settings, path: Path | None = None) -> None:
+    write_text_atomic(path or settings_path(), json.dumps(asdict(settings), ensure_ascii=False, indent=2))
