@@ -16,9 +16,17 @@ SAMPLE_AUDIO = REPO / "resources" / "sample" / "sample_meeting.ogg"
 SAMPLE_META = REPO / "resources" / "sample" / "sample_meeting.meta.json"
 
 
+@pytest.fixture(scope="session")
+def shared_models_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One models folder for the whole run, so the bundled model is assembled once, not per test."""
+    return tmp_path_factory.mktemp("models")
+
+
 @pytest.fixture(autouse=True)
-def sanhui_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def sanhui_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, shared_models_dir: Path) -> Path:
     home = tmp_path / "sanhui_home"
+    home.mkdir()
+    (home / "models").symlink_to(shared_models_dir, target_is_directory=True)
     monkeypatch.setenv("SANHUI_HOME", str(home))
     return home
 
