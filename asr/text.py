@@ -1,0 +1,124 @@
+"""Display clean-up of recognised text: Simplified characters, tidy punctuation, normalised numerals.
+
+Whisper answers Mandarin in Traditional characters about as often as in Simplified, writes the same
+date as 十二月二十日, 12月二十日 or 12月20日, and separates clauses with spaces. The minutes want one
+form: Simplified, full-width Chinese punctuation, Arabic digits for dates, counts of people and votes,
+and percentages (as official documents write 2026年10月12日, 应到5人). Words that merely contain a
+numeral (一致, 第一议题, 三会一课, 两学一做, 一个) are left alone.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+_CN_DIGITS = {"零": 0, "〇": 0, "○": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
+              "八": 8, "九": 9}
+_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
+_NUM = "[零〇○一二两三四五六七八九十百千]"
+_NUM_OR_DIGIT = "[零〇○一二两三四五六七八九十百千0-9]"
+_NOT_AFTER = "零〇○一二两三四五六七八九十百千0-9"  # a match must start at the number's first character
+_FULLWIDTH_ALNUM = {cp: cp - 0xFEE0 for r in ((0xFF10, 0xFF19), (0xFF21, 0xFF3A), (0xFF41, 0xFF5A))
+                    for cp in range(r[0], r[1] + 1)}
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    from opencc import OpenCC
+
+    try:
+        return OpenCC("t2s")
+    except Exception:  # some builds want the config file name
+        return OpenCC("t2s.json")
+
+
+def to_simplified(text: str) -> str:
+    return _t2s().convert(text)
+
+
+def cn_to_int(word: str) -> int | None:
+    """二十三 -> 23, 十二 -> 12, 一百零五 -> 105, 二零二六 -> 2026 (digit by digit); None if not a number."""
+    if not word:
+        return None
+    if word.isdigit():
+        return int(word)
+    if all(ch in _CN_DIGITS for ch in word):
+        if len(word) == 1:
+            return _CN_DIGITS[word]
+        return int("".join(str(_CN_DIGITS[ch]) for ch in word))  # 二零二六
+    total, current = 0, 0
+    for ch in word:
+        if ch in _CN_DIGITS:
+            current = _CN_DIGITS[ch]
+        elif ch in _CN_UNITS:
+            total += (current or 1) * _CN_UNITS[ch]
+            current = 0
+        else:
+            return None
+    return total + current
+
+
+def _num(word: str) -> str:
+    value = cn_to_int(word)
+    return word if value is None else str(value)
+
+
+def normalise_numerals(text: str) -> str:
+    text = text.translate(_FULLWIDTH_ALNUM)
+    # 二零二六年 -> 2026年 (a year is read digit by digit)
+    text = re.sub(r"([零〇○一二三四五六七八九]{4})年", lambda m: _num(m.group(1)) + "年", text)
+    # 十二月二十日 / 12月二十号 / 十一月份 / 九月底: month then optional day
+    text = re.sub(
+        rf"(?<![第几每这那个{_NOT_AFTER}])({_NUM_OR_DIGIT}{{1,3}})月(?:({_NUM_OR_DIGIT}{{1,3}})([日号]))?",
+        _month_day,
+        text,
+    )
+    # 百分之八十 -> 80%
+    text = re.sub(rf"百分之({_NUM}+)", lambda m: _num(m.group(1)) + "%", text)
+    # counts of people and votes: 应到五人, 二十三人, 赞成九票 (not 一人/两人 inside idioms like 一人一岗)
+    text = re.sub(rf"(?<![第每{_NOT_AFTER}])({_NUM}{{1,4}})(人|名|票)(?![一两])", _count, text)
+    return text
+
+
+def _month_day(m: re.Match) -> str:
+    month = cn_to_int(m.group(1))
+    if month is None or not 1 <= month <= 12:
+        return m.group(0)
+    out = f"{month}月"
+    if m.group(2):
+        day = cn_to_int(m.group(2))
+        out += f"{day}{m.group(3)}" if day is not None and 1 <= day <= 31 else m.group(2) + m.group(3)
+    return out
+
+
+def _count(m: re.Match) -> str:
+    word = m.group(1)
+    if word in ("一", "两"):  # 一人, 两名同志 read better as words
+        return m.group(0)
+    value = cn_to_int(word)
+    return m.group(0) if value is None else f"{value}{m.group(2)}"
+
+
+_CJK = r"[\u3400-\u9fff]"
+
+
+def tidy_punctuation(text: str) -> str:
+    text = text.strip()
+    text = re.sub(rf"(?<={_CJK})\s+(?={_CJK})", "，", text)  # Whisper separates clauses with spaces
+    text = re.sub(rf"(?<={_CJK}),\s*", "，", text)
+    text = re.sub(rf"(?<={_CJK})\?", "？", text)
+    text = re.sub(rf"(?<={_CJK})!", "！", text)
+    text = re.sub(rf"(?<={_CJK});", "；", text)
+    text = re.sub(rf"(?<={_CJK}):", "：", text)
+    text = re.sub(r"([，。！？；：、])\1+", r"\1", text)
+    return text
+
+
+def clean_text(text: str) -> str:
+    """Whisper output -> display text for the minutes."""
+    return normalise_numerals(tidy_punctuation(to_simplified(text)))
+
+
+def has_traditional(text: str) -> bool:
+    """True when t2s would change the text: a Traditional character survived."""
+    return to_simplified(text) != text

@@ -1,0 +1,41 @@
+"""asr.text: Simplified output and numerals normalised for display without mangling idioms."""
+
+from __future__ import annotations
+
+import pytest
+
+from asr.text import clean_text, cn_to_int, has_traditional
+
+
+@pytest.mark.parametrize(("raw", "shown"), [
+    ("應到五人 實到四人", "应到5人，实到4人"),
+    ("十二月二十日前收齊", "12月20日前收齐"),
+    ("12月二十号", "12月20号"),
+    ("１２月２０日", "12月20日"),
+    ("二零二六年十月十二日", "2026年10月12日"),
+    ("截至九月底,应缴党费的党员二十三人", "截至9月底，应缴党费的党员23人"),
+    ("百分之八十", "80%"),
+    ("赞成九票 反对零票", "赞成9票，反对0票"),
+    # words that only contain numerals stay as they are
+    ("一致同意", "一致同意"),
+    ("第一议题", "第一议题"),
+    ("三会一课 两学一做", "三会一课，两学一做"),
+    ("第四季度", "第四季度"),
+    ("两名同志", "两名同志"),
+    ("一个月", "一个月"),
+    ("一人一岗", "一人一岗"),
+])
+def test_clean_text(raw, shown):
+    assert clean_text(raw) == shown
+
+
+def test_no_traditional_survives():
+    raw = "黨費收繳工作由劉芳同志負責，會議決定，學習總書記講話"
+    out = clean_text(raw)
+    assert not has_traditional(out) and has_traditional(raw)
+    assert out == "党费收缴工作由刘芳同志负责，会议决定，学习总书记讲话"
+
+
+def test_cn_to_int():
+    assert [cn_to_int(w) for w in ("二十三", "十二", "一百零五", "二零二六", "十", "12", "党")] == [
+        23, 12, 105, 2026, 10, 12, None]

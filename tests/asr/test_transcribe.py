@@ -1,0 +1,68 @@
+"""asr.transcribe on real speech: the first 20 s of the bundled 支委会 sample."""
+
+from __future__ import annotations
+
+import json
+import wave
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from asr.decode import SAMPLE_RATE, iter_chunks
+from asr.models import ModelRegistry
+from asr.text import has_traditional
+from asr.transcribe import TranscribeOptions, Transcriber, quietest_cut, windows
+from tests.conftest import SAMPLE_AUDIO, SAMPLE_META
+
+
+def write_wav(path: Path, audio: np.ndarray) -> Path:
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(SAMPLE_RATE)
+        w.writeframes((np.clip(audio, -1, 1) * 32767).astype("<i2").tobytes())
+    return path
+
+
+@pytest.fixture(scope="module")
+def base_model(tmp_path_factory) -> Path:
+    return ModelRegistry(tmp_path_factory.mktemp("models")).find("base")
+
+
+def test_first_20_seconds_of_the_sample_meeting(tmp_path, base_model):
+    clip = write_wav(tmp_path / "clip.wav", next(iter_chunks(SAMPLE_AUDIO, seconds=20.0)))
+    roster = json.loads(SAMPLE_META.read_text(encoding="utf-8"))["roster"]
+    segments = list(Transcriber(base_model).transcribe(clip, hotwords=[*roster, "支委会", "第一议题"]))
+    text = "".join(s.text for s in segments)
+    assert segments and all(not s.speaker for s in segments)
+    assert all(0 <= s.start < s.end <= 20.5 for s in segments)
+    assert [s.start for s in segments] == sorted(s.start for s in segments)
+    assert not has_traditional(text)
+    for word in ("同志", "开会", "议题", "习近平"):
+        assert word in text, text
+
+
+def test_windows_cut_in_pauses_and_keep_absolute_offsets(tmp_path):
+    # 1 s bursts of tone separated by 0.5 s of silence, 40 s in all
+    period = np.concatenate([0.3 * np.sin(np.linspace(0, 2 * np.pi * 300, SAMPLE_RATE)),
+                             np.zeros(SAMPLE_RATE // 2)]).astype(np.float32)
+    audio = np.tile(period, 27)[: 40 * SAMPLE_RATE]
+    path = write_wav(tmp_path / "bursts.wav", audio)
+    parts = list(windows(path, window_seconds=12.0))
+    assert all(len(w) <= 12 * SAMPLE_RATE for _, w in parts)
+    offsets = [o for o, _ in parts]
+    assert offsets[0] == 0 and offsets == sorted(offsets)
+    for offset, _window in parts[1:]:  # every cut falls in a silent gap
+        start = int(round(offset * SAMPLE_RATE))
+        assert np.max(np.abs(audio[start - 800: start + 800])) < 1e-3
+    total = sum(len(w) for _, w in parts)
+    assert total == pytest.approx(len(audio), abs=2)
+    assert quietest_cut(np.zeros(10, dtype=np.float32)) == 10
+
+
+def test_options_choose_hotwords_or_prompt():
+    t = Transcriber(Path("unused"), TranscribeOptions(hotword_mode="prompt", max_hotword_chars=8))
+    kwargs = t._decode_kwargs(["刘芳", "刘芳", "陈志强", "第一议题", "党费收缴"])
+    assert kwargs["initial_prompt"] == "刘芳，陈志强。" and "hotwords" not in kwargs
+    assert "hotwords" not in Transcriber(Path("x"), TranscribeOptions(hotword_mode="none"))._decode_kwargs(["刘芳"])
