@@ -70,7 +70,68 @@ def _m2_voiceprints(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_m1_meetings, _m2_voiceprints]
+def _m3_sync_ledger(db: sqlite_utils.Database) -> None:
+    """Finalised records (immutable, hash-chained per branch), their documents, the outbox, the audit log.
+
+    Triggers refuse UPDATE and DELETE on the ledger and the audit log; someone who drops them is
+    still caught by the hash chain (app.sync.ledger.verify_chain).
+    """
+    statements = [
+        """CREATE TABLE records (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            meeting_id TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            branch TEXT NOT NULL,
+            finalized_at TEXT NOT NULL,
+            idempotency_key TEXT NOT NULL UNIQUE,
+            prev_sha256 TEXT NOT NULL,
+            content_sha256 TEXT NOT NULL UNIQUE,
+            body TEXT NOT NULL,
+            UNIQUE (meeting_id, version),
+            UNIQUE (branch, prev_sha256)
+        )""",
+        """CREATE TABLE record_files (
+            record_seq INTEGER NOT NULL REFERENCES records(seq),
+            name TEXT NOT NULL,
+            sha256 TEXT NOT NULL,
+            data BLOB NOT NULL,
+            PRIMARY KEY (record_seq, name)
+        )""",
+        """CREATE TABLE outbox (
+            record_seq INTEGER PRIMARY KEY REFERENCES records(seq),
+            state TEXT NOT NULL DEFAULT 'queued',
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at REAL NOT NULL DEFAULT 0,
+            last_error TEXT,
+            platform_id TEXT,
+            received_sha256 TEXT,
+            files_sent TEXT NOT NULL DEFAULT '[]',
+            delivered_at TEXT,
+            review_status TEXT,
+            review_reason TEXT,
+            review_checked_at TEXT
+        )""",
+        "CREATE INDEX outbox_state ON outbox(state, record_seq)",
+        """CREATE TABLE audit (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            at TEXT NOT NULL,
+            action TEXT NOT NULL,
+            meeting_id TEXT,
+            version INTEGER,
+            detail TEXT NOT NULL DEFAULT ''
+        )""",
+    ]
+    for table in ("records", "record_files", "audit"):
+        for op in ("UPDATE", "DELETE"):
+            statements.append(
+                f"CREATE TRIGGER {table}_no_{op.lower()} BEFORE {op} ON {table} "
+                f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END"
+            )
+    for sql in statements:
+        db.execute(sql)
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_m1_meetings, _m2_voiceprints, _m3_sync_ledger]
 
 _CJK = re.compile(r"([\u3400-\u9fff])")
 
