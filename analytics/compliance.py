@@ -1,0 +1,151 @@
+"""The compliance checklist: each item is {"item", "ok", "detail"}; ok is None when it cannot be told.
+
+Rules from domain.md; the thresholds are defaults (local rules differ).
+"""
+
+from __future__ import annotations
+
+import re
+
+from analytics.agenda import is_first_topic
+from core.types import NEEDS_FILLING, Meeting, Minutes, Segment
+
+QUORUM = {  # meeting type -> (fraction of 应到 that must be present, strictly more than?)
+    "支部党员大会": (0.5, True),
+    "支部委员会": (0.5, True),
+}
+THEME_DAY_ATTENDANCE = 0.8  # 主题党日: some units require >= 80 %
+ELECTION_ATTENDANCE = 0.8  # elections: at least 4/5 present
+_NEEDS_VOTE = re.compile(r"预备党员|转为正式党员|转正|选举|表决|投票|举手")
+_ELECTION = re.compile(r"选举|换届|补选")
+_CRITICISM = re.compile(r"批评|自我批评|对照检查|检视|不足|差距|问题|整改")
+
+
+def _item(item: str, ok: bool | None, detail: str) -> dict:
+    return {"item": item, "ok": ok, "detail": detail}
+
+
+def _pct(x: float) -> str:
+    return f"{x * 100:.0f}%"
+
+
+def check(meeting: Meeting, minutes: Minutes, segments: list[Segment], agenda: list[str]) -> list[dict]:
+    items: list[dict] = []
+    text = "".join(s.text for s in segments)
+    att = minutes.attendance
+    mtype = meeting.type
+
+    # 第一议题: every party meeting except a 党课 opens with it.
+    ft = minutes.first_topic
+    has_ft = bool(ft and ft.content.strip()) or bool(agenda and is_first_topic(agenda[0])) or "第一议题" in text
+    if mtype == "党课":
+        items.append(_item("第一议题", None, "党课一般不单设第一议题。"))
+    else:
+        items.append(
+            _item("第一议题", has_ft, "已学习第一议题。" if has_ft else "未发现第一议题学习内容，请核实。")
+        )
+        if has_ft and agenda:
+            first = is_first_topic(agenda[0]) or (ft is not None and ft.content.strip() and ft.content[:6] in agenda[0])
+            items.append(
+                _item(
+                    "第一议题排在首位",
+                    bool(first),
+                    "第一议题为会议第一项议程。" if first else f"会议第一项议程为“{agenda[0]}”，第一议题应排在首位。",
+                )
+            )
+        if has_ft and ft is not None:
+            ok = bool(ft.measures)
+            items.append(
+                _item("第一议题落实措施", ok, f"记录了{len(ft.measures)}条落实措施。" if ok else "未记录落实措施。")
+            )
+
+    # Quorum and attendance.
+    expected, present = att.expected, att.present
+    if expected > 0 and present >= 0:
+        ratio = present / expected
+        if _ELECTION.search(" ".join(agenda) + text[:2000]):
+            ok = ratio >= ELECTION_ATTENDANCE
+            items.append(_item("选举到会人数", ok, f"实到{present}人 / 应到{expected}人（{_pct(ratio)}），选举须不少于五分之四。"))
+        if mtype in QUORUM:
+            frac, strict = QUORUM[mtype]
+            ok = present > expected * frac if strict else present >= expected * frac
+            items.append(
+                _item(
+                    "到会人数过半",
+                    ok,
+                    f"实到{present}人 / 应到{expected}人（{_pct(ratio)}）" + ("，符合规定。" if ok else "，未超过半数，会议决定无效。"),
+                )
+            )
+        elif mtype == "主题党日":
+            ok = ratio >= THEME_DAY_ATTENDANCE
+            items.append(_item("主题党日到会率", ok, f"到会率{_pct(ratio)}（部分单位要求不低于80%）。"))
+        else:
+            items.append(_item("出席情况", True, f"实到{present}人 / 应到{expected}人（{_pct(ratio)}）。"))
+    else:
+        items.append(_item("出席情况", None, "未识别到应到、实到人数，请补充。"))
+
+    # Required fields of the minutes.
+    fields = {
+        "会议名称": meeting.title,
+        "会议日期": meeting.date,
+        "地点": meeting.location,
+        "主持人": meeting.host,
+        "记录人": meeting.recorder,
+        "议题": "、".join(agenda),
+        "应到人数": str(expected or ""),
+        "实到人数": str(present or ""),
+    }
+    missing = [k for k, v in fields.items() if not str(v).strip()]
+    if absent_without_reason := [a.name for a in att.absent if not a.reason.strip()]:
+        missing.append("缺席原因（" + "、".join(absent_without_reason) + "）")
+    items.append(
+        _item(
+            "记录要素齐全",
+            not missing,
+            "会议名称、时间、地点、主持人、记录人、出席情况和议题均已记录。"
+            if not missing
+            else "缺少：" + "、".join(missing) + f"（{NEEDS_FILLING}）。",
+        )
+    )
+
+    # Resolutions: owner and deadline.
+    res = minutes.resolutions
+    if res:
+        incomplete = [r for r in res if not (r.owner and r.deadline)]
+        items.append(
+            _item(
+                "决议有责任人和时限",
+                not incomplete,
+                f"{len(res)}项决议均明确了责任人和完成时限。"
+                if not incomplete
+                else f"{len(res)}项决议中有{len(incomplete)}项缺少责任人或完成时限：" + "；".join(r.content[:20] for r in incomplete[:3])
+                + "。",
+            )
+        )
+    else:
+        items.append(_item("决议有责任人和时限", None, "未识别到决议事项。"))
+
+    # Votes where the business requires one (admitting a 预备党员, 转正, elections).
+    needs_vote = bool(_NEEDS_VOTE.search(" ".join(agenda))) or (
+        mtype == "支部党员大会" and bool(re.search(r"接收.{0,8}预备党员|转为正式党员", text))
+    )
+    if needs_vote:
+        ok = bool(minutes.votes)
+        detail = "已记录表决情况。" if ok else "议题需要表决，但未记录表决结果（赞成、反对、弃权）。"
+        items.append(_item("表决情况已记录", ok, detail))
+        if ok and expected > 0 and mtype == "支部党员大会":
+            passed = all(v.in_favor > expected / 2 for v in minutes.votes)
+            items.append(
+                _item(
+                    "表决有效",
+                    passed,
+                    "赞成票超过应到人数的一半。" if passed else "有表决事项的赞成票未超过应到人数的一半。",
+                )
+            )
+
+    if mtype == "组织生活会":
+        ok = bool(_CRITICISM.search(text))
+        items.append(
+            _item("开展批评和自我批评", ok, "发言中有批评和自我批评。" if ok else "未发现批评和自我批评的内容，请核实。")
+        )
+    return items

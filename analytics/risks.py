@@ -1,0 +1,169 @@
+"""Early warnings: speech that signals formalism, implementation risk or a misreading of policy.
+
+Three layers, so detection generalises beyond fixed strings:
+1. cue patterns (regular expressions with optional measure words: 走个过场, 走一下过场);
+2. a jieba pass that finds any verb + 不 + complement of inability (搞不完, 忙不过来, 推不动);
+3. negation/exhortation handling: a cue in a clause that warns against it (不能走过场,
+   坚决防止形式主义, 没有落实不了的任务) is what a chair should say, not a risk.
+
+One risk per sentence; the reason is phrased for follow-up, not blame.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+
+from analytics.text import sentences, words
+from core.types import Risk, Segment
+
+LEXICON = "analytics_risk_cues.json"
+_CLAUSE = re.compile(r"[，,；;：:。！？!?\s]+")  # not 、: 学归学、干归干 is one cue
+MAX_TEXT = 90  # characters of context kept around a cue in a long unpunctuated sentence
+
+
+@functools.lru_cache(maxsize=1)
+def cues() -> dict:
+    from importlib import resources
+
+    data = json.loads((resources.files("resources") / "lexicons" / LEXICON).read_text(encoding="utf-8"))
+    categories = []
+    for key, cat in data["categories"].items():
+        pattern = re.compile("|".join(f"(?:{p})" for p in cat["patterns"]))
+        categories.append(
+            {
+                "key": key,
+                "name": cat["name"],
+                "reason": cat["reason"],
+                "pattern": pattern,
+                "priority": int(cat.get("priority", 9)),
+            }
+        )
+    pc = data.get("potential_complement", {})
+    complements = sorted(pc.get("complements", []), key=len, reverse=True)
+    return {
+        "categories": categories,
+        "exhortations": data["exhortations"],
+        "complement": re.compile(r"^(.{1,3})不(" + "|".join(map(re.escape, complements)) + r")$")
+        if complements
+        else None,
+        "complements": set(complements),
+        "exclude": set(pc.get("exclude", [])),
+    }
+
+
+def _exhorted(prefix: str) -> bool:
+    """True when the clause before the cue warns against it (不能…, 防止…, 坚决反对…)."""
+    prefix = prefix.replace("是不是", "")  # a question (是不是走过场) is not an exhortation
+    return any(word in prefix for word in cues()["exhortations"])
+
+
+def _potential_complements(clause: str) -> list[tuple[int, str]]:
+    """Positions of verb + 不 + complement in a clause, found on jieba tokens.
+
+    jieba keeps 推不动 as one token but splits 搞 / 不 / 完 and 落实 / 不了, so both shapes are joined.
+    """
+    data = cues()
+    if data["complement"] is None:
+        return []
+    tokens = words(clause)
+    found, pos = [], 0
+    offsets = []
+    for tok in tokens:
+        idx = clause.find(tok, pos)
+        offsets.append(idx if idx >= 0 else pos)
+        pos = (idx if idx >= 0 else pos) + len(tok)
+    comps = data["complements"]
+    for i, tok in enumerate(tokens):
+        # One token (推不动), verb + 不C (落实 / 不了) or verb + 不 + C (搞 / 不 / 完); the verb
+        # must be its own token so that a noun before it (方案推不动) is not taken for the verb.
+        if data["complement"].match(tok) and len(tok) <= 6:
+            phrase = tok
+        elif i + 1 < len(tokens) and tokens[i + 1][:1] == "不" and tokens[i + 1][1:] in comps and len(tok) <= 3:
+            phrase = tok + tokens[i + 1]
+        elif i + 2 < len(tokens) and tokens[i + 1] == "不" and tokens[i + 2] in comps and len(tok) <= 3:
+            phrase = tok + "不" + tokens[i + 2]
+        else:
+            continue
+        if not re.search(r"[\u4e00-\u9fff]不", phrase) or _excluded(phrase, clause, offsets[i]):
+            continue
+        found.append((offsets[i], phrase))
+    return found
+
+
+def _excluded(phrase: str, clause: str, pos: int) -> bool:
+    following = clause[pos : pos + len(phrase) + 2]
+    return any(x in phrase or following.startswith(x) for x in cues()["exclude"])
+
+
+def find_cues(sentence: str) -> list[tuple[int, str, dict]]:
+    """(position, cue, category) for each non-exhorted cue in a sentence, in order."""
+    data = cues()
+    hits: list[tuple[int, str, dict]] = []
+    offset = 0
+    for clause in _CLAUSE.split(sentence):
+        start = sentence.find(clause, offset) if clause else offset
+        offset = start + len(clause)
+        if not clause:
+            continue
+        taken: list[tuple[int, int]] = []
+        for cat in data["categories"]:
+            for m in cat["pattern"].finditer(clause):
+                if (
+                    m.group()
+                    and not _exhorted(clause[: m.start()])
+                    and not _excluded(m.group(), clause, m.start())
+                ):
+                    hits.append((start + m.start(), m.group(), cat))
+                    taken.append((m.start(), m.end()))
+        impl = next(c for c in data["categories"] if c["key"] == "implementation")
+        for pos, phrase in _potential_complements(clause):
+            if any(a <= pos < b for a, b in taken) or _exhorted(clause[:pos]):
+                continue
+            hits.append((start + pos, phrase, impl))
+    hits.sort(key=lambda h: h[0])
+    return hits
+
+
+def _excerpt(sentence: str, pos: int) -> str:
+    if len(sentence) <= MAX_TEXT:
+        return sentence
+    lo = max(0, pos - MAX_TEXT // 2)
+    return sentence[lo : lo + MAX_TEXT]
+
+
+def detect(segments: list[Segment]) -> list[Risk]:
+    risks: list[Risk] = []
+    seen: set[str] = set()
+    for seg in segments:
+        text = seg.text
+        if not text:
+            continue
+        cursor = 0
+        for sentence in sentences(text):
+            at = text.find(sentence, cursor)
+            at = at if at >= 0 else cursor
+            cursor = at + len(sentence)
+            hits = find_cues(sentence)
+            if not hits:
+                continue
+            excerpt = _excerpt(sentence, hits[0][0])
+            if excerpt in seen:
+                continue
+            seen.add(excerpt)
+            # Interpolate the sentence's time inside the segment by character position.
+            per_char = seg.duration / max(len(text), 1)
+            cue_names = list(dict.fromkeys(h[1] for h in hits))
+            category = min((h[2] for h in hits), key=lambda c: c["priority"])
+            risks.append(
+                Risk(
+                    speaker=seg.speaker,
+                    text=excerpt,
+                    start=round(seg.start + per_char * at, 2),
+                    end=round(min(seg.end, seg.start + per_char * (at + len(sentence))), 2),
+                    reason=f"{category['name']}：{category['reason']}",
+                    cue="、".join(cue_names),
+                )
+            )
+    return risks
