@@ -1,0 +1,110 @@
+"""The agenda as the chair announced it, and which sentences belong to which item."""
+
+from __future__ import annotations
+
+import re
+
+from core.types import Meeting
+from summarizer.text import Sentence, cn_to_int, overlap, strip_punct
+
+_ORD = r"[一二三四五六七八九十0-9]{1,3}"
+_TOPIC_WORD = r"(?:议题|议程|内容|事项|项目|任务)"
+_COUNT = re.compile(rf"(?:有|共|包括|分为|安排了?)\s*(?P<n>{_ORD}|两)\s*(?:个|项|件|方面)\s*{_TOPIC_WORD}?"
+                    rf"|{_TOPIC_WORD}\S{{0,4}}?(?:有|共)\s*(?P<n2>{_ORD}|两)\s*(?:个|项|件)")
+_ENUM = re.compile(
+    rf"(?:第(?P<o1>{_ORD})(?:个|项|条|件)?{_TOPIC_WORD}?(?:是|为|：|:)?"
+    r"|(?<![\u4e00-\u9fff])(?P<o2>[一二三四五六七八九十])(?:是|、)"
+    r"|(?<![0-9])(?P<o3>[0-9])[.、．]"
+    r"|(?<![\u4e00-\u9fff])(?P<o4>[一二三四五六七八九十])(?=[，,：:]))"
+)
+_SEQ = re.compile(r"(?P<w>首先|第一|其次|第二|再次|然后|第三|最后)[，,：:]?")
+_TRANSITION = re.compile(
+    rf"^(?:(?:好的?|那么?|下面|接下来|现在|首先|然后|最后|我们|咱们|开始|进行|进入|学习|讨论|研究|审议|听取|来|先)[，,]?)*"
+    rf"第(?P<o>{_ORD})(?:个|项)?(?:议题|议程|项议程|项内容|个事项|项|件事)"
+)
+_TRANSITION_WORDS = re.compile(r"下面|接下来|现在|首先|然后|最后|进入|进行")
+
+
+def _ordinal(m: re.Match[str]) -> int | None:
+    for key in ("o1", "o2", "o3", "o4"):
+        value = m.groupdict().get(key)
+        if value:
+            return cn_to_int(value)
+    return None
+
+
+def _parse_items(text: str) -> list[str]:
+    """Items after enumerators 第一个议题/一是/一、/1. in ascending order from one."""
+    marks = [(m, _ordinal(m)) for m in _ENUM.finditer(text)]
+    chosen: list[re.Match[str]] = []
+    expect = 1
+    for m, k in marks:
+        if k == expect:
+            chosen.append(m)
+            expect += 1
+    if len(chosen) < 2:
+        return []
+    items = []
+    for i, m in enumerate(chosen):
+        stop = chosen[i + 1].start() if i + 1 < len(chosen) else len(text)
+        item = re.split(r"[。；;！？!?]", text[m.end():stop])[0]
+        item = strip_punct(re.sub(r"^(?:个|项|是|为|就是)", "", strip_punct(item)))
+        if item:
+            items.append(item)
+    return items
+
+
+def find_agenda(sentences: list[Sentence]) -> tuple[list[str], int | None]:
+    """(items, index of the announcement's last sentence) from the first announcement in the first half."""
+    limit = max(10, len(sentences) // 2)
+    for i, s in enumerate(sentences[:limit]):
+        count = _COUNT.search(s.text)
+        if not count and not re.search(_TOPIC_WORD, s.text):
+            continue
+        if _TRANSITION.search(s.text) and not count:
+            continue
+        # the announcement may run over the following sentences of the same speaker
+        tail = [t for t in sentences[i:i + 12] if t.speaker == s.speaker and t.seg - s.seg <= 2]
+        text = "".join(t.text for t in tail)
+        start = count.end() if count else s.text.find(re.search(_TOPIC_WORD, s.text).group(0))
+        items = _parse_items(text[start:])
+        n = cn_to_int((count.group("n") or count.group("n2") or "").replace("两", "二")) if count else None
+        if n and len(items) > n:
+            items = items[:n]
+        if count and n == 1 and not items:
+            one = re.split(r"[。；;]", text[count.end():])[0]
+            one = strip_punct(re.sub(r"^[，,：:]?(?:就是|是|即)?", "", one))
+            items = [one] if one else []
+        if items:
+            probe = items[-1][:6]
+            end = max((t.index for t in tail if probe in t.text), default=s.index)
+            return items, end
+    return [], None
+
+
+def assign_items(sentences: list[Sentence], agenda: list[str], announced_at: int | None) -> list[int | None]:
+    """For each sentence, the index of the agenda item being dealt with (None before the first one)."""
+    current: int | None = None
+    out: list[int | None] = []
+    first = (announced_at + 1) if announced_at is not None else 0
+    for i, s in enumerate(sentences):
+        if i >= first and agenda:
+            m = _TRANSITION.search(s.text)
+            k = cn_to_int(m.group("o")) if m else None
+            if k and 1 <= k <= len(agenda):
+                current = k - 1
+            elif _TRANSITION_WORDS.search(s.text[:8]):
+                scores = [overlap(item, s.text) for item in agenda]
+                best = max(range(len(agenda)), key=lambda j: scores[j])
+                if scores[best] >= 0.6 and (current is None or best >= current):
+                    current = best
+        out.append(current)
+    return out
+
+
+def extract_agenda(sentences: list[Sentence], meeting: Meeting) -> tuple[list[str], list[int | None]]:
+    """Announced agenda (or the prepared one) and the item of every sentence."""
+    items, at = find_agenda(sentences)
+    if not items:
+        items = [strip_punct(a) for a in (meeting.agenda or []) if isinstance(a, str) and strip_punct(a)]
+    return items, assign_items(sentences, items, at)

@@ -1,0 +1,116 @@
+"""Attendance from the chair's announcement (应到/实到/who is absent and why), reconciled with the roster."""
+
+from __future__ import annotations
+
+import re
+
+from core.types import Absence, Attendance, Meeting
+from summarizer.names import Roster
+from summarizer.text import NUM, Sentence, alternation, clauses, cn_to_int, cues
+
+_GAP = r"[^0-9零〇一两二三四五六七八九十，,。；;]{0,14}?"
+_EXPECTED = re.compile(rf"(?:应到|应出席|应参会|应参加|应到会|应有)(?:人数)?{_GAP}(?P<n>{NUM})\s*(?:名|人|位|个)")
+_PRESENT = re.compile(rf"(?:实到|实际到会|实际出席|实际参会|实到会|(?<!应)到会|(?<!应)出席|(?<!应)参会|来了)(?:人数)?{_GAP}"
+                      rf"(?P<n>{NUM})\s*(?:名|人|位|个)")
+_ABSENT_N = re.compile(rf"(?:缺席|请假|未到会?|没到|缺)(?:人数)?{_GAP}(?P<n>{NUM})\s*(?:名|人|位|个)")
+_ALL_HERE = re.compile(r"(?:人都|人员|同志们?都|全体\S{0,4})?(?:到齐|全部到会|全员到会|全体到会|无人缺席|没有缺席|悉数到会)")
+_COMRADE = re.compile(r"(?P<name>[\u4e00-\u9fff]{2,3}?)(?:等)?(?:两位|三位|几位)?同志")
+_STRONG_ABSENCE = re.compile(r"请假|缺席|未到|没来|没有来|没到|不能参加|无法参加|未能参加|未参加|因故")
+_NOT_NAMES = {"各位", "全体", "有的", "其他", "部分", "有关", "相关", "这位", "那位", "几位", "两位", "三位", "老", "青年"}
+
+
+def _reason(rest: str, clause: str) -> str:
+    rest = re.sub(r"^(?:等|两位|三位|几位)?(?:同志)?(?:因为|因|由于|是)?", "", rest)
+    rest = re.sub(r"(?:了|的)$", "", rest)
+    if rest not in ("请假", "请假了") and rest.endswith("请假") and len(rest) > 2:
+        rest = rest[:-2]
+    rest = rest.strip("，,、 ")
+    if rest:
+        return rest[:12]
+    found = re.findall(alternation("absence_cues"), clause)
+    return found[0] if found else ""
+
+
+def _names_in(clause: str, roster: Roster) -> list[tuple[str, int, int]]:
+    found = roster.find_all(clause)
+    if found:
+        return found
+    out = []
+    for m in _COMRADE.finditer(clause):
+        name = m.group("name")
+        if name not in _NOT_NAMES and not re.search(alternation("absence_cues"), name):
+            out.append((name, m.start(), m.end()))
+    return out
+
+
+def _absences(text: str, roster: Roster, host: str) -> list[Absence]:
+    out: list[Absence] = []
+    pending = ""  # '请假的同志有：' carries its reason to the names that follow
+    cue = alternation("absence_cues")
+    for clause in clauses(text):
+        has_cue = bool(re.search(cue, clause))
+        names = [n for n in _names_in(clause, roster) if n[0] != host]
+        if not names:
+            pending = re.findall(cue, clause)[0] if has_cue and re.search(r"(?:有|是|的)$", clause) else ""
+            continue
+        if not has_cue and not pending:
+            continue
+        tail = clause[names[-1][2]:]
+        head = clause[: names[0][1]]
+        reason = _reason(tail, clause) if has_cue else pending
+        if not reason and has_cue:
+            reason = _reason(head, clause)
+        for name, _, _ in names:
+            if all(a.name != name for a in out):
+                out.append(Absence(name=name, reason=reason))
+    return out
+
+
+def _quorum(meeting_type: str, expected: int, present: int) -> bool | None:
+    rule = (cues().get("quorum") or {}).get(meeting_type)
+    if not rule or expected <= 0:
+        return None
+    share = present / expected
+    return share > rule["present_over"] if rule.get("strict") else share >= rule["present_over"]
+
+
+def extract_attendance(sentences: list[Sentence], meeting: Meeting, roster: Roster) -> Attendance:
+    """Counts as announced when they were; otherwise from the roster minus the absentees named."""
+    head = sentences[: max(12, len(sentences) // 3)]
+    expected = present = absent_n = None
+    absences: list[Absence] = []
+    all_here = False
+    window: list[Sentence] = []
+    for i, s in enumerate(head):
+        e, p, a = _EXPECTED.search(s.text), _PRESENT.search(s.text), _ABSENT_N.search(s.text)
+        if expected is None and e:
+            expected = cn_to_int(e.group("n"))
+        if present is None and p:
+            present = cn_to_int(p.group("n"))
+        if absent_n is None and a:
+            absent_n = cn_to_int(a.group("n"))
+        if _ALL_HERE.search(s.text):
+            all_here = True
+        if e or p or a:
+            # the announcement and the sentences right after it, in the same segment
+            window.extend([s] + [t for t in head[i + 1:i + 4] if t.seg == s.seg])
+        elif _STRONG_ABSENCE.search(s.text):
+            window.append(s)
+    for t in dict.fromkeys(t.index for t in window):
+        for absence in _absences(sentences[t].text, roster, meeting.host):
+            if all(x.name != absence.name for x in absences):
+                absences.append(absence)
+    for absence in absences:
+        absence.name = roster.resolve(absence.name) or absence.name
+    roster_n = len(roster.names)
+    if expected is None:
+        if present is not None and absent_n is not None:
+            expected = present + absent_n
+        else:
+            expected = roster_n or (present or 0)
+    if present is None:
+        missing = absent_n if absent_n is not None else (0 if all_here and not absences else len(absences))
+        present = max(0, expected - missing)
+    attendance = Attendance(expected=expected, present=present, absent=absences)
+    attendance.quorum_met = _quorum(meeting.type, expected, present)
+    return attendance

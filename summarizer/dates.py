@@ -1,0 +1,206 @@
+"""Deadlines said in a meeting, resolved to absolute dates against the meeting date.
+
+本月底前 -> last day of the meeting's month; 十二月二十日前 -> that date (next year when it has
+already passed: 'a January date said in December'); 下月十五号前; 本周五之前; 明年一月十号前;
+年底前; 两周内; 每周 ... is recurring and has no deadline.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from summarizer.text import NUM, alternation, cn_to_int
+
+_WEEKDAY = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6, "末": 6,
+            "1": 0, "2": 1, "3": 2, "4": 3, "5": 4, "6": 5, "7": 6}
+_BEFORE = r"(?P<before>之前|以前|前|为止|为限|截止|内|底|完成)?"
+_DAY = rf"(?P<d>{NUM})\s*(?:日|号)"
+_MONTH = rf"(?P<m>{NUM})\s*月(?:份)?"
+
+# (regex, kind): order matters only for overlapping matches at the same position.
+_PATTERNS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(rf"(?:(?P<y>{NUM})\s*年|(?P<rel>今年|明年|后年))?\s*{_MONTH}\s*{_DAY}" + _BEFORE), "ymd"),
+    (re.compile(rf"(?:(?P<y>{NUM})\s*年|(?P<rel>今年|明年|后年))?\s*{_MONTH}\s*(?P<part>底|末|月底|中旬|上旬|下旬|初)" + _BEFORE),
+     "month_part"),
+    (re.compile(rf"(?:(?P<y>{NUM})\s*年|(?P<rel>今年|明年|后年))?\s*{_MONTH}\s*(?P<before>之前|以前|前|内|中)?"), "month"),
+    (re.compile(r"(?P<rel>本月|这个月|当月|这月|下个?月|下下个?月)\s*(?P<part>底|末|中旬|上旬|下旬|内)?" + _BEFORE
+                + rf"(?:\s*(?P<d>{NUM})\s*(?:日|号)" + _BEFORE.replace("before", "before2") + ")?"), "rel_month"),
+    (re.compile(r"(?<![本这下个])月\s*(?P<part>底|末)" + _BEFORE), "bare_month_end"),
+    (re.compile(r"(?P<rel>本周|这周|这个星期|本星期|这星期|这礼拜|这个礼拜|下周|下个星期|下星期|下礼拜|下个礼拜|周|星期|礼拜)"
+                r"\s*(?P<wd>[一二三四五六日天末1-7])?" + _BEFORE), "week"),
+    (re.compile(r"(?P<rel>今年|明年|本年度|年度)?\s*(?P<part>年底|年末|年内|上半年|下半年)" + _BEFORE), "year_part"),
+    (re.compile(r"(?P<rel>本|这个|这|下个?)?季度\s*(?P<part>末|底|内)" + _BEFORE), "quarter"),
+    (re.compile(rf"(?P<n>{NUM}|半)\s*个?\s*(?P<unit>天|日|周|星期|礼拜|月|工作日)\s*(?:之内|以内|内)"), "within"),
+    (re.compile(r"(?P<rel>今天|今日|当天|明天|后天)\s*(?P<before>之前|以前|前|内|下班前|上午|下午|晚上)?"), "day"),
+]
+
+
+@dataclass
+class Deadline:
+    date: str | None  # ISO date, None when recurring
+    text: str  # the words it came from
+    start: int
+    end: int
+    explicit: bool  # said with 前/之前/底/内: a real deadline, not just a time reference
+    recurring: bool = False
+
+
+def _month_end(year: int, month: int) -> dt.date:
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _add_months(year: int, month: int, k: int) -> tuple[int, int]:
+    idx = year * 12 + (month - 1) + k
+    return idx // 12, idx % 12 + 1
+
+
+def _year(m: re.Match[str], base: dt.date) -> tuple[int, bool]:
+    """(year, stated): the year said, or the meeting year."""
+    y = m.groupdict().get("y")
+    rel = m.groupdict().get("rel")
+    if y:
+        value = cn_to_int(y) or base.year
+        if value < 100:
+            value += 2000
+        return value, True
+    if rel == "明年":
+        return base.year + 1, True
+    if rel == "后年":
+        return base.year + 2, True
+    if rel == "今年":
+        return base.year, True
+    return base.year, False
+
+
+def _roll(date: dt.date, base: dt.date, stated: bool) -> dt.date:
+    """A month/day said without a year that has already passed means next year (a deadline is ahead)."""
+    if not stated and date < base:
+        try:
+            return date.replace(year=date.year + 1)
+        except ValueError:
+            return date + dt.timedelta(days=365)
+    return date
+
+
+def _resolve(kind: str, m: re.Match[str], base: dt.date) -> dt.date | None:
+    g = m.groupdict()
+    if kind in ("ymd", "month_part", "month"):
+        year, stated = _year(m, base)
+        month = cn_to_int(g["m"] or "")
+        if not month or not 1 <= month <= 12:
+            return None
+        if kind == "ymd":
+            day = cn_to_int(g["d"] or "")
+            if not day:
+                return None
+            day = min(day, calendar.monthrange(year, month)[1])
+            return _roll(dt.date(year, month, day), base, stated)
+        part = g.get("part") or ""
+        if part in ("中旬",):
+            date = dt.date(year, month, 20)
+        elif part in ("上旬", "初"):
+            date = dt.date(year, month, 10)
+        else:
+            date = _month_end(year, month)
+        return _roll(date, base, stated)
+    if kind == "rel_month":
+        rel = g["rel"]
+        k = 2 if rel.startswith("下下") else 1 if rel.startswith("下") else 0
+        year, month = _add_months(base.year, base.month, k)
+        if g.get("d"):
+            day = cn_to_int(g["d"]) or 1
+            return dt.date(year, month, min(day, calendar.monthrange(year, month)[1]))
+        part = g.get("part") or ""
+        if part == "中旬":
+            return dt.date(year, month, 20)
+        if part == "上旬":
+            return dt.date(year, month, 10)
+        return _month_end(year, month)
+    if kind == "bare_month_end":
+        return _month_end(base.year, base.month)
+    if kind == "week":
+        rel, wd = g["rel"], g.get("wd")
+        monday = base - dt.timedelta(days=base.weekday())
+        if rel.startswith("下"):
+            monday += dt.timedelta(days=7)
+        elif rel in ("周", "星期", "礼拜"):
+            if wd is None:
+                return None  # '周' alone is not a time
+            day = monday + dt.timedelta(days=_WEEKDAY[wd])
+            return day if day >= base else day + dt.timedelta(days=7)  # 周五前 said on Saturday: next Friday
+        return monday + dt.timedelta(days=_WEEKDAY[wd] if wd else 6)
+    if kind == "year_part":
+        year = base.year + (1 if g.get("rel") == "明年" else 0)
+        return dt.date(year, 6, 30) if g["part"] == "上半年" else dt.date(year, 12, 31)
+    if kind == "quarter":
+        q = (base.month - 1) // 3 + (1 if (g.get("rel") or "").startswith("下") else 0)
+        year, month = _add_months(base.year, 1, q * 3 + 2)
+        return _month_end(year, month)
+    if kind == "within":
+        n = 0.5 if g["n"] == "半" else cn_to_int(g["n"]) or 0
+        unit = g["unit"]
+        if unit == "月":
+            return base + dt.timedelta(days=round(30 * n))
+        if unit in ("周", "星期", "礼拜"):
+            return base + dt.timedelta(days=round(7 * n))
+        if unit == "工作日":
+            day, left = base, int(n)
+            while left > 0:
+                day += dt.timedelta(days=1)
+                left -= day.weekday() < 5
+            return day
+        return base + dt.timedelta(days=round(n))
+    if kind == "day":
+        return base + dt.timedelta(days={"明天": 1, "后天": 2}.get(g["rel"], 0))
+    return None
+
+
+def find_dates(text: str, base: dt.date) -> list[Deadline]:
+    """Every time expression in text that resolves to a date, left to right, non-overlapping."""
+    hits: list[Deadline] = []
+    taken: list[tuple[int, int]] = []
+    for pattern, kind in _PATTERNS:
+        for m in pattern.finditer(text):
+            if m.end() == m.start() or any(m.start() < b and a < m.end() for a, b in taken):
+                continue
+            if text[max(0, m.start() - 1):m.start()] == "每":
+                continue  # 每周五: recurring, not a date
+            if kind == "day" and not m.group("before"):
+                continue  # 今天的会议: the meeting itself, not a deadline
+            try:
+                date = _resolve(kind, m, base)
+            except (ValueError, OverflowError):
+                date = None
+            if date is None:
+                continue
+            g = m.groupdict()
+            explicit = bool(g.get("before") or g.get("before2") or g.get("part") or kind in ("within", "week"))
+            if kind == "month" and not g.get("before"):
+                explicit = False  # 十一月份开展: a time reference, weaker than 十一月底前
+            hits.append(Deadline(date.isoformat(), m.group(0), m.start(), m.end(), explicit))
+            taken.append((m.start(), m.end()))
+    return sorted(hits, key=lambda h: h.start)
+
+
+def is_recurring(text: str) -> bool:
+    alt = alternation("recurring")
+    return bool(alt and re.search(alt, text))
+
+
+def find_deadline(text: str, base: dt.date) -> Deadline | None:
+    """The deadline of a task sentence: the first explicit one, else the first time reference.
+
+    Dates before the meeting (past facts such as 二零二四年三月递交) are ignored.
+    A recurring task (每周 ...) without an explicit date gets a recurring marker and no date.
+    """
+    dates = [d for d in find_dates(text, base) if d.date and d.date >= base.isoformat()]
+    explicit = [d for d in dates if d.explicit]
+    if explicit:
+        return explicit[0]
+    if is_recurring(text):
+        m = re.search(alternation("recurring"), text)
+        return Deadline(None, m.group(0) if m else "", m.start() if m else 0, m.end() if m else 0, True, True)
+    return dates[0] if dates else None

@@ -1,0 +1,50 @@
+"""extract_minutes: the rule engine's entry point (transcript + meeting facts -> Minutes).
+
+Every stage works on the same sentence list, so each item can point back at the speech it came
+from. Nothing here raises on odd input: empty, English or garbled transcripts give sparse minutes.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from core.types import Meeting, Minutes, Segment
+from summarizer.agenda import extract_agenda
+from summarizer.attendance import extract_attendance
+from summarizer.first_topic import extract_first_topic
+from summarizer.names import Roster
+from summarizer.owners import OwnerFinder
+from summarizer.points import extract_points
+from summarizer.resolutions import extract_resolutions
+from summarizer.text import split_sentences
+from summarizer.votes import extract_votes
+
+log = logging.getLogger(__name__)
+
+
+def extract_minutes(segments: list[Segment], meeting: Meeting) -> Minutes:
+    """Structured minutes from an attributed transcript; see domain.md for the fields."""
+    meeting = meeting or Meeting()
+    sentences = split_sentences(list(segments or []))
+    roster = Roster(list(meeting.roster or []), meeting.host or "")
+    base = meeting.day
+    attendance = extract_attendance(sentences, meeting, roster)
+    agenda, items_of = extract_agenda(sentences, meeting)
+    first_topic = extract_first_topic(sentences, items_of, agenda, meeting, roster)
+    resolutions = extract_resolutions(sentences, OwnerFinder(roster), base)
+    if first_topic is not None:
+        # the 第一议题's implementation measures are the decisions taken while it was discussed
+        first_topic.measures = [
+            r.content for r in resolutions if first_topic.start <= r.start <= first_topic.end + 1e-6
+        ]
+    votes = extract_votes(sentences, items_of, agenda, meeting.type, attendance)
+    points = extract_points(sentences, items_of)
+    log.info("minutes: %d resolutions, %d votes, %d agenda items", len(resolutions), len(votes), len(agenda))
+    return Minutes(
+        attendance=attendance,
+        agenda=agenda,
+        first_topic=first_topic,
+        resolutions=resolutions,
+        votes=votes,
+        points=points,
+    )

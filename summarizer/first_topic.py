@@ -1,0 +1,109 @@
+"""The 第一议题 block: what was studied, who led it, the form, and the implementation measures.
+
+A meeting has one when the chair names it (第一议题) or the first agenda item studies 习近平总书记's
+speeches/instructions. A 党课 has one only when the 第一议题 is named: a lecture on the Thought is
+the lecture itself, not a 第一议题.
+"""
+
+from __future__ import annotations
+
+import re
+
+from core.types import FirstTopic, Meeting
+from summarizer.names import Roster
+from summarizer.text import Sentence, alternation, strip_punct
+
+_STUDY_VERB = r"(?:传达学习|学习贯彻|学习领会|学习宣传|深入学习|集中学习|传达|学习|贯彻|研读|学)"
+_STUDY_TAIL = r"(?:讲话|论述|指示|批示|精神|思想|文章|回信|贺信|重要文献|著作|摘编|谈话)(?:精神)?"
+_NAMED = re.compile(r"第一议题")
+_LEADER = re.compile(r"(?:请|由)?(?P<who>[\u4e00-\u9fff]{1,6}?)(?:同志|书记|委员)?(?:来|先|给大家)?(?P<cue>领学|带领大家学习|带领大家学|带学|传达|宣讲|导学|主讲)")
+
+
+def _study_phrase(text: str) -> str | None:
+    """'学习习近平总书记…重要讲话精神' inside text, when it names the Thought or a speech."""
+    objects = alternation("study_objects")
+    m = re.search(rf"{_STUDY_VERB}[^。；;！？!?]*?(?:{objects})[^。；;！？!?，,]*?{_STUDY_TAIL}", text)
+    if not m:
+        return None
+    return strip_punct(m.group(0))
+
+
+def _leader(span: list[Sentence], before: list[Sentence], roster: Roster, meeting: Meeting) -> str:
+    for s in before + span[:4]:
+        for m in _LEADER.finditer(s.text):
+            who = m.group("who")
+            names = roster.find_all(who)
+            if names:
+                return names[-1][0]
+            found = roster.resolve(who)
+            if found:
+                return found
+    for s in span:  # whoever reads out what the General Secretary said leads the study
+        if s.speaker and re.search(r"总书记|习近平|强调|指出", s.text):
+            return s.speaker if (s.speaker in roster.names or not meeting.host) else meeting.host
+    return meeting.host or (span[0].speaker if span else "")
+
+
+def _form(span: list[Sentence]) -> str:
+    text = "".join(s.text for s in span)
+    forms = []
+    if "传达" in text:
+        forms.append("传达学习")
+    if re.search(r"领学|带领大家学|带学", text):
+        forms.append("领学")
+    if not forms:
+        forms.append("集中学习")
+    if len({s.speaker for s in span if s.speaker}) >= 3 or re.search(r"交流|研讨|谈谈|体会|认识", text):
+        forms.append("交流研讨")
+    return "、".join(forms)
+
+
+def extract_first_topic(
+    sentences: list[Sentence], items_of: list[int | None], agenda: list[str], meeting: Meeting, roster: Roster
+) -> FirstTopic | None:
+    named = [s for s in sentences if _NAMED.search(s.text)]
+    study_item = next((i for i, a in enumerate(agenda[:2]) if _study_phrase(a)), None)
+    early = sentences[: max(10, len(sentences) // 4)]
+    if meeting.type == "党课":
+        if not named:
+            return None
+    elif not named and study_item is None and not any(_study_phrase(s.text) for s in early):
+        return None
+
+    content = ""
+    for s in named:
+        after = s.text[s.text.find("第一议题") + 4:]
+        content = _study_phrase(after) or ""
+        if content:
+            break
+    if study_item is not None:
+        content = agenda[study_item]
+    if not content:
+        content = meeting.first_topic or next((p for p in (_study_phrase(s.text) for s in early) if p), "")
+
+    # the span: the study item's sentences, else from the first mention to the next agenda item
+    if study_item is not None and study_item in items_of:
+        span = [s for s, k in zip(sentences, items_of) if k == study_item]
+    else:
+        anchor = named[0] if named else next((s for s in early if _study_phrase(s.text)), None)
+        if anchor is None:
+            return None
+        k0 = items_of[anchor.index] if anchor.index < len(items_of) else None
+        span = [anchor] + [s for s in sentences[anchor.index + 1:] if items_of[s.index] == k0][:40]
+        if k0 is None:
+            span = span[:12]
+    if not span:
+        return None
+    if not content:
+        content = strip_punct(next((s.text for s in span if re.search(r"总书记|习近平", s.text)), ""))[:60]
+    if not content:
+        return None
+    before = sentences[max(0, span[0].index - 2): span[0].index]
+    return FirstTopic(
+        content=content,
+        leader=_leader(span, before, roster, meeting),
+        measures=[],
+        form=_form(span),
+        start=round(span[0].start, 2),
+        end=round(span[-1].end, 2),
+    )

@@ -1,0 +1,106 @@
+"""Roster names in ASR text: exact, or by pinyin similarity (刘方 -> 刘芳, 陈志墙 -> 陈志强), or by title (王书记)."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from summarizer.text import han_only
+
+# Initials and finals that Mandarin speakers and ASR models often swap.
+_INITIAL_PAIRS = {frozenset(p) for p in [("z", "zh"), ("c", "ch"), ("s", "sh"), ("n", "l"), ("f", "h"), ("r", "l")]}
+_FINAL_PAIRS = {frozenset(p) for p in [("an", "ang"), ("en", "eng"), ("in", "ing"), ("ian", "iang"),
+                                        ("uan", "uang"), ("ong", "eng"), ("ou", "iu"), ("e", "o")]}
+TITLES = ("同志", "书记", "副书记", "委员", "主任", "组长", "部长", "经理", "老师")
+MATCH_THRESHOLD = 0.85
+
+
+@lru_cache(maxsize=4096)
+def _syllable(char: str) -> tuple[str, str]:
+    from pypinyin import Style, lazy_pinyin  # lazy: pypinyin loads its dictionaries on import
+
+    initial = lazy_pinyin(char, style=Style.INITIALS, strict=False)[0]
+    final = lazy_pinyin(char, style=Style.FINALS, strict=False)[0]
+    return initial, final
+
+
+def char_similarity(a: str, b: str) -> float:
+    if a == b:
+        return 1.0
+    ia, fa = _syllable(a)
+    ib, fb = _syllable(b)
+    if (ia, fa) == (ib, fb):
+        return 1.0  # homophone: the usual ASR confusion for names
+    si = 1.0 if ia == ib else 0.8 if frozenset((ia, ib)) in _INITIAL_PAIRS else 0.0
+    sf = 1.0 if fa == fb else 0.8 if frozenset((fa, fb)) in _FINAL_PAIRS else 0.0
+    return 0.5 * si + 0.5 * sf
+
+
+def name_similarity(a: str, b: str) -> float:
+    """Mean per-character pinyin similarity of two equally long strings (0 when lengths differ)."""
+    if len(a) != len(b) or not a:
+        return 0.0
+    sims = [char_similarity(x, y) for x, y in zip(a, b)]
+    if min(sims) < 0.5:
+        return 0.0
+    return sum(sims) / len(sims)
+
+
+class Roster:
+    """The meeting's roster with fuzzy lookup; works (finding nothing) when the roster is empty."""
+
+    def __init__(self, names: list[str] | None, host: str = ""):
+        self.names = [n for n in dict.fromkeys((names or []) + ([host] if host else [])) if han_only(n)]
+        self.host = host
+
+    def resolve(self, token: str) -> str | None:
+        """The roster name a short token refers to ('刘方同志', '王书记', '小王'), or None."""
+        token = han_only(token)
+        if not token or not self.names:
+            return None
+        for title in TITLES:
+            if token.endswith(title) and len(token) > len(title):
+                base = token[: -len(title)]
+                found = self.resolve(base)
+                if found:
+                    return found
+                if len(base) == 1:  # 王书记: a surname plus title
+                    return self._by_surname(base, prefer_host=title in ("书记",))
+        if token in self.names:
+            return token
+        if len(token) == 2 and token[0] in "小老":
+            return self._by_surname(token[1])
+        best, best_sim = None, 0.0
+        for name in self.names:
+            sim = name_similarity(token, name)
+            if sim > best_sim:
+                best, best_sim = name, sim
+        return best if best_sim >= MATCH_THRESHOLD else None
+
+    def _by_surname(self, surname: str, prefer_host: bool = False) -> str | None:
+        if prefer_host and self.host and char_similarity(self.host[0], surname) >= 0.9:
+            return self.host
+        hits = [n for n in self.names if char_similarity(n[0], surname) >= 0.9]
+        return hits[0] if len(hits) == 1 else None
+
+    def find_all(self, text: str) -> list[tuple[str, int, int]]:
+        """Every roster name in text (exact first, then pinyin-close windows): (name, start, end)."""
+        found: list[tuple[str, int, int]] = []
+        taken = [False] * len(text)
+        for name in sorted(self.names, key=len, reverse=True):
+            for m in re.finditer(re.escape(name), text):
+                if not any(taken[m.start():m.end()]):
+                    found.append((name, m.start(), m.end()))
+                    for i in range(m.start(), m.end()):
+                        taken[i] = True
+        for name in self.names:
+            n = len(name)
+            for i in range(len(text) - n + 1):
+                window = text[i:i + n]
+                if any(taken[i:i + n]) or not re.fullmatch(r"[\u4e00-\u9fff]+", window):
+                    continue
+                if name_similarity(window, name) >= MATCH_THRESHOLD:
+                    found.append((name, i, i + n))
+                    for j in range(i, i + n):
+                        taken[j] = True
+        return sorted(found, key=lambda f: f[1])

@@ -1,0 +1,236 @@
+"""决议事项: decisions and assigned tasks, with owner, absolute deadline and the speech they came from.
+
+A sentence is a resolution when it carries a decision frame (会议决定, 经研究, 会议同意 ...), belongs to
+an enumerated list of measures or decisions (落实措施是：一，…；二，…), or assigns a task to a named
+owner (由X负责, X牵头, 请X同志…, 责成X). Suggestions (建议, 可以考虑, 下次再议 ...) and questions are not.
+A decision without owner and deadline followed by the task that carries them is one item, and one
+decision said twice is one item.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from core.types import NEEDS_FILLING, Resolution
+from summarizer.dates import Deadline, find_deadline
+from summarizer.owners import Owner, OwnerFinder
+from summarizer.text import Sentence, alternation, overlap, strip_punct
+
+_LIST_HEADER = re.compile(r"(?:措施|决定如下|如下|以下几|几项|几点|几件事|分工|安排)\S{0,4}?(?:是|有|为|如下)?[：:]|措施(?:是|有|为)")
+_ENUMERATOR = re.compile(
+    r"^(?:第?[一二三四五六七八九十][是、，,：:．.]|[0-9]{1,2}[、.．，,]|第[一二三四五六七八九十]条?[，,、：:]?|其一|其二|另外|此外|还有)"
+)
+_HARD_VETO = re.compile(r"下次再议|再议|待研究|再研究|另行研究|暂不|暂缓|以后再说|先放一放|不予")
+_QUESTION = re.compile(r"(?:吗|么|呢|吧)[？?]?$|[？?]$")
+# Requests that organise the meeting itself, not tasks: 请X同志领学/汇报/发言.
+_PROCEDURAL = re.compile(r"^(?:同志)?(?:来|先|再)?(?:领学|汇报|通报|发言|谈谈|讲讲|说说|介绍|宣读|传达|主持|补充|表态|作报告|"
+                         r"谈一谈|讲一讲|说一说|讲话|带领大家|简要|就|上台|入座|记录)")
+_LEAD_IN = re.compile(
+    r"^(?:(?:好的?|那么?|那|另外|此外|还有|最后|同时|其次|下面|然后|再有|第[一二三四五六七八九十]|最后强调一下|强调一下|再强调一下|"
+    r"大家没有不同意见|没有不同意见|没有意见|经过讨论|经过研究|关于[^，,]{1,20}|[^，,]{1,8}方面)[，,：:]?\s*)+"
+)
+_TASK_VERB: re.Pattern[str] | None = None
+
+
+def _task_verb() -> re.Pattern[str]:
+    global _TASK_VERB
+    if _TASK_VERB is None:
+        _TASK_VERB = re.compile(alternation("task_verbs"))
+    return _TASK_VERB
+
+
+@dataclass
+class _Unit:
+    sentence: Sentence
+    text: str
+    in_list: bool = False
+    list_decision: bool = False  # the list header itself was a decision (会议决定如下)
+    decision_at: int = -1
+    owner: Owner | None = None
+    deadline: Deadline | None = None
+    sentences: list[Sentence] = field(default_factory=list)
+
+
+def _units(sentences: list[Sentence]) -> list[_Unit]:
+    """Sentences, with enumerated list items (after a 措施/如下 header) split into their own units."""
+    units: list[_Unit] = []
+    open_list: tuple[Sentence, bool] | None = None  # (header sentence, header is a decision)
+    decision = alternation("decision_frames")
+    for s in sentences:
+        header = _LIST_HEADER.search(s.text)
+        if header:
+            after = s.text[header.end():]
+            head_decision = bool(re.search(decision, s.text[: header.end()]))
+            open_list = (s, head_decision)
+            body = strip_punct(after)
+            if body and _ENUMERATOR.match(body):
+                units.append(_Unit(s, body, in_list=True, list_decision=head_decision))
+            elif body:
+                units.append(_Unit(s, s.text))
+            continue
+        if open_list and s.speaker == open_list[0].speaker and s.seg - open_list[0].seg <= 1 and _ENUMERATOR.match(s.text):
+            units.append(_Unit(s, s.text, in_list=True, list_decision=open_list[1]))
+            continue
+        open_list = None
+        units.append(_Unit(s, s.text))
+    return units
+
+
+def _first(pattern: str, text: str) -> int:
+    m = re.search(pattern, text) if pattern else None
+    return m.start() if m else -1
+
+
+def _is_resolution(u: _Unit, finder: OwnerFinder, base: dt.date) -> bool:
+    text = u.text
+    if _HARD_VETO.search(text) or (_QUESTION.search(text) and not u.in_list):
+        return False
+    u.decision_at = _first(alternation("decision_frames"), text)
+    weak_at = _first(alternation("weak_decision_frames"), text)
+    negative_at = _first(alternation("not_decision"), text)
+    u.owner = finder.find(text)
+    u.deadline = find_deadline(text, base)
+    if u.owner and u.owner.frame in ("由", "请", "安排", "委托", "指定", "交给", "交由") and _PROCEDURAL.match(
+        text[u.owner.end:]
+    ) and not (u.deadline and u.deadline.explicit):
+        u.owner = None
+    if u.in_list:
+        return negative_at < 0 or u.list_decision
+    if u.decision_at >= 0:
+        return negative_at < 0 or negative_at > u.decision_at
+    if negative_at >= 0:
+        return False
+    if weak_at >= 0:
+        return bool(u.owner or (u.deadline and u.deadline.explicit))
+    if u.owner is None:
+        return False
+    after_owner = text[u.owner.end:]
+    if u.owner.frame == "subject":
+        # '刘芳同志本月底前报上来': a named subject needs a real deadline to be a task
+        return bool(u.deadline and u.deadline.explicit and u.deadline.date) and bool(_task_verb().search(after_owner))
+    return bool(_task_verb().search(after_owner) or u.owner.frame in ("牵头", "负责", "责成"))
+
+
+def _content(u: _Unit) -> str:
+    """The decided matter: the sentence without lead-in, owner words and deadline words."""
+    text = u.text
+    cuts: list[tuple[int, int]] = []
+    if u.owner:
+        cuts.append((u.owner.start, u.owner.end))
+    if u.deadline and u.deadline.date:
+        a, b = u.deadline.start, u.deadline.end
+        if text[a - 1:a] in ("在", "于") and a > 0:
+            a -= 1
+        cuts.append((a, b))
+    for a, b in sorted(cuts, reverse=True):
+        text = text[:a] + text[b:]
+    text = re.sub(r"^" + _ENUMERATOR.pattern[1:], "", strip_punct(text))
+    text = _LEAD_IN.sub("", strip_punct(text))
+    frames = alternation("decision_frames")
+    text = re.sub(rf"^(?:(?:{frames})[，,：:]?\s*)+", "", text) if frames else text
+    text = re.sub(r"^(?:同志)?(?:来|去|要|具体)?(?=负责|牵头)", "", strip_punct(text))
+    text = re.sub(r"^(牵头|负责)[，,]", r"\1", text)
+    text = re.sub(r"[，,]{2,}", "，", text)
+    return strip_punct(text)[:120]
+
+
+def _to_resolution(units: list[_Unit]) -> Resolution:
+    owner = next((u.owner for u in units if u.owner), None)
+    deadline = next((u.deadline for u in units if u.deadline and u.deadline.date and u.deadline.explicit), None)
+    deadline = deadline or next((u.deadline for u in units if u.deadline), None)
+    content = "；".join(c for c in (_content(u) for u in units) if c)
+    first, last = units[0].sentence, units[-1].sentence
+    res = Resolution(
+        content=content or strip_punct(units[0].text),
+        owner=owner.name if owner else None,
+        deadline=deadline.date if deadline else None,
+        start=round(first.start, 2),
+        end=round(last.end, 2),
+    )
+    _flag(res, recurring=bool(deadline and deadline.recurring))
+    return res
+
+
+def _flag(res: Resolution, recurring: bool = False) -> None:
+    res.flags = [f for f in res.flags if f not in (NEEDS_FILLING, "缺少责任人", "缺少完成时限", "周期性任务")]
+    missing = []
+    if not res.owner:
+        missing.append("缺少责任人")
+    if not res.deadline and not recurring:
+        missing.append("缺少完成时限")
+    if recurring and not res.deadline:
+        res.flags.append("周期性任务")
+    if missing:
+        res.flags = [NEEDS_FILLING, *missing, *res.flags]
+
+
+def _same(a: Resolution, b: Resolution) -> bool:
+    if a.owner and b.owner and a.owner != b.owner:
+        return False
+    if a.deadline and b.deadline and a.deadline != b.deadline:
+        return False
+    return overlap(a.content, b.content) >= 0.5
+
+
+def _merge_duplicates(items: list[Resolution]) -> list[Resolution]:
+    out: list[Resolution] = []
+    for res in items:
+        twin = next((o for o in out if _same(o, res)), None)
+        if twin is None:
+            out.append(res)
+            continue
+        twin.owner = twin.owner or res.owner
+        twin.deadline = twin.deadline or res.deadline
+        if len(res.content) > len(twin.content) and overlap(twin.content, res.content) >= 0.8:
+            twin.content = res.content
+        if res.start - twin.end <= 60:
+            twin.end = max(twin.end, res.end)
+        _flag(twin, recurring="周期性任务" in twin.flags or "周期性任务" in res.flags)
+    return out
+
+
+def extract_resolutions(sentences: list[Sentence], finder: OwnerFinder, base: dt.date) -> list[Resolution]:
+    units = _units(sentences)
+    accepted = [(i, u) for i, u in enumerate(units) if _is_resolution(u, finder, base)]
+    groups: list[list[_Unit]] = []
+    last_index = -10
+    for i, u in accepted:
+        prev = groups[-1][-1] if groups else None
+        # '会议通过X。由张伟同志在十月八日前报上级党委审批。' is one item: the bare decision, then its task
+        joins = (
+            prev is not None
+            and i - last_index == 1
+            and prev.sentence.speaker == u.sentence.speaker
+            and u.sentence.seg - prev.sentence.seg <= 1
+            and not prev.in_list
+            and not u.in_list
+            and all(g.owner is None and g.deadline is None for g in groups[-1])
+            and u.decision_at < 0
+            and (u.owner is not None or u.deadline is not None)
+        )
+        if joins:
+            groups[-1].append(u)
+        else:
+            groups.append([u])
+        last_index = i
+    # a task followed by '要求十二月二十日前完成' from the same speaker takes that deadline
+    for group in groups:
+        tail = group[-1]
+        idx = units.index(tail)
+        if any(g.deadline and g.deadline.date for g in group) or idx + 1 >= len(units):
+            continue
+        nxt = units[idx + 1]
+        if (
+            nxt.sentence.speaker == tail.sentence.speaker
+            and nxt.sentence.seg - tail.sentence.seg <= 1
+            and all(nxt is not g for g in group)
+            and not any(nxt is g2 for grp in groups for g2 in grp)
+            and not re.search(alternation("not_decision"), nxt.text)
+        ):
+            d = find_deadline(nxt.text, base)
+            if d and d.explicit and d.date and finder.find(nxt.text) is None:
+                nxt.deadline = d
+                group.append(nxt)
+    return _merge_duplicates([_to_resolution(g) for g in groups])

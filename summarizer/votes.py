@@ -1,0 +1,101 @@
+"""Votes: matter, 赞成/反对/弃权 counts, and whether the matter passed under the meeting type's rule.
+
+A 支部党员大会 decision passes with yes-votes above half of those due to attend (应到); other bodies
+need more than half of the members present (domain.md). Counts may be said either way round
+(赞成十五票 / 十五票赞成), as digits or Chinese numerals; 全票通过 after a show of hands counts everyone present.
+"""
+
+from __future__ import annotations
+
+import re
+
+from core.types import Attendance, Vote
+from summarizer.text import NUM, Sentence, alternation, cn_to_int, cues, strip_punct
+
+_KINDS = {"for": r"赞成|同意|支持", "against": r"反对|不同意", "abstain": r"弃权"}
+_UNIT = r"\s*(?:票|人|名|位|个)"
+_NONE_SAID = {"against": re.compile(r"(?:无|没有|没|零)(?:人)?(?:反对|不同意)"), "abstain": re.compile(r"(?:无|没有|没|零)(?:人)?弃权")}
+_MATTER = [
+    re.compile(r"(?:同意|赞成)(?P<m>[^，,。；;]{2,40}?)的(?:同志)?请举手"),
+    re.compile(r"(?:对|就)(?P<m>[^，,。；;]{2,40}?)(?:进行|进行举手|进行无记名投票|举手)?表决"),
+    re.compile(r"表决(?:通过)?(?P<m>[^，,。；;]{2,40})"),
+    re.compile(r"(?:会议|大会)?(?:通过|同意)(?P<m>[^，,。；;]{2,40})"),
+]
+
+
+def _count(text: str, kind: str) -> int | None:
+    words = _KINDS[kind]
+    # 十五票同意 / 同意十五票 / 同意的十五人 / 赞成票十五票
+    for pattern in (
+        rf"(?P<n>{NUM}){_UNIT}(?:{words})",
+        rf"(?:{words})(?:票|的)?(?:有|为|是)?\s*(?P<n>{NUM}){_UNIT}",
+    ):
+        for m in re.finditer(pattern, text):
+            if kind == "for" and text[max(0, m.start() - 1):m.start()] == "不":
+                continue
+            n = cn_to_int(m.group("n"))
+            if n is not None:
+                return n
+    if kind in _NONE_SAID and _NONE_SAID[kind].search(text):
+        return 0
+    return None
+
+
+def _matter(window: list[Sentence], agenda_item: str) -> str:
+    for s in window:
+        for pattern in _MATTER:
+            m = pattern.search(s.text)
+            if m:
+                matter = strip_punct(re.sub(r"^(?:关于|对|就)", "", m.group("m")))
+                if matter and not re.fullmatch(rf"{NUM}{_UNIT}.*", matter):
+                    return matter
+    return agenda_item
+
+
+def passed(vote: Vote, meeting_type: str, attendance: Attendance) -> bool | None:
+    rule = (cues().get("vote_rules") or {}).get(meeting_type) or (cues().get("vote_rules") or {}).get("_default")
+    base = attendance.expected if rule == "expected" else attendance.present
+    if not base:
+        base = vote.in_favor + vote.against + vote.abstain
+    if not base:
+        return None
+    return vote.in_favor * 2 > base
+
+
+def extract_votes(
+    sentences: list[Sentence], items_of: list[int | None], agenda: list[str], meeting_type: str, attendance: Attendance
+) -> list[Vote]:
+    votes: list[Vote] = []
+    context = alternation("vote_context")
+    unanimous = alternation("unanimous_vote")
+    used: set[int] = set()
+    for i, s in enumerate(sentences):
+        if i in used:
+            continue
+        window = [t for t in sentences[max(0, i - 3): i + 3] if t.seg - s.seg in (-1, 0, 1)]
+        near = "".join(t.text for t in window)
+        counts = {k: _count(s.text, k) for k in _KINDS}
+        explicit = sum(v is not None for v in counts.values())
+        if explicit >= 2 or (counts["for"] is not None and re.search(r"票", s.text)):
+            pass
+        elif re.search(unanimous, s.text) and re.search(context, near) and attendance.present:
+            counts = {"for": attendance.present, "against": 0, "abstain": 0}
+        else:
+            continue
+        if counts["for"] is None or not re.search(context + r"|票", near):
+            continue
+        k = items_of[i] if i < len(items_of) else None
+        item = agenda[k] if k is not None and k < len(agenda) else ""
+        before = [t for t in sentences[max(0, i - 4): i + 1] if t.seg - s.seg >= -2 and t.speaker == s.speaker]
+        vote = Vote(
+            matter=_matter(list(reversed(before)) + sentences[i + 1: i + 3], item),
+            in_favor=counts["for"],
+            against=counts["against"] or 0,
+            abstain=counts["abstain"] or 0,
+            start=round(before[0].start if before else s.start, 2),
+            end=round(s.end, 2),
+        )
+        vote.passed = passed(vote, meeting_type, attendance)
+        votes.append(vote)
+        used.update(range(i, i + 3))
+    return votes
