@@ -237,6 +237,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("voices", help="查看或删除已登记的声纹")
     p.add_argument("--delete", metavar="姓名")
     p.set_defaults(func=cmd_voices)
+
+    # platform, finalize, sync, export-package, verify, audit (app/sync/cli.py)
+    from app.sync.cli import register as register_sync
+
+    register_sync(sub)
     return parser
 
 
