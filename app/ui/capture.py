@@ -1,0 +1,277 @@
+"""Recording (or importing) a meeting, then processing it with a progress bar per stage."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import math
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.pipeline import STAGE_LABELS, Progress
+from asr.recorder import Recorder, StreamFactory, list_input_devices
+from core import paths
+from core.errors import SanhuiError
+
+log = logging.getLogger(__name__)
+
+AUDIO_FILTER = "录音文件 (*.wav *.mp3 *.m4a *.aac *.flac *.ogg *.opus *.wma *.amr *.mp4 *.mov);;所有文件 (*)"
+SILENT_WARN_SECONDS = 15.0
+NO_AUDIO_WARN_SECONDS = 2.0
+
+
+def elapsed_text(seconds: float) -> str:
+    s = int(seconds)
+    return f"{s // 3600:d}:{s % 3600 // 60:02d}:{s % 60:02d}"
+
+
+class CapturePanel(QWidget):
+    audio_ready = Signal(Path)  # a finished recording or an imported file, to be processed
+    cancel_requested = Signal()
+
+    def __init__(self, stream_factory: StreamFactory | None = None, parent=None):
+        super().__init__(parent)
+        self.stream_factory = stream_factory
+        self.recorder: Recorder | None = None
+        self.meeting_title = ""
+
+        # ------------------------------------------------ recording
+        self.device_combo = QComboBox()
+        self.device_combo.setMinimumWidth(260)
+        self.refresh_devices_button = QPushButton("刷新")
+        self.refresh_devices_button.clicked.connect(self.refresh_devices)
+        self.record_button = QPushButton("● 开始录音")
+        self.record_button.setObjectName("record")
+        self.pause_button = QPushButton("暂停")
+        self.marker_button = QPushButton("插入标记")
+        self.stop_button = QPushButton("■ 停止并转写")
+        self.import_button = QPushButton("导入已有录音…")
+        self.level = QProgressBar(textVisible=False, maximum=100)
+        self.level.setFixedHeight(14)
+        self.elapsed_label = QLabel("0:00:00")
+        self.elapsed_label.setStyleSheet("font-size: 28px; font-weight: bold;")
+        self.status_label = QLabel("选择麦克风后点击“开始录音”，或导入已有录音。")
+        self.warning_label = QLabel()
+        self.warning_label.setStyleSheet("color: #b00020; font-weight: bold;")
+        self.warning_label.setWordWrap(True)
+        self.markers_label = QLabel()
+        self.markers_label.setWordWrap(True)
+
+        self.record_button.clicked.connect(self.start_recording)
+        self.pause_button.clicked.connect(self.toggle_pause)
+        self.marker_button.clicked.connect(self.add_marker)
+        self.stop_button.clicked.connect(self.stop_recording)
+        self.import_button.clicked.connect(self.choose_file)
+
+        rec_box = QGroupBox("录音")
+        grid = QGridLayout(rec_box)
+        dev_row = QHBoxLayout()
+        dev_row.addWidget(QLabel("麦克风"))
+        dev_row.addWidget(self.device_combo, 1)
+        dev_row.addWidget(self.refresh_devices_button)
+        grid.addLayout(dev_row, 0, 0, 1, 2)
+        buttons = QHBoxLayout()
+        for b in (self.record_button, self.pause_button, self.marker_button, self.stop_button):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        buttons.addWidget(self.import_button)
+        grid.addLayout(buttons, 1, 0, 1, 2)
+        grid.addWidget(self.elapsed_label, 2, 0)
+        meter = QVBoxLayout()
+        meter.addWidget(QLabel("音量"))
+        meter.addWidget(self.level)
+        grid.addLayout(meter, 2, 1)
+        grid.addWidget(self.status_label, 3, 0, 1, 2)
+        grid.addWidget(self.warning_label, 4, 0, 1, 2)
+        grid.addWidget(self.markers_label, 5, 0, 1, 2)
+        grid.setColumnStretch(1, 1)
+
+        # ------------------------------------------------ processing
+        self.stage_bars: dict[str, QProgressBar] = {}
+        proc_box = QGroupBox("处理进度")
+        proc = QGridLayout(proc_box)
+        for row, (stage, label) in enumerate(STAGE_LABELS.items()):
+            bar = QProgressBar(maximum=1000, format="%p%")
+            bar.setValue(0)
+            self.stage_bars[stage] = bar
+            proc.addWidget(QLabel(label), row, 0)
+            proc.addWidget(bar, row, 1)
+        self.detail_label = QLabel()
+        self.detail_label.setWordWrap(True)
+        self.detail_label.setStyleSheet("color: #555;")
+        self.cancel_button = QPushButton("取消处理")
+        self.cancel_button.clicked.connect(self.cancel_requested)
+        self.cancel_button.setEnabled(False)
+        proc.addWidget(self.detail_label, len(STAGE_LABELS), 0, 1, 2)
+        proc.addWidget(self.cancel_button, len(STAGE_LABELS) + 1, 1, Qt.AlignmentFlag.AlignRight)
+        proc.setColumnStretch(1, 1)
+        self.proc_box = proc_box
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(rec_box)
+        layout.addWidget(proc_box)
+        layout.addStretch(1)
+
+        self.timer = QTimer(self, interval=100)
+        self.timer.timeout.connect(self._poll)
+        self._update_buttons()
+
+    # ------------------------------------------------ devices
+
+    def refresh_devices(self) -> None:
+        self.device_combo.clear()
+        if self.stream_factory is not None:
+            self.device_combo.addItem("测试音源（文件回放）", None)
+        else:
+            for dev in list_input_devices_safe():
+                self.device_combo.addItem(f"{dev.name}{'（默认）' if dev.is_default else ''}", dev.index)
+            if self.device_combo.count() == 0:
+                self.device_combo.addItem("未找到麦克风", None)
+                self.warning_label.setText("没有找到麦克风：请连接麦克风后点击“刷新”，或导入已有录音。")
+        self._update_buttons()
+
+    # ------------------------------------------------ recording
+
+    @property
+    def recording(self) -> bool:
+        return self.recorder is not None and self.recorder.state in ("recording", "paused")
+
+    def start_recording(self) -> None:
+        if self.recording:
+            return
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        path = paths.recordings_dir() / f"{stamp}.wav"
+        factory = self.stream_factory
+        kwargs = {"stream_factory": factory} if factory else {}
+        if factory is not None:
+            kwargs["samplerate"] = 16000
+        recorder = Recorder(path, device=self.device_combo.currentData(), meta={"title": self.meeting_title}, **kwargs)
+        try:
+            recorder.start()
+        except SanhuiError as exc:
+            self.warning_label.setText(str(exc))
+            return
+        self.recorder = recorder
+        self.warning_label.clear()
+        self.markers_label.clear()
+        self.status_label.setText(f"正在录音，文件：{path}")
+        self.timer.start()
+        self._update_buttons()
+
+    def toggle_pause(self) -> None:
+        if not self.recorder:
+            return
+        if self.recorder.state == "recording":
+            self.recorder.pause()
+            self.status_label.setText("已暂停：点击“继续”接着录。")
+        elif self.recorder.state == "paused":
+            self.recorder.resume()
+            self.status_label.setText(f"正在录音，文件：{self.recorder.path}")
+        self._update_buttons()
+
+    def add_marker(self) -> None:
+        if self.recording:
+            self.recorder.add_marker()
+            self.markers_label.setText("标记：" + "、".join(elapsed_text(m.seconds) for m in self.recorder.markers))
+
+    def stop_recording(self, process: bool = True) -> Path | None:
+        """Finalise the file (drains the queue); hand it on for processing unless closing."""
+        if not self.recording:
+            return None
+        recorder = self.recorder
+        info = recorder.stop()
+        self.timer.stop()
+        self.level.setValue(0)
+        self._update_buttons()
+        if recorder.error:
+            self.warning_label.setText(str(recorder.error))
+        self.status_label.setText(f"录音已保存：{info.path}（{elapsed_text(info.seconds)}）")
+        if process and info.frames:
+            self.audio_ready.emit(info.path)
+        return info.path
+
+    def choose_file(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(self, "导入会议录音", str(Path.home()), AUDIO_FILTER)
+        if name:
+            self.audio_ready.emit(Path(name))
+
+    def _poll(self) -> None:
+        r = self.recorder
+        if r is None:
+            return
+        db = r.level_db
+        self.level.setValue(int(max(0.0, min(100.0, (db + 60.0) / 60.0 * 100.0))) if math.isfinite(db) else 0)
+        self.elapsed_label.setText(elapsed_text(r.elapsed))
+        warnings = []
+        if r.error:
+            warnings.append(str(r.error))
+        if r.seconds_since_block() > NO_AUDIO_WARN_SECONDS:
+            warnings.append("麦克风没有声音数据传来，可能已被拔出：请检查连接。已录部分已保存。")
+        elif r.seconds_since_sound() > SILENT_WARN_SECONDS:
+            warnings.append("麦克风持续静音：请检查麦克风是否静音或离发言人太远。")
+        if r.low_disk:
+            minutes = int((r.free_seconds() or 0) // 60)
+            warnings.append(f"磁盘空间不足：剩余空间只够再录约 {minutes} 分钟。")
+        self.warning_label.setText("\n".join(warnings))
+
+    def _update_buttons(self) -> None:
+        rec = self.recording
+        self.record_button.setEnabled(not rec)
+        self.device_combo.setEnabled(not rec)
+        self.import_button.setEnabled(not rec)
+        self.pause_button.setEnabled(rec)
+        self.marker_button.setEnabled(rec)
+        self.stop_button.setEnabled(rec)
+        paused = self.recorder is not None and self.recorder.state == "paused"
+        self.pause_button.setText("继续" if paused else "暂停")
+
+    # ------------------------------------------------ processing
+
+    def reset_progress(self) -> None:
+        for bar in self.stage_bars.values():
+            bar.setValue(0)
+            bar.setFormat("%p%")
+        self.detail_label.clear()
+
+    def set_processing(self, running: bool) -> None:
+        self.cancel_button.setEnabled(running)
+        self.record_button.setEnabled(not running and not self.recording)
+        self.import_button.setEnabled(not running and not self.recording)
+
+    def show_progress(self, event: Progress) -> None:
+        stages = list(self.stage_bars)
+        if event.stage in self.stage_bars:
+            # Earlier stages are done (some are skipped, e.g. speakers when a transcript is given).
+            for stage in stages[: stages.index(event.stage)]:
+                self.stage_bars[stage].setValue(1000)
+            self.stage_bars[event.stage].setValue(int(event.fraction * 1000))
+        if event.detail:
+            self.detail_label.setText(f"{event.label}：{event.detail}")
+
+    def confirm_discard(self) -> bool:
+        if not self.recording:
+            return True
+        answer = QMessageBox.question(self, "正在录音", "正在录音。要停止录音并保存已录部分吗？")
+        return answer == QMessageBox.StandardButton.Yes
+
+
+def list_input_devices_safe():
+    try:
+        return list_input_devices()
+    except SanhuiError as exc:
+        log.warning("no audio devices: %s", exc)
+        return []

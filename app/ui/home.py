@@ -1,0 +1,167 @@
+"""Home: the meetings list with filters, full-text search over every transcript, and the 台账."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.export import clock
+from app.ledger import ledger
+from app.ui.models import MeetingListModel
+from core.storage import Store
+from core.types import MEETING_TYPES
+
+ALL = "全部"
+
+
+class HomePage(QWidget):
+    open_meeting = Signal(str, float)  # meeting id, seconds to jump to (search hit) or -1
+    new_meeting = Signal()
+
+    def __init__(self, store: Store, parent=None):
+        super().__init__(parent)
+        self.store = store
+
+        self.new_button = QPushButton("＋ 新建会议")
+        self.new_button.setObjectName("primary")
+        self.new_button.clicked.connect(self.new_meeting)
+        self.search_edit = QLineEdit(placeholderText="在所有会议的转写中搜索，例如：安全生产")
+        self.search_edit.setClearButtonEnabled(True)
+        self.type_combo = QComboBox()
+        self.type_combo.addItems([ALL, *MEETING_TYPES])
+        self.month_combo = QComboBox()
+        self.month_combo.addItem(ALL)
+
+        top = QHBoxLayout()
+        top.addWidget(self.new_button)
+        top.addSpacing(12)
+        top.addWidget(self.search_edit, 1)
+        top.addWidget(QLabel("类型"))
+        top.addWidget(self.type_combo)
+        top.addWidget(QLabel("月份"))
+        top.addWidget(self.month_combo)
+
+        self.model = MeetingListModel(parent=self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.setAlternatingRowColors(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.table.doubleClicked.connect(lambda idx: self.open_meeting.emit(self.model.meeting_id(idx.row()), -1.0))
+        self.empty_label = QLabel("还没有会议记录。点击“新建会议”开始第一次会议的录音或导入录音。")
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setStyleSheet("color: #666; padding: 24px;")
+
+        self.hits = QListWidget()
+        self.hits.itemActivated.connect(self._open_hit)
+        self.hits.itemClicked.connect(self._open_hit)
+        self.hits_box = QGroupBox("搜索结果")
+        QVBoxLayout(self.hits_box).addWidget(self.hits)
+        self.hits_box.hide()
+
+        self.ledger_list = QListWidget()
+        self.ledger_list.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        ledger_box = QGroupBox("三会一课台账")
+        QVBoxLayout(ledger_box).addWidget(self.ledger_list)
+        ledger_box.setMinimumWidth(320)
+        self.ledger_list.setWordWrap(True)
+
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.table, 3)
+        left_layout.addWidget(self.empty_label)
+        left_layout.addWidget(self.hits_box, 2)
+        split = QSplitter()
+        split.addWidget(left)
+        split.addWidget(ledger_box)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 1)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(split, 1)
+
+        # Search as the user types, but only once they pause.
+        self._search_timer = QTimer(self, singleShot=True, interval=250)
+        self._search_timer.timeout.connect(self.run_search)
+        self.search_edit.textChanged.connect(self._search_timer.start)
+        self.type_combo.currentIndexChanged.connect(self.refresh_list)
+        self.month_combo.currentIndexChanged.connect(self.refresh_list)
+
+    # ------------------------------------------------ data
+
+    def refresh(self) -> None:
+        all_rows = self.store.list_meetings()
+        months = sorted({r["date"][:7] for r in all_rows if r.get("date")}, reverse=True)
+        current = self.month_combo.currentText()
+        self.month_combo.blockSignals(True)
+        self.month_combo.clear()
+        self.month_combo.addItems([ALL, *months])
+        self.month_combo.setCurrentText(current if current in months else ALL)
+        self.month_combo.blockSignals(False)
+        self.refresh_list()
+        self._fill_ledger(all_rows)
+
+    def refresh_list(self) -> None:
+        meeting_type = self.type_combo.currentText()
+        month = self.month_combo.currentText()
+        rows = self.store.list_meetings(
+            meeting_type=None if meeting_type == ALL else meeting_type,
+            month=None if month == ALL else month,
+        )
+        self.model.set_rows(rows)
+        self.empty_label.setVisible(not rows)
+
+    def _fill_ledger(self, rows: list[dict]) -> None:
+        self.ledger_list.clear()
+        for item in ledger(rows, dt.date.today()):
+            mark = "✓" if not item.missing else "✗"
+            row = QListWidgetItem(f"{mark} {item.period_label} {item.meeting_type}：{item.status}")
+            if item.missing:
+                row.setForeground(QBrush(QColor("#b00020")))
+            self.ledger_list.addItem(row)
+
+    def run_search(self) -> None:
+        text = self.search_edit.text().strip()
+        self.hits.clear()
+        if not text:
+            self.hits_box.hide()
+            return
+        results = self.store.search(text)
+        self.hits_box.setTitle(f"搜索结果：“{text}” 共 {len(results)} 处")
+        for h in results:
+            item = QListWidgetItem(f"{h.date} {h.title}  [{clock(h.start)}] {h.speaker or '发言人'}：{h.text}")
+            item.setData(Qt.ItemDataRole.UserRole, (h.meeting_id, h.start))
+            self.hits.addItem(item)
+        if not results:
+            self.hits.addItem(QListWidgetItem("没有找到。"))
+        self.hits_box.show()
+
+    def _open_hit(self, item: QListWidgetItem) -> None:
+        data = item.data(Qt.ItemDataRole.UserRole)
+        if data:
+            self.open_meeting.emit(data[0], float(data[1]))

@@ -1,0 +1,459 @@
+"""The main window: home (meetings, search, 台账) and one meeting's pages (capture, transcript,
+minutes, report). It only drives the pipeline's public functions; slow work runs in workers."""
+
+from __future__ import annotations
+
+import copy
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QStackedWidget,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.pipeline import ProcessOptions, process
+from app.ui.capture import CapturePanel
+from app.ui.home import HomePage
+from app.ui.meeting_form import MeetingForm
+from app.ui.minutes import MinutesView, merge_minutes
+from app.ui.report import ReportView
+from app.ui.settings_dialog import SettingsDialog, about_text
+from app.ui.transcript import TranscriptView
+from app.ui.worker import Worker, WorkerPool
+from asr.recorder import StreamFactory, recover_wav, unfinished_recordings
+from core import paths
+from core.errors import SanhuiError
+from core.settings import Settings, load_settings, save_settings
+from core.storage import Store
+from core.types import Meeting, Result
+
+log = logging.getLogger(__name__)
+
+FINAL = "已定稿"
+TAB_CAPTURE, TAB_TRANSCRIPT, TAB_MINUTES, TAB_REPORT = range(4)
+
+
+def process_job(audio: Path | None, meeting: Meeting, options: ProcessOptions, store_path: Path):
+    """Runs in a worker thread with its own database connection."""
+    store = Store(store_path)
+    try:
+        return (yield from process(audio, meeting, options, store))
+    finally:
+        store.close()
+
+
+def reextract_job(segments, meeting: Meeting):
+    from summarizer import extract_minutes
+
+    return extract_minutes(segments, meeting)
+
+
+def export_job(result: Result, out_dir: Path):
+    from app.export import write_outputs
+
+    return write_outputs(result, out_dir)
+
+
+class FinalizeDialog(QDialog):
+    """Locking a record needs both the host and the recorder to confirm."""
+
+    def __init__(self, meeting: Meeting, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle("定稿")
+        self.host_check = QCheckBox(f"主持人（{meeting.host or '未填写'}）已审阅并确认纪要")
+        self.recorder_check = QCheckBox(f"记录人（{meeting.recorder or '未填写'}）已审阅并确认纪要")
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok.setText("定稿")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
+        self.ok.setEnabled(False)
+        for c in (self.host_check, self.recorder_check):
+            c.toggled.connect(lambda _c: self.ok.setEnabled(self.host_check.isChecked() and self.recorder_check.isChecked()))
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("定稿后本次会议记录将锁定，不能再修改。"))
+        layout.addWidget(self.host_check)
+        layout.addWidget(self.recorder_check)
+        layout.addWidget(buttons)
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, store: Store | None = None, settings: Settings | None = None,
+                 stream_factory: StreamFactory | None = None):
+        super().__init__()
+        self.setWindowTitle("三会一课会议助手")
+        self.store = store or Store()
+        self.settings = settings or load_settings()
+        self.pool = WorkerPool(self)
+        self.meeting: Meeting | None = None
+        self.result: Result | None = None
+        self.status = ""
+        self.process_worker: Worker | None = None
+        self.last_export: dict[str, Path] = {}
+        self.last_error = ""
+        # Tests replace this to answer the folder dialog.
+        self.choose_export_dir = lambda: QFileDialog.getExistingDirectory(self, "选择导出文件夹", str(Path.home()))
+
+        self.home = HomePage(self.store)
+        self.home.open_meeting.connect(self.open_meeting)
+        self.home.new_meeting.connect(self.new_meeting)
+
+        self.capture = CapturePanel(stream_factory)
+        self.capture.audio_ready.connect(self.start_processing)
+        self.capture.cancel_requested.connect(self.cancel_processing)
+        self.transcript = TranscriptView()
+        self.transcript.changed.connect(self.save_edits)
+        self.minutes = MinutesView()
+        self.minutes.changed.connect(self.save_edits)
+        self.minutes.reextract_requested.connect(self.reextract)
+        self.report = ReportView()
+
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.capture, "录音与处理")
+        self.tabs.addTab(self.transcript, "转写校对")
+        self.tabs.addTab(self.minutes, "会议纪要")
+        self.tabs.addTab(self.report, "效能报告")
+
+        self.title_label = QLabel()
+        self.title_label.setStyleSheet("font-size: 18px; font-weight: bold;")
+        self.back_button = QPushButton("← 返回会议列表")
+        self.back_button.clicked.connect(self.show_home)
+        self.export_button = QPushButton("导出 Word…")
+        self.export_button.clicked.connect(self.export)
+        self.finalize_button = QPushButton("定稿")
+        self.finalize_button.clicked.connect(self.finalize)
+        header = QHBoxLayout()
+        header.addWidget(self.back_button)
+        header.addWidget(self.title_label, 1)
+        header.addWidget(self.export_button)
+        header.addWidget(self.finalize_button)
+        self.meeting_page = QWidget()
+        mp = QVBoxLayout(self.meeting_page)
+        mp.addLayout(header)
+        mp.addWidget(self.tabs, 1)
+
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.home)
+        self.stack.addWidget(self.meeting_page)
+        self.setCentralWidget(self.stack)
+        self._make_actions()
+        self.statusBar().showMessage(f"数据文件夹：{paths.data_dir()}")
+        self.resize(1200, 800)
+        self._restore_window()
+        self.capture.refresh_devices()
+        self.home.refresh()
+        self._update_meeting_ui()
+
+    # ------------------------------------------------ actions and window state
+
+    def _make_actions(self) -> None:
+        def action(text: str, shortcut: str | QKeySequence.StandardKey, slot, menu) -> QAction:
+            a = QAction(text, self)
+            a.setShortcut(QKeySequence(shortcut))
+            a.triggered.connect(slot)
+            menu.addAction(a)
+            self.addAction(a)
+            return a
+
+        bar = self.menuBar()
+        m_file = bar.addMenu("文件(&F)")
+        self.act_new = action("新建会议", "Ctrl+N", self.new_meeting, m_file)
+        self.act_import = action("导入录音…", "Ctrl+O", self._import, m_file)
+        self.act_export = action("导出 Word…", "Ctrl+E", self.export, m_file)
+        m_file.addSeparator()
+        self.act_settings = action("设置…", "Ctrl+,", self.open_settings, m_file)
+        action("退出", "Ctrl+Q", self.close, m_file)
+        m_rec = bar.addMenu("录音(&R)")
+        self.act_record = action("开始录音", "Ctrl+R", self._record, m_rec)
+        self.act_pause = action("暂停 / 继续", "Ctrl+P", self.capture.toggle_pause, m_rec)
+        self.act_marker = action("插入标记", "Ctrl+M", self.capture.add_marker, m_rec)
+        self.act_stop = action("停止并转写", "Ctrl+T", lambda: self.capture.stop_recording(), m_rec)
+        m_view = bar.addMenu("查看(&V)")
+        action("会议列表", "Ctrl+H", self.show_home, m_view)
+        action("在转写中查找", "Ctrl+F", self._focus_find, m_view)
+        action("播放 / 暂停录音", "Ctrl+Space", self.transcript.player.toggle, m_view)
+        m_help = bar.addMenu("帮助(&H)")
+        action("关于", "F1", self.about, m_help)
+
+    def _settings_store(self) -> QSettings:
+        return QSettings(str(paths.data_dir() / "window.ini"), QSettings.Format.IniFormat)
+
+    def _restore_window(self) -> None:
+        s = self._settings_store()
+        geometry, state = s.value("geometry"), s.value("state")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
+
+    def _save_window(self) -> None:
+        s = self._settings_store()
+        s.setValue("geometry", self.saveGeometry())
+        s.setValue("state", self.saveState())
+        s.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.capture.recording:
+            self.capture.stop_recording(process=False)  # the file is finalised, never lost
+        self.transcript.flush()
+        self.minutes.flush()
+        self.transcript.player.stop()
+        if not self.pool.shutdown(timeout_ms=60000):
+            log.warning("workers still running at close")
+        self._save_window()
+        super().closeEvent(event)
+
+    # ------------------------------------------------ navigation
+
+    def show_home(self) -> None:
+        self.transcript.flush()
+        self.minutes.flush()
+        self.transcript.player.pause()
+        self.home.refresh()
+        self.stack.setCurrentWidget(self.home)
+
+    def _focus_find(self) -> None:
+        if self.result is not None:
+            self.stack.setCurrentWidget(self.meeting_page)
+            self.tabs.setCurrentIndex(TAB_TRANSCRIPT)
+            self.transcript.search_edit.setFocus()
+
+    def _latest_meeting(self) -> Meeting | None:
+        rows = self.store.list_meetings()
+        if not rows:
+            return None
+        try:
+            return self.store.load_result(rows[0]["id"]).meeting
+        except SanhuiError:
+            return None
+
+    def new_meeting(self, meeting: Meeting | None = None) -> bool:
+        """Ask for the meeting's details (prefilled from the last one); True when created."""
+        if self.capture.recording:
+            return False
+        if meeting is None:
+            last = self._latest_meeting()
+            prefill = Meeting(type=last.type, branch=last.branch, location=last.location, host=last.host,
+                              recorder=last.recorder, roster=list(last.roster)) if last else None
+            form = MeetingForm(prefill, self)
+            if form.exec() != QDialog.DialogCode.Accepted:
+                return False
+            meeting = form.meeting()
+        self.begin_meeting(meeting)
+        return True
+
+    def begin_meeting(self, meeting: Meeting) -> None:
+        self.transcript.flush()
+        self.minutes.flush()
+        self.meeting, self.result, self.status = meeting, None, ""
+        self.capture.meeting_title = meeting.title
+        self.capture.reset_progress()
+        self._show_result()
+        self.tabs.setCurrentIndex(TAB_CAPTURE)
+        self.stack.setCurrentWidget(self.meeting_page)
+
+    def open_meeting(self, meeting_id: str, seconds: float = -1.0) -> None:
+        self.transcript.flush()
+        self.minutes.flush()
+        try:
+            result = self.store.load_result(meeting_id)
+        except SanhuiError as exc:
+            self.show_error(str(exc))
+            return
+        self.meeting, self.result = result.meeting, result
+        self.status = next((r["status"] for r in self.store.list_meetings() if r["id"] == meeting_id), "")
+        self._show_result()
+        self.stack.setCurrentWidget(self.meeting_page)
+        self.tabs.setCurrentIndex(TAB_TRANSCRIPT)
+        if seconds >= 0:
+            self.transcript.seek_to_time(seconds)
+
+    def _show_result(self) -> None:
+        self.transcript.set_result(self.result)
+        self.minutes.set_minutes(self.result.minutes if self.result else None)
+        self.report.set_result(self.result)
+        self._update_meeting_ui()
+
+    def _update_meeting_ui(self) -> None:
+        has = self.result is not None
+        final = self.status == FINAL
+        for tab in (TAB_TRANSCRIPT, TAB_MINUTES, TAB_REPORT):
+            self.tabs.setTabEnabled(tab, has)
+        self.tabs.setTabEnabled(TAB_CAPTURE, not final)
+        self.export_button.setEnabled(has)
+        self.act_export.setEnabled(has)
+        self.finalize_button.setEnabled(has and not final)
+        self.finalize_button.setText("已定稿" if final else "定稿")
+        self.transcript.set_read_only(final)
+        self.minutes.set_read_only(final)
+        if self.meeting:
+            m = self.meeting
+            self.title_label.setText(f"{m.title}　<span style='font-size:13px;color:#666'>{m.type}　{m.date}"
+                                     f"{'　' + m.location if m.location else ''}　{self.status}</span>")
+
+    # ------------------------------------------------ record / import / process
+
+    def _record(self) -> None:
+        if self.meeting is None and not self.new_meeting():
+            return
+        self.stack.setCurrentWidget(self.meeting_page)
+        self.tabs.setCurrentIndex(TAB_CAPTURE)
+        self.capture.start_recording()
+
+    def _import(self) -> None:
+        if self.meeting is None and not self.new_meeting():
+            return
+        self.capture.choose_file()
+
+    def start_processing(self, audio: Path | None, transcript: Path | None = None) -> Worker | None:
+        if self.meeting is None or (self.process_worker is not None and not self.process_worker.finished.is_set()):
+            return None
+        overrides = {"transcript": transcript} if transcript else {}
+        options = ProcessOptions.from_settings(self.settings, **overrides)  # a frozen copy
+        worker = Worker(process_job, audio, copy.deepcopy(self.meeting), options, self.store.path)
+        worker.signals.progress.connect(self.capture.show_progress)
+        worker.signals.result.connect(self.on_processed)
+        worker.signals.failed.connect(self.show_error)
+        worker.signals.cancelled.connect(lambda: self.statusBar().showMessage("已取消处理，录音文件仍保留。"))
+        worker.signals.done.connect(lambda: self.capture.set_processing(False))
+        self.capture.reset_progress()
+        self.capture.set_processing(True)
+        self.tabs.setCurrentIndex(TAB_CAPTURE)
+        self.statusBar().showMessage(f"正在处理：{audio.name if audio else '转写文件'}")
+        self.process_worker = self.pool.start(worker)
+        return worker
+
+    def cancel_processing(self) -> None:
+        if self.process_worker is not None:
+            self.process_worker.cancel()
+            self.capture.detail_label.setText("正在取消…")
+
+    def on_processed(self, result: Result) -> None:
+        self.result, self.meeting, self.status = result, result.meeting, "已处理"
+        self._show_result()
+        self.tabs.setCurrentIndex(TAB_TRANSCRIPT)
+        self.statusBar().showMessage(
+            f"处理完成：{len(result.segments)} 段发言，{len(result.minutes.resolutions)} 项决议，"
+            f"用时 {result.timings.get('total', 0):.0f} 秒")
+        self.home.refresh()
+
+    def show_error(self, message: str) -> None:
+        self.last_error = message
+        self.statusBar().showMessage(message)
+        if not self.property("quiet_errors"):
+            QMessageBox.warning(self, "提示", message)
+
+    # ------------------------------------------------ editing, export, finalise
+
+    def save_edits(self) -> None:
+        if self.result is None or self.status == FINAL:
+            return
+        try:
+            self.store.save_result(self.result, status=self.status or "已处理")
+            self.statusBar().showMessage("已保存修改", 2000)
+        except SanhuiError as exc:
+            self.show_error(str(exc))
+
+    def reextract(self) -> Worker | None:
+        if self.result is None:
+            return None
+        self.transcript.flush()
+        old, manual = self.result.minutes, set(self.minutes.manual)
+        worker = self.pool.run(reextract_job, copy.deepcopy(self.result.segments), copy.deepcopy(self.result.meeting))
+
+        def done(new_minutes):
+            self.result.minutes = merge_minutes(old, new_minutes, manual)
+            self.minutes.set_minutes(self.result.minutes, manual)
+            self.save_edits()
+            kept = "、".join(sorted(manual)) if manual else ""
+            self.statusBar().showMessage("已重新提取纪要" + ("，保留了您手工修改的部分" if kept else ""))
+
+        worker.signals.result.connect(done)
+        worker.signals.failed.connect(self.show_error)
+        return worker
+
+    def export(self, out_dir: str | Path | None = None) -> Worker | None:
+        if self.result is None:
+            return None
+        self.transcript.flush()
+        self.minutes.flush()
+        out_dir = out_dir or self.choose_export_dir()
+        if not out_dir:
+            return None
+        worker = self.pool.run(export_job, copy.deepcopy(self.result), Path(out_dir))
+
+        def done(files):
+            self.last_export = files
+            self.statusBar().showMessage(f"已导出到 {Path(out_dir)}：" + "、".join(p.name for p in files.values()))
+
+        worker.signals.result.connect(done)
+        worker.signals.failed.connect(self.show_error)
+        return worker
+
+    def finalize(self, confirmed: bool = False) -> bool:
+        if self.result is None or self.status == FINAL:
+            return False
+        if not confirmed:
+            dialog = FinalizeDialog(self.result.meeting, self)
+            if dialog.exec() != QDialog.DialogCode.Accepted:
+                return False
+        self.transcript.flush()
+        self.minutes.flush()
+        self.store.save_result(self.result, status=FINAL)
+        self.status = FINAL
+        self._update_meeting_ui()
+        self.home.refresh()
+        return True
+
+    # ------------------------------------------------ settings, about, recovery
+
+    def open_settings(self) -> None:
+        dialog = SettingsDialog(self.settings, self.store, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.settings = dialog.settings()
+            try:
+                save_settings(self.settings)
+                self.statusBar().showMessage("设置已保存（下次处理时生效）", 3000)
+            except SanhuiError as exc:
+                self.show_error(str(exc))
+
+    def about(self) -> None:
+        QMessageBox.about(self, "关于三会一课会议助手", about_text())
+
+    def check_unfinished_recordings(self, ask: bool = True) -> list[Path]:
+        """Offer to repair recordings left open by a crash or power cut; returns those repaired."""
+        found = unfinished_recordings(paths.recordings_dir())
+        if not found:
+            return []
+        if ask:
+            names = "\n".join(p.name for p in found)
+            answer = QMessageBox.question(
+                self, "恢复录音", f"上次录音没有正常结束（可能是断电或程序异常退出）：\n{names}\n\n要恢复这些录音吗？")
+            if answer != QMessageBox.StandardButton.Yes:
+                return []
+        repaired = []
+        for path in found:
+            try:
+                info = recover_wav(path)
+                repaired.append(path)
+                self.statusBar().showMessage(f"已恢复录音 {path.name}（{info.seconds / 60:.1f} 分钟），可在新建会议后导入。")
+            except SanhuiError as exc:
+                self.show_error(str(exc))
+        return repaired
+
+

@@ -1,0 +1,109 @@
+"""The new-meeting form: what the secretary knows before the meeting starts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QVBoxLayout,
+)
+
+from core.types import MEETING_TYPES, Meeting
+
+_SPLIT = re.compile(r"[\s,，、;；]+")
+
+
+def split_names(text: str) -> list[str]:
+    """Names typed one a line or separated by 、，; duplicates dropped, order kept."""
+    seen: dict[str, None] = {}
+    for name in _SPLIT.split(text):
+        if name.strip():
+            seen.setdefault(name.strip(), None)
+    return list(seen)
+
+
+class MeetingForm(QDialog):
+    def __init__(self, meeting: Meeting | None = None, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle("新建会议")
+        self.setMinimumWidth(520)
+        m = meeting or Meeting()
+
+        self.type_combo = QComboBox()
+        self.type_combo.addItems(MEETING_TYPES)
+        self.type_combo.setCurrentText(m.type)
+        self.title_edit = QLineEdit(m.title, placeholderText="例如：第一党支部2026年10月支委会")
+        self.branch_edit = QLineEdit(m.branch, placeholderText="例如：第一党支部")
+        self.date_edit = QDateEdit(calendarPopup=True)
+        self.date_edit.setDisplayFormat("yyyy年M月d日")
+        day = m.day if m.date else dt.date.today()
+        self.date_edit.setDate(QDate(day.year, day.month, day.day))
+        self.location_edit = QLineEdit(m.location, placeholderText="例如：三楼党员活动室")
+        self.host_edit = QLineEdit(m.host)
+        self.recorder_edit = QLineEdit(m.recorder)
+        self.roster_edit = QPlainTextEdit("、".join(m.roster))
+        self.roster_edit.setPlaceholderText("应参会党员姓名，用顿号、逗号或换行分隔")
+        self.roster_edit.setFixedHeight(70)
+        self.agenda_edit = QPlainTextEdit("\n".join(m.agenda))
+        self.agenda_edit.setPlaceholderText("每行一项议程（可选）")
+        self.agenda_edit.setFixedHeight(70)
+        self.first_topic_edit = QLineEdit(m.planned_first_topic, placeholderText="第一议题学习内容（可选）")
+        self.error_label = QLabel()
+        self.error_label.setStyleSheet("color: #b00020;")
+
+        form = QFormLayout()
+        form.addRow("会议类型", self.type_combo)
+        form.addRow("会议名称", self.title_edit)
+        form.addRow("党支部", self.branch_edit)
+        form.addRow("日期", self.date_edit)
+        form.addRow("地点", self.location_edit)
+        form.addRow("主持人", self.host_edit)
+        form.addRow("记录人", self.recorder_edit)
+        form.addRow("参会名单", self.roster_edit)
+        form.addRow("议程", self.agenda_edit)
+        form.addRow("第一议题", self.first_topic_edit)
+
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("创建")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error_label)
+        layout.addWidget(buttons)
+
+    def meeting(self) -> Meeting:
+        d = self.date_edit.date()
+        meeting_type = self.type_combo.currentText()
+        date = dt.date(d.year(), d.month(), d.day())
+        title = self.title_edit.text().strip() or f"{self.branch_edit.text().strip()}{date.year}年{date.month}月{meeting_type}"
+        return Meeting(
+            type=meeting_type,
+            title=title,
+            branch=self.branch_edit.text().strip(),
+            date=date.isoformat(),
+            location=self.location_edit.text().strip(),
+            host=self.host_edit.text().strip(),
+            recorder=self.recorder_edit.text().strip(),
+            roster=split_names(self.roster_edit.toPlainText()),
+            agenda=[line.strip() for line in self.agenda_edit.toPlainText().splitlines() if line.strip()],
+            planned_first_topic=self.first_topic_edit.text().strip(),
+        )
+
+    def accept(self) -> None:
+        m = self.meeting()
+        if m.host and m.roster and m.host not in m.roster:
+            self.error_label.setText(f"主持人“{m.host}”不在参会名单中，请补充名单或更正姓名。")
+            return
+        super().accept()

@@ -1,0 +1,257 @@
+"""The minutes editor: the summarizer's structured minutes as editable fields and tables.
+
+Every edit marks its section as manual; re-extracting after transcript edits replaces only the
+sections the secretary has not touched (merge_minutes). Missing items show 待人工补齐 in red.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.ui.models import ListModel, ResolutionModel
+from core.types import NEEDS_FILLING, Absence, FirstTopic, Minutes
+
+SECTIONS = ("attendance", "agenda", "first_topic", "resolutions", "votes")
+MISSING_STYLE = "border: 2px solid #d32f2f; background: #fff0f0;"
+
+
+def merge_minutes(old: Minutes, new: Minutes, manual: set[str]) -> Minutes:
+    """Fresh extraction for every section except those edited by hand."""
+    merged = copy.deepcopy(new)
+    for section in manual:
+        setattr(merged, section, copy.deepcopy(getattr(old, section)))
+    return merged
+
+
+def parse_absences(text: str) -> list[Absence]:
+    """'姓名：原因' one a line (the reason optional)."""
+    out = []
+    for line in text.splitlines():
+        name, _, reason = re.sub("：", ":", line).partition(":")
+        if name.strip():
+            out.append(Absence(name.strip(), reason.strip()))
+    return out
+
+
+def count_missing(minutes: Minutes) -> int:
+    n = sum((not r.owner) + (not r.deadline) for r in minutes.resolutions)
+    if minutes.first_topic is not None:
+        n += (not minutes.first_topic.content) + (not minutes.first_topic.leader)
+    return n
+
+
+class MinutesView(QWidget):
+    changed = Signal()
+    reextract_requested = Signal()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.minutes: Minutes | None = None
+        self.manual: set[str] = set()
+        self._loading = False
+
+        self.banner = QLabel()
+        self.banner.setWordWrap(True)
+        self.reextract_button = QPushButton("根据转写重新提取")
+        self.reextract_button.setToolTip("修改转写后重新生成纪要；您手工改过的部分保持不变")
+        self.reextract_button.clicked.connect(self.reextract_requested)
+        top = QHBoxLayout()
+        top.addWidget(self.banner, 1)
+        top.addWidget(self.reextract_button)
+
+        # attendance
+        self.expected_spin = QSpinBox(maximum=9999)
+        self.present_spin = QSpinBox(maximum=9999)
+        self.absent_edit = QPlainTextEdit(placeholderText="每行一人，例如：赵敏：出差")
+        self.absent_edit.setFixedHeight(64)
+        att = QGroupBox("出席情况")
+        att_form = QFormLayout(att)
+        att_form.addRow("应到人数", self.expected_spin)
+        att_form.addRow("实到人数", self.present_spin)
+        att_form.addRow("缺席人员及原因", self.absent_edit)
+        self.quorum_label = QLabel()
+        att_form.addRow("", self.quorum_label)
+
+        # agenda
+        self.agenda_edit = QPlainTextEdit(placeholderText="每行一项议程")
+        self.agenda_edit.setFixedHeight(90)
+        agenda_box = QGroupBox("会议议程")
+        QVBoxLayout(agenda_box).addWidget(self.agenda_edit)
+
+        # first topic
+        self.ft_content = QLineEdit()
+        self.ft_form = QLineEdit(placeholderText="传达学习、领学、交流研讨…")
+        self.ft_leader = QLineEdit()
+        self.ft_measures = QPlainTextEdit(placeholderText="每行一条落实措施")
+        self.ft_measures.setFixedHeight(64)
+        ft = QGroupBox("第一议题")
+        ft_form = QFormLayout(ft)
+        ft_form.addRow("学习内容", self.ft_content)
+        ft_form.addRow("学习形式", self.ft_form)
+        ft_form.addRow("领学人", self.ft_leader)
+        ft_form.addRow("落实措施", self.ft_measures)
+
+        # resolutions
+        self.res_model = ResolutionModel(parent=self)
+        self.res_model.edited.connect(lambda: self._edited("resolutions"))
+        self.res_table = QTableView()
+        self.res_table.setModel(self.res_model)
+        self.res_table.verticalHeader().hide()
+        self.res_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.res_table.setWordWrap(True)
+        h = self.res_table.horizontalHeader()
+        h.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        h.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        h.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        self.res_table.setMinimumHeight(180)
+        add = QPushButton("添加决议")
+        add.clicked.connect(lambda: self.res_model.add())
+        remove = QPushButton("删除所选")
+        remove.clicked.connect(self._remove_resolution)
+        res_box = QGroupBox("决议事项")
+        res_layout = QVBoxLayout(res_box)
+        res_layout.addWidget(self.res_table)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(add)
+        row.addWidget(remove)
+        res_layout.addLayout(row)
+
+        # votes (read-only: counted from the recording; corrected in the transcript)
+        self.vote_model = ListModel([
+            ("表决事项", lambda v: v.matter),
+            ("赞成", lambda v: v.in_favor),
+            ("反对", lambda v: v.against),
+            ("弃权", lambda v: v.abstain),
+            ("结果", lambda v: {True: "通过", False: "未通过"}.get(v.passed, "")),
+        ], parent=self)
+        self.vote_table = QTableView()
+        self.vote_table.setModel(self.vote_model)
+        self.vote_table.verticalHeader().hide()
+        self.vote_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.vote_table.setMaximumHeight(120)
+        vote_box = QGroupBox("表决情况")
+        QVBoxLayout(vote_box).addWidget(self.vote_table)
+
+        body = QWidget()
+        body_layout = QVBoxLayout(body)
+        for w in (att, agenda_box, ft, res_box, vote_box):
+            body_layout.addWidget(w)
+        body_layout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(body)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(scroll, 1)
+
+        for w, section in ((self.expected_spin, "attendance"), (self.present_spin, "attendance")):
+            w.valueChanged.connect(lambda _v, s=section: self._edited(s))
+        self.absent_edit.textChanged.connect(lambda: self._edited("attendance"))
+        self.agenda_edit.textChanged.connect(lambda: self._edited("agenda"))
+        for w in (self.ft_content, self.ft_form, self.ft_leader):
+            w.textChanged.connect(lambda _t: self._edited("first_topic"))
+        self.ft_measures.textChanged.connect(lambda: self._edited("first_topic"))
+
+        self._save_timer = QTimer(self, singleShot=True, interval=800)
+        self._save_timer.timeout.connect(self.changed)
+
+    # ------------------------------------------------ load / store
+
+    def set_minutes(self, minutes: Minutes | None, manual: set[str] | None = None) -> None:
+        self._loading = True
+        self.minutes = minutes
+        self.manual = set(manual or ())
+        m = minutes or Minutes()
+        a = m.attendance
+        self.expected_spin.setValue(a.expected)
+        self.present_spin.setValue(a.present)
+        self.absent_edit.setPlainText("\n".join(f"{x.name}：{x.reason}" if x.reason else x.name for x in a.absent))
+        self.quorum_label.setText({True: "符合法定人数", False: "⚠ 未达到法定人数", None: ""}[a.quorum_met])
+        self.agenda_edit.setPlainText("\n".join(m.agenda))
+        ft = m.first_topic or FirstTopic()
+        self.ft_content.setText(ft.content)
+        self.ft_form.setText(ft.form)
+        self.ft_leader.setText(ft.leader)
+        self.ft_measures.setPlainText("\n".join(ft.measures))
+        self.res_model.set_items(m.resolutions)
+        self.vote_model.set_items(m.votes)
+        self._loading = False
+        self._refresh_flags()
+
+    def set_read_only(self, read_only: bool) -> None:
+        for w in (self.absent_edit, self.agenda_edit, self.ft_measures):
+            w.setReadOnly(read_only)
+        for w in (self.ft_content, self.ft_form, self.ft_leader):
+            w.setReadOnly(read_only)
+        self.expected_spin.setReadOnly(read_only)
+        self.present_spin.setReadOnly(read_only)
+        self.res_model.read_only = read_only
+        self.reextract_button.setEnabled(not read_only)
+
+    def _edited(self, section: str) -> None:
+        if self._loading or self.minutes is None:
+            return
+        self.manual.add(section)
+        self._apply()
+        self._refresh_flags()
+        self._save_timer.start()
+
+    def flush(self) -> None:
+        if self._save_timer.isActive():
+            self._save_timer.stop()
+            self.changed.emit()
+
+    def _apply(self) -> None:
+        """Widget values into self.minutes (resolutions are edited in place by their model)."""
+        m = self.minutes
+        m.attendance.expected = self.expected_spin.value()
+        m.attendance.present = self.present_spin.value()
+        m.attendance.absent = parse_absences(self.absent_edit.toPlainText())
+        m.agenda = [x.strip() for x in self.agenda_edit.toPlainText().splitlines() if x.strip()]
+        content = self.ft_content.text().strip()
+        measures = [x.strip() for x in self.ft_measures.toPlainText().splitlines() if x.strip()]
+        if content or self.ft_leader.text().strip() or measures or m.first_topic is not None:
+            ft = m.first_topic or FirstTopic()
+            ft.content, ft.form, ft.leader, ft.measures = content, self.ft_form.text().strip(), self.ft_leader.text().strip(), measures
+            m.first_topic = ft
+
+    def _refresh_flags(self) -> None:
+        m = self.minutes or Minutes()
+        has_ft = m.first_topic is not None
+        for w in (self.ft_content, self.ft_leader):
+            missing = has_ft and not w.text().strip()
+            w.setStyleSheet(MISSING_STYLE if missing else "")
+            w.setPlaceholderText(NEEDS_FILLING if missing else "")
+        n = count_missing(m)
+        if n:
+            self.banner.setText(f"⚠ 有 {n} 处{NEEDS_FILLING}（红色标出）：录音中没有说明，请核对后填写。")
+            self.banner.setStyleSheet("color: #b00020; font-weight: bold; padding: 4px; background: #fff0f0;")
+        else:
+            self.banner.setText("✓ 纪要要素齐全。")
+            self.banner.setStyleSheet("color: #2e7d32; padding: 4px;")
+
+    def _remove_resolution(self) -> None:
+        rows = self.res_table.selectionModel().selectedRows()
+        if rows:
+            self.res_model.remove(rows[0].row())
