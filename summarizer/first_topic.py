@@ -79,11 +79,11 @@ def extract_first_topic(
     if study_item is not None:
         content = agenda[study_item]
     if not content:
-        content = meeting.first_topic or next((p for p in (_study_phrase(s.text) for s in early) if p), "")
+        content = meeting.planned_first_topic or next((p for p in (_study_phrase(s.text) for s in early) if p), "")
 
     # the span: the study item's sentences, else from the first mention to the next agenda item
     if study_item is not None and study_item in items_of:
-        span = [s for s, k in zip(sentences, items_of) if k == study_item]
+        span = [s for s, k in zip(sentences, items_of, strict=False) if k == study_item]
     else:
         anchor = named[0] if named else next((s for s in early if _study_phrase(s.text)), None)
         if anchor is None:

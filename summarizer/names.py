@@ -40,7 +40,7 @@ def name_similarity(a: str, b: str) -> float:
     """Mean per-character pinyin similarity of two equally long strings (0 when lengths differ)."""
     if len(a) != len(b) or not a:
         return 0.0
-    sims = [char_similarity(x, y) for x, y in zip(a, b)]
+    sims = [char_similarity(x, y) for x, y in zip(a, b, strict=False)]
     if min(sims) < 0.5:
         return 0.0
     return sum(sims) / len(sims)

@@ -30,7 +30,7 @@ def _score(s: Sentence) -> float:
 
 def extract_points(sentences: list[Sentence], items_of: list[int | None]) -> list[SpeechPoint]:
     groups: dict[tuple[int | None, str], list[Sentence]] = {}
-    for s, k in zip(sentences, items_of):
+    for s, k in zip(sentences, items_of, strict=False):
         groups.setdefault((k, s.speaker), []).append(s)
     points: list[SpeechPoint] = []
     for (k, speaker), said in groups.items():
