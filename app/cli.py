@@ -187,6 +187,12 @@ def cmd_voices(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_gui(args: argparse.Namespace) -> int:
+    from app.gui import main as gui_main
+
+    return gui_main(sys.argv[:1])
+
+
 # ------------------------------------------------------------------ parser and entry point
 
 
@@ -237,6 +243,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("voices", help="查看或删除已登记的声纹")
     p.add_argument("--delete", metavar="姓名")
     p.set_defaults(func=cmd_voices)
+
+    p = sub.add_parser("gui", help="打开桌面程序")
+    p.set_defaults(func=cmd_gui)
 
     # platform, finalize, sync, export-package, verify, audit (app/sync/cli.py)
     from app.sync.cli import register as register_sync

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.pipeline import ProcessOptions, process
+from app.sync.ledger import FINALIZED_STATUS as FINAL
 from app.ui.capture import CapturePanel
 from app.ui.home import HomePage
 from app.ui.meeting_form import MeetingForm
@@ -43,7 +44,6 @@ from core.types import Meeting, Result
 
 log = logging.getLogger(__name__)
 
-FINAL = "已定稿"
 TAB_CAPTURE, TAB_TRANSCRIPT, TAB_MINUTES, TAB_REPORT = range(4)
 
 
@@ -60,6 +60,16 @@ def reextract_job(segments, meeting: Meeting):
     from summarizer import extract_minutes
 
     return extract_minutes(segments, meeting)
+
+
+def finalize_job(store_path: Path, meeting_id: str):
+    from app.sync.ledger import finalize
+
+    store = Store(store_path)
+    try:
+        return finalize(store, meeting_id)
+    finally:
+        store.close()
 
 
 def export_job(result: Result, out_dir: Path):
@@ -405,20 +415,30 @@ class MainWindow(QMainWindow):
         worker.signals.failed.connect(self.show_error)
         return worker
 
-    def finalize(self, confirmed: bool = False) -> bool:
+    def finalize(self, confirmed: bool = False) -> Worker | None:
+        """Host and recorder confirm; the record is frozen as a ledger version (app.sync.ledger) and locked here."""
         if self.result is None or self.status == FINAL:
-            return False
+            return None
         if not confirmed:
             dialog = FinalizeDialog(self.result.meeting, self)
             if dialog.exec() != QDialog.DialogCode.Accepted:
-                return False
+                return None
         self.transcript.flush()
         self.minutes.flush()
-        self.store.save_result(self.result, status=FINAL)
-        self.status = FINAL
-        self._update_meeting_ui()
-        self.home.refresh()
-        return True
+        self.save_edits()  # the ledger freezes what is in the store
+        self.finalize_button.setEnabled(False)
+        worker = self.pool.run(finalize_job, self.store.path, self.result.id)
+
+        def done(record):
+            self.status = FINAL
+            self._update_meeting_ui()
+            self.home.refresh()
+            self.statusBar().showMessage(f"已定稿：第 {record.version} 版，校验值 {record.content_sha256[:12]}…")
+
+        worker.signals.result.connect(done)
+        worker.signals.failed.connect(self.show_error)
+        worker.signals.failed.connect(lambda _m: self._update_meeting_ui())
+        return worker
 
     # ------------------------------------------------ settings, about, recovery
 
