@@ -20,7 +20,7 @@ __all__ = ["assess", "write_report_docx"]
 
 
 def assess(segments: list[Segment], minutes: Minutes, meeting: Meeting, **options) -> Assessment:
-    from analytics.assess import assess as _assess
+    from analytics.assessment import assess as _assess
 
     return _assess(segments, minutes, meeting, **options)
 
