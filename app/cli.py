@@ -26,8 +26,8 @@ log = logging.getLogger("sanhui")
 class ProgressBar:
     """A one-line text bar on stderr, redrawn at most ten times a second."""
 
-    def __init__(self, stream=sys.stderr, width: int = 30):
-        self.stream, self.width = stream, width
+    def __init__(self, stream=None, width: int = 30):
+        self.stream, self.width = stream or sys.stderr, width
         self.stage = ""
         self.last_draw = 0.0
 
