@@ -21,6 +21,11 @@ _ANNOUNCE = re.compile(
 )
 _FIRST_TOPIC = re.compile(r"第一议题")
 SIMILARITY_ON_TOPIC = 0.08  # cosine at or above which a segment counts as on its agenda item
+_STOP = frozenset(
+    "同志 我们 大家 你们 他们 一个 这个 那个 一下 一些 还是 就是 可以 进行 今天 下面 现在 会议 "
+    "工作 问题 情况 我说 两句 这些 那些 没有 什么 怎么 因为 所以 但是 然后 如果 已经 还有 以及 "
+    "议题 议程 第一 第二 第三 首先 最后 请大家 同意".split()
+)
 SHORT = 12  # characters: shorter utterances (我同意。) are not judged for agenda fit
 
 
@@ -56,6 +61,10 @@ def _features(text: str) -> Counter:
     han = re.sub(r"[^\u4e00-\u9fff]", "", text)
     toks += [han[i : i + 2] for i in range(len(han) - 1)]
     return Counter(toks)
+
+
+def _keywords(text: str) -> set[str]:
+    return {w for w in words(text) if len(w) >= 2 and w not in _STOP and not w.isdigit()}
 
 
 def _tfidf(docs: list[Counter]) -> list[dict[str, float]]:
@@ -101,11 +110,14 @@ def assign(segments: list[Segment], agenda: list[str], minutes: Minutes | None =
     sections: list[int | None] = []
     current: int | None = None
     announced_any = False
+    anchors = list(texts)  # the chair's announcement frames an item: add its words to the item's
     for seg in segments:
         k = _announced(seg.text)
         if k is not None and 0 <= k < n_items:
             current, announced_any = k, True
+            anchors[k] += " " + seg.text
         sections.append(current)
+    item_keys = [_keywords(t) for t in anchors]
     method = "announcements"
     if not announced_any:
         method = "similarity"
@@ -117,14 +129,14 @@ def assign(segments: list[Segment], agenda: list[str], minutes: Minutes | None =
     items = []
     judged = on_topic = 0.0
     for k, title in enumerate(agenda):
-        secs = [s for s, sec in zip(segments, sections) if sec == k]
+        secs = [s for s, sec in zip(segments, sections, strict=True) if sec == k]
         seconds = sum(s.duration for s in secs)
         item_judged = item_on = 0.0
-        for s, sec, row in zip(segments, sections, sims):
+        for s, sec, row in zip(segments, sections, sims, strict=True):
             if sec != k or len(s.text) < SHORT:
                 continue
             item_judged += s.duration
-            if row[k] >= SIMILARITY_ON_TOPIC:
+            if row[k] >= SIMILARITY_ON_TOPIC or _keywords(s.text) & item_keys[k]:
                 item_on += s.duration
         judged += item_judged
         on_topic += item_on

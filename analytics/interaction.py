@@ -69,7 +69,7 @@ def analyse(segments: list[Segment], chair: str | None, names: list[str]) -> dic
     """names: speaker labels that are real names, used to find explicit replies (同意林静的意见)."""
     turn_list = turns(segments)
     transitions: Counter = Counter()
-    for a, b in zip(turn_list, turn_list[1:]):
+    for a, b in zip(turn_list, turn_list[1:], strict=False):
         transitions[(a.speaker, b.speaker)] += 1
     member = Counter({k: v for k, v in transitions.items() if chair and chair not in k and all(k)})
 
