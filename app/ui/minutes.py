@@ -93,7 +93,7 @@ class MinutesView(QWidget):
 
         # agenda
         self.agenda_edit = QPlainTextEdit(placeholderText="每行一项议程")
-        self.agenda_edit.setFixedHeight(90)
+        self.agenda_edit.setFixedHeight(84)
         agenda_box = QGroupBox("会议议程")
         QVBoxLayout(agenda_box).addWidget(self.agenda_edit)
 
@@ -148,14 +148,22 @@ class MinutesView(QWidget):
         self.vote_table.setModel(self.vote_model)
         self.vote_table.verticalHeader().hide()
         self.vote_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.vote_table.setMaximumHeight(120)
+        self.vote_table.setMaximumHeight(110)
         vote_box = QGroupBox("表决情况")
         QVBoxLayout(vote_box).addWidget(self.vote_table)
 
+        # Resolutions (where the flags usually are) near the top; short boxes side by side.
         body = QWidget()
         body_layout = QVBoxLayout(body)
-        for w in (att, agenda_box, ft, res_box, vote_box):
-            body_layout.addWidget(w)
+        first_row = QHBoxLayout()
+        first_row.addWidget(att, 2)
+        first_row.addWidget(ft, 3)
+        body_layout.addLayout(first_row)
+        body_layout.addWidget(res_box)
+        last_row = QHBoxLayout()
+        last_row.addWidget(agenda_box, 1)
+        last_row.addWidget(vote_box, 1)
+        body_layout.addLayout(last_row)
         body_layout.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
