@@ -19,12 +19,21 @@ _STRONG_ABSENCE = re.compile(r"请假|缺席|未到|没来|没有来|没到|不�
 _NOT_NAMES = {"各位", "全体", "有的", "其他", "部分", "有关", "相关", "这位", "那位", "几位", "两位", "三位", "老", "青年"}
 
 
+_REASON_TAIL = re.compile(r"(?:未能|不能|无法|没能|没有|未)(?:参加|参会|到会|出席)(?:会议)?|缺席|未到会?|没来|请假了?|了|的")
+_REASON_SHORT = {"因病": "病假", "生病": "病假", "因事": "事假", "有事": "事假", "因公": "公出"}
+
+
 def _reason(rest: str, clause: str) -> str:
-    rest = re.sub(r"^(?:等|两位|三位|几位)?(?:同志)?(?:因为|因|由于|是)?", "", rest)
-    rest = re.sub(r"(?:了|的)$", "", rest)
-    if rest not in ("请假", "请假了") and rest.endswith("请假") and len(rest) > 2:
-        rest = rest[:-2]
-    rest = rest.strip("，,、 ")
+    """'因病请假' -> '病假', '出差请假' -> '出差', '因公出差未能参加' -> '因公出差'."""
+    rest = re.sub(r"^(?:等|两位|三位|几位)?(?:同志)?(?:因为|由于|是)?", "", rest).strip("，,、 ")
+    while True:
+        cut = re.sub(rf"(?:{_REASON_TAIL.pattern})$", "", rest)
+        if cut == rest or not cut:
+            break
+        rest = cut
+    if len(rest) > 1 and rest.startswith("因") and rest[:2] not in _REASON_SHORT:
+        rest = rest[1:]  # 因出差 -> 出差
+    rest = _REASON_SHORT.get(rest, rest).strip("，,、 ")
     if rest:
         return rest[:12]
     found = re.findall(alternation("absence_cues"), clause)
@@ -107,7 +116,9 @@ def extract_attendance(sentences: list[Sentence], meeting: Meeting, roster: Rost
         if present is not None and absent_n is not None:
             expected = present + absent_n
         else:
-            expected = roster_n or (present or 0)
+            # no roster and no announcement: everyone who spoke was there, at least
+            speakers = len({s.speaker for s in sentences if s.speaker})
+            expected = roster_n or present or (speakers + len(absences))
     if present is None:
         missing = absent_n if absent_n is not None else (0 if all_here and not absences else len(absences))
         present = max(0, expected - missing)

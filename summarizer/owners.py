@@ -81,6 +81,10 @@ class OwnerFinder:
         candidates: list[Owner] = []
         for m in _BEFORE_OWNER.finditer(text):
             hit = self._name_at(text, m.end())
+            if hit and hit[0] not in self.roster.names:
+                person = self._name_at(text, hit[1])  # 组织委员赵刚同志: the person, not the office
+                if person and person[0] not in self.units:
+                    hit = person
             if hit:
                 name, end = self._with_partners(text, *hit)
                 candidates.append(Owner(name, m.start(), end, m.group(0)))

@@ -25,7 +25,7 @@ _ENUMERATOR = re.compile(
 _HARD_VETO = re.compile(r"下次再议|再议|待研究|再研究|另行研究|暂不|暂缓|以后再说|先放一放|不予")
 _QUESTION = re.compile(r"(?:吗|么|呢|吧)[？?]?$|[？?]$")
 # Requests that organise the meeting itself, not tasks: 请X同志领学/汇报/发言.
-_PROCEDURAL = re.compile(r"^(?:同志)?(?:来|先|再)?(?:领学|汇报|通报|发言|谈谈|讲讲|说说|介绍|宣读|传达|主持|补充|表态|作报告|"
+_PROCEDURAL = re.compile(r"^(?:同志)?(?:来|先|再|给大家)?(?:领学|汇报|通报|发言|谈谈|讲讲|说说|介绍|宣读|传达|主持|补充|表态|作报告|"
                          r"谈一谈|讲一讲|说一说|讲话|带领大家|简要|就|上台|入座|记录)")
 _LEAD_IN = re.compile(
     r"^(?:(?:好的?|那么?|那|另外|此外|还有|最后|同时|其次|下面|然后|再有|第[一二三四五六七八九十]|最后强调一下|强调一下|再强调一下|"
@@ -132,6 +132,7 @@ def _content(u: _Unit) -> str:
     text = re.sub(rf"^(?:(?:{frames})[，,：:]?\s*)+", "", text) if frames else text
     text = re.sub(r"^(?:同志)?(?:来|去|要|具体)?(?=负责|牵头)", "", strip_punct(text))
     text = re.sub(r"^(牵头|负责)[，,]", r"\1", text)
+    text = re.sub(r"[，,](?:全部|按时)?(?:完成|办结|落实)$", "", strip_punct(text))
     text = re.sub(r"[，,]{2,}", "，", text)
     return strip_punct(text)[:120]
 
@@ -141,7 +142,7 @@ def _to_resolution(units: list[_Unit]) -> Resolution:
     deadline = next((u.deadline for u in units if u.deadline and u.deadline.date and u.deadline.explicit), None)
     deadline = deadline or next((u.deadline for u in units if u.deadline), None)
     content = "；".join(c for c in (_content(u) for u in units) if c)
-    first, last = units[0].sentence, units[-1].sentence
+    first, last = units[0].sentence, (units[-1].sentences or [units[-1].sentence])[-1]
     res = Resolution(
         content=content or strip_punct(units[0].text),
         owner=owner.name if owner else None,
@@ -191,9 +192,43 @@ def _merge_duplicates(items: list[Resolution]) -> list[Resolution]:
     return out
 
 
+_BARE = re.compile(r"散会|开会|休会|就这么|就这样|定了|定下来|办吧|没有意见|没意见|大家|同意|通过|好的?|行|那|吧|了|的|啊|嗯|就|这么|这样|[，,。！!\s]")
+_PROPOSAL_LEAD = re.compile(r"^(?:(?:我看|我觉得|我认为|我建议|我提议|建议|提议|是不是|能不能|可不可以|可以考虑|可以|要不|咱们|我们)[，,]?)+")
+
+
+def _ratify(units: list[_Unit], accepted: set[int], finder: OwnerFinder, base: dt.date) -> None:
+    """'没有意见就这么定了' carries no matter of its own: it confirms the proposal just before it.
+
+    When that proposal is already a resolution the confirmation adds nothing; when it was a
+    suggestion, the suggestion becomes the resolution; otherwise the confirmation is dropped.
+    """
+    for i in sorted(accepted):
+        u = units[i]
+        if u.in_list or _BARE.sub("", _content(u)):
+            continue
+        accepted.discard(i)
+        for j in range(i - 1, max(-1, i - 3), -1):
+            prev = units[j]
+            if u.sentence.seg - prev.sentence.seg > 2:
+                break
+            if j in accepted:
+                break
+            if _HARD_VETO.search(prev.text) or len(_BARE.sub("", prev.text)) < 4:
+                continue
+            prev.text = _PROPOSAL_LEAD.sub("", strip_punct(prev.text))
+            prev.text = re.sub(r"(?:吗|么|呢|吧)?[？?]?$", "", prev.text)
+            prev.owner = finder.find(prev.text)
+            prev.deadline = find_deadline(prev.text, base)
+            prev.sentences = [u.sentence]
+            accepted.add(j)
+            break
+
+
 def extract_resolutions(sentences: list[Sentence], finder: OwnerFinder, base: dt.date) -> list[Resolution]:
     units = _units(sentences)
-    accepted = [(i, u) for i, u in enumerate(units) if _is_resolution(u, finder, base)]
+    chosen = {i for i, u in enumerate(units) if _is_resolution(u, finder, base)}
+    _ratify(units, chosen, finder, base)
+    accepted = [(i, units[i]) for i in sorted(chosen)]
     groups: list[list[_Unit]] = []
     last_index = -10
     for i, u in accepted:

@@ -29,7 +29,9 @@ def clean_text(text: str) -> str:
     text = (text or "").translate(_FULLWIDTH_DIGITS)
     text = _MARKUP.sub("", text)
     text = _FILLERS.sub("", text)
-    return re.sub(r"[ \t\u3000]+", " ", text).strip()
+    text = re.sub(r"[ \t\u3000]+", " ", text).strip()
+    # ASR marks pauses between Chinese words with spaces: read them as commas
+    return re.sub(r"(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])", "，", text)
 
 
 def cn_to_int(s: str) -> int | None:

@@ -1,0 +1,75 @@
+"""The synthetic meetings' reference transcripts, scored with ../shared/tools/score.py; the real AISHELL-4 meeting."""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from core.result import load_meta, minutes_to_dict
+from core.types import Meeting, Segment
+from summarizer import extract_minutes
+
+
+def _score_module(corpus_dir: Path):
+    path = corpus_dir.parent / "tools" / "score.py"
+    if not path.is_file():
+        pytest.skip("../shared/tools/score.py is not available")
+    spec = importlib.util.spec_from_file_location("sanhui_score", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize("name", ["m01", "m02"])
+def test_reference_transcripts_score(corpus_dir, name):
+    score = _score_module(corpus_dir)
+    synthetic = corpus_dir / "synthetic"
+    truth = json.loads((synthetic / f"{name}.truth.json").read_text(encoding="utf-8"))
+    meeting = load_meta(synthetic / f"{name}.meta.json")
+    segments = [Segment(s["start"], s["end"], s["text"], s["name"]) for s in truth["segments"]]
+    result = {"minutes": minutes_to_dict(extract_minutes(segments, meeting))}
+    _, _, f1 = score.resolutions(truth, result)
+    assert f1 >= 0.95
+    assert score.first_topic(truth, result) == 1
+    assert score.attendance(truth, result) == 1
+    assert score.votes(truth, result) == 1
+    # every resolution points at speech that exists in the transcript
+    for r in result["minutes"]["resolutions"]:
+        assert any(s.start - 0.01 <= r["start"] <= s.end + 0.01 for s in segments)
+
+
+def test_reference_transcripts_without_names(corpus_dir):
+    """Anonymous diarization labels lose nothing but the 第一议题 leader's name."""
+    synthetic = corpus_dir / "synthetic"
+    truth = json.loads((synthetic / "m01.truth.json").read_text(encoding="utf-8"))
+    meeting = load_meta(synthetic / "m01.meta.json")
+    segments = [Segment(s["start"], s["end"], s["text"], f"发言人{s['speaker'][1:]}") for s in truth["segments"]]
+    minutes = extract_minutes(segments, meeting)
+    assert {(r.owner, r.deadline) for r in minutes.resolutions} >= {("刘芳", "2026-12-20"), ("赵敏", "2026-10-31")}
+    assert minutes.first_topic.leader == "陈志强"  # named in '请陈志强同志领学'
+
+
+DECISION_EVIDENCE = re.compile(r"决定|研究|同意|通过|定了|负责|牵头|请|由|责成|交给|措施|要求|强调")
+
+
+def test_real_meeting_is_handled_sensibly(corpus_dir):
+    tsv = corpus_dir / "text" / "aishell4_meeting" / "20200706_L_R001S01C01_sorted_transcript.tsv"
+    if not tsv.is_file():
+        pytest.skip("AISHELL-4 transcript not available")
+    with tsv.open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f, delimiter="\t"))
+    segments = [Segment(float(r["start_s"]), float(r["end_s"]), r["text_raw_with_markup"], r["speaker"]) for r in rows]
+    for meeting in (Meeting(type="党小组会", date="2020-07-06"), Meeting(type="党课", date="2020-07-06")):
+        minutes = extract_minutes(segments, meeting)
+        assert minutes.first_topic is None  # a student-union meeting studies no speech
+        assert minutes.votes == []
+        for r in minutes.resolutions:  # whatever is reported is backed by decision words in the evidence
+            said = "".join(s.text for s in segments if s.end >= r.start and s.start <= r.end)
+            assert DECISION_EVIDENCE.search(said)
+        assert all("<" not in p.text for p in minutes.points)  # transcript markup never reaches the minutes
+        assert {p.speaker for p in minutes.points} <= {s.speaker for s in segments}

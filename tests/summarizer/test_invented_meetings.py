@@ -1,0 +1,81 @@
+"""Invented meetings phrased unlike the corpus (tests/summarizer/meetings.py)."""
+
+from core.types import NEEDS_FILLING, Meeting
+from summarizer import extract_minutes
+from tests.summarizer.meetings import ANONYMOUS, ASSEMBLY, PARTY_LECTURE, segments
+
+
+def _by_owner(minutes):
+    return {r.owner: r for r in minutes.resolutions}
+
+
+def test_assembly_with_digits_garbled_names_and_a_repeated_decision():
+    meeting, lines = ASSEMBLY
+    minutes = extract_minutes(segments(lines), meeting)
+    att = minutes.attendance
+    assert (att.expected, att.present) == (12, 10)
+    assert {a.name: a.reason for a in att.absent} == {"王磊": "病假", "李娜": "因公出差"}
+    assert att.quorum_met is True
+    assert minutes.agenda == ["传达学习习近平总书记关于安全生产的重要指示精神", "讨论确定发展对象", "研究年终考核工作"]
+    assert minutes.first_topic.content.startswith("传达学习习近平总书记")
+    assert minutes.first_topic.leader == "赵刚"  # ASR said 赵钢
+    owners = _by_owner(minutes)
+    assert owners["赵刚"].deadline == "2026-12-15"  # 下月十五号前, said twice, kept once
+    assert sum(r.owner == "赵刚" for r in minutes.resolutions) == 1
+    assert owners["钱丽"].deadline == "2026-11-20"  # 本周五之前, the meeting is on a Friday
+    assert owners["各党小组"].deadline == "2026-12-31"
+    assert not any("下次再议" in r.content or "建议" in r.content for r in minutes.resolutions)
+    assert not any("带领大家学习" in r.content for r in minutes.resolutions)  # procedure, not a task
+    assert len(minutes.resolutions) == 3
+    [vote] = minutes.votes
+    assert (vote.in_favor, vote.against, vote.abstain, vote.passed) == (9, 0, 1, True)
+    assert "发展对象" in vote.matter
+
+
+def test_vote_fails_without_half_of_those_due_at_a_members_assembly():
+    meeting = Meeting(type="支部党员大会", date="2026-11-20", roster=[f"党员{i}" for i in range(18)])
+    lines = [("书记", "本次大会应到党员十八名，实到十名。"), ("书记", "下面进行表决，同意的请举手。赞成九票，反对一票，弃权零票。")]
+    [vote] = extract_minutes(segments(lines), meeting).votes
+    assert (vote.in_favor, vote.against, vote.abstain) == (9, 1, 0)
+    assert vote.passed is False  # 9 is not more than half of 18 due to attend
+
+
+def test_party_lecture_has_no_first_topic():
+    meeting, lines = PARTY_LECTURE
+    minutes = extract_minutes(segments(lines), meeting)
+    assert minutes.first_topic is None
+    [res] = minutes.resolutions
+    assert (res.owner, res.deadline) == ("林雪", "2027-01-10")
+    assert minutes.agenda == []
+
+
+def test_anonymous_unpunctuated_asr_text():
+    meeting, lines = ANONYMOUS
+    minutes = extract_minutes(segments(lines), meeting)
+    assert (minutes.attendance.expected, minutes.attendance.present) == (5, 5)
+    assert minutes.first_topic.leader == "刘芳"  # 请刘方同志领学
+    owners = _by_owner(minutes)
+    assert owners["陈志强"].deadline == "2026-12-20"
+    weekly = owners["赵敏"]
+    assert weekly.deadline is None and NEEDS_FILLING not in weekly.flags  # recurring: no deadline to fill
+    assert "孙磊" not in owners  # a question is not a decision
+    assert len(minutes.resolutions) == 2  # '就这么定了 散会' confirms, adds nothing
+
+
+def test_missing_owner_is_flagged_not_guessed():
+    meeting = Meeting(type="支部委员会", date="2026-03-02", roster=["甲乙丙", "丁戊己"])
+    lines = [("甲乙丙", "会议决定，下个月开展一次主题党日志愿服务活动。"), ("甲乙丙", "会议强调要抓好安全生产。")]
+    minutes = extract_minutes(segments(lines), meeting)
+    first = minutes.resolutions[0]
+    assert first.owner is None and first.deadline == "2026-04-30"
+    assert NEEDS_FILLING in first.flags
+    assert all(NEEDS_FILLING in r.flags for r in minutes.resolutions if not r.owner or not r.deadline)
+
+
+def test_suggestion_confirmed_by_the_chair_becomes_a_resolution():
+    meeting = Meeting(type="支部委员会", date="2026-10-12", roster=["王建国", "刘芳", "赵敏"], host="王建国")
+    lines = [("赵敏", "我建议由刘芳同志负责收缴党费，月底前完成。"), ("王建国", "没有意见就这么定了。"),
+             ("赵敏", "另外可以考虑请刘芳同志下月再组织一次培训。"), ("王建国", "这个下次再议。")]
+    [res] = extract_minutes(segments(lines), meeting).resolutions
+    assert (res.owner, res.deadline) == ("刘芳", "2026-10-31")
+    assert res.end >= 10.0  # the evidence runs to the confirmation

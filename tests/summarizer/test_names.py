@@ -1,0 +1,30 @@
+from summarizer.names import Roster
+from summarizer.owners import OwnerFinder
+
+ROSTER = Roster(["王建国", "刘芳", "陈志强", "赵敏", "孙磊"], host="王建国")
+
+
+def test_asr_misspelt_names_resolve_by_pinyin():
+    assert ROSTER.resolve("刘方") == "刘芳"
+    assert ROSTER.resolve("陈志墙同志") == "陈志强"
+    assert ROSTER.resolve("赵民") == "赵敏"
+    assert ROSTER.resolve("王书记") == "王建国"
+    assert ROSTER.resolve("小孙") == "孙磊"
+
+
+def test_unrelated_words_do_not_become_names():
+    assert ROSTER.resolve("会议") is None
+    assert ROSTER.resolve("刘洋") is None  # a different given name is a different person
+    assert Roster([]).resolve("刘芳") is None
+
+
+def test_owner_frames():
+    find = OwnerFinder(ROSTER).find
+    assert find("由刘方同志负责党费收缴").name == "刘芳"
+    assert find("请陈志强同志牵头，在本月底前更新宣传栏").name == "陈志强"
+    assert find("陈志强牵头、赵敏配合").name == "陈志强"
+    assert find("责成赵敏同志三天内整改").name == "赵敏"
+    assert find("由刘芳和赵敏两位同志负责").name == "刘芳、赵敏"
+    assert find("由组织委员负责").name == "组织委员"
+    assert find("由咱们学生部的女同学去布置现场") is None
+    assert find("十一月份开展一次专题研讨") is None
