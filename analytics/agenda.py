@@ -22,9 +22,7 @@ _ANNOUNCE = re.compile(
 _FIRST_TOPIC = re.compile(r"第一议题")
 SIMILARITY_ON_TOPIC = 0.08  # cosine at or above which a segment counts as on its agenda item
 _STOP = frozenset(
-    "同志 我们 大家 你们 他们 一个 这个 那个 一下 一些 还是 就是 可以 进行 今天 下面 现在 会议 "
-    "工作 问题 情况 我说 两句 这些 那些 没有 什么 怎么 因为 所以 但是 然后 如果 已经 还有 以及 "
-    "议题 议程 第一 第二 第三 首先 最后 请大家 同意".split()
+    ["同志", "我们", "大家", "你们", "他们", "一个", "这个", "那个", "一下", "一些", "还是", "就是", "可以", "进行", "今天", "下面", "现在", "会议", "工作", "问题", "情况", "我说", "两句", "这些", "那些", "没有", "什么", "怎么", "因为", "所以", "但是", "然后", "如果", "已经", "还有", "以及", "议题", "议程", "第一", "第二", "第三", "首先", "最后", "请大家", "同意"]
 )
 SHORT = 12  # characters: shorter utterances (我同意。) are not judged for agenda fit
 

@@ -11,9 +11,8 @@ import io
 import logging
 from pathlib import Path
 
-from core.types import Participation, Segment
-
 from analytics.text import display_name
+from core.types import Participation, Segment
 
 log = logging.getLogger(__name__)
 

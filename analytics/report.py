@@ -12,11 +12,10 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
-from core.files import atomic_path
-from core.types import Result
-
 from analytics import charts
 from analytics.text import display_name, valid_segments
+from core.files import atomic_path
+from core.types import Result
 
 log = logging.getLogger(__name__)
 

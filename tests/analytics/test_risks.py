@@ -1,0 +1,65 @@
+"""Risk cues: general beyond fixed strings, silent on exhortations, targets on m01/m02."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from analytics import assess
+from analytics.risks import detect, find_cues
+from core.result import assessment_to_dict
+from core.types import Segment
+from tests.analytics.conftest import read_tsv
+
+RISK_ROWS = read_tsv("risk_sentences.tsv")
+
+
+@pytest.mark.parametrize(("label", "sentence"), RISK_ROWS, ids=[s[:12] for _, s in RISK_ROWS])
+def test_risk_sentences(label, sentence):
+    hits = find_cues(sentence)
+    assert bool(hits) == (label == "risk"), hits
+
+
+def test_unseen_verbs_with_inability_complement_are_found():
+    # Not in the pattern list: found by the jieba verb + 不 + complement pass.
+    assert find_cues("这批设备今年改造不完。")
+    assert find_cues("整改清单太长，我们消化不了。")
+    assert not find_cues("这件事少不了大家支持。")
+
+
+def test_risk_fields_point_at_the_sentence_and_avoid_blame():
+    seg = Segment(100.0, 120.0, "我先汇报进度。说实话，这个任务年底前肯定搞不完。其他没有了。", "陈志强")
+    (risk,) = detect([seg])
+    assert risk.speaker == "陈志强"
+    assert risk.text == "说实话，这个任务年底前肯定搞不完。"
+    assert 100.0 < risk.start < risk.end <= 120.0
+    assert risk.cue == "搞不完"
+    assert "建议" in risk.reason and not any(w in risk.reason for w in ("错误", "处分", "问责"))
+
+
+def test_one_risk_per_sentence_even_with_several_cues():
+    risks = detect([Segment(0, 9, "任务太重，大家疲于应付，学习就是走个过场。", "何军")])
+    assert len(risks) == 1
+    assert "走个过场" in risks[0].cue and "疲于应付" in risks[0].cue
+    assert risks[0].reason.startswith("形式主义")
+
+
+@pytest.mark.parametrize("name", ["m01", "m02"])
+def test_synthetic_meetings_meet_risk_targets(name, synthetic, scorer):
+    truth, meeting, segments, minutes = synthetic(name)
+    result = {
+        "segments": [{"start": s.start, "end": s.end, "speaker": s.speaker, "text": s.text} for s in segments],
+        "analytics": assessment_to_dict(assess(segments, minutes, meeting)),
+    }
+    result = json.loads(json.dumps(result, ensure_ascii=False))
+    recall, false = scorer.risks(truth, result)
+    assert recall == 1.0
+    assert false <= 1
+    _, _, mapping = scorer.diarization(truth, result)
+    assert scorer.share_mae(truth, result, mapping) < 0.5
+
+
+def test_real_meeting_raises_no_more_than_one_risk(corpus_dir, bench):
+    segments = bench.aishell_segments(corpus_dir / "text" / "aishell4_meeting")
+    assert len(detect(segments)) <= 1
