@@ -12,7 +12,7 @@ _TOPIC_WORD = r"(?:议题|议程|内容|事项)"
 _COUNT = re.compile(rf"(?:有|共|包括|分为|安排了?)\s*(?P<n>{_ORD}|两)\s*(?:个|项|件|方面)\s*(?:主要)?(?:{_TOPIC_WORD}|事情|事)"
                     rf"|{_TOPIC_WORD}\S{{0,4}}?(?:有|共)\s*(?P<n2>{_ORD}|两)\s*(?:个|项|件)")
 _ENUM = re.compile(
-    rf"(?:第(?P<o1>{_ORD})(?:个|项|条|件)?{_TOPIC_WORD}?(?:是|为|：|:)?"
+    rf"(?:第(?P<o1>{_ORD})(?:个|项|条|件)?(?:{_TOPIC_WORD}|(?=[，,：:、是为\s]))(?:是|为|：|:)?"
     r"|(?<![\u4e00-\u9fff])(?P<o2>[一二三四五六七八九十])(?:是|、)"
     r"|(?<![0-9])(?P<o3>[0-9])[.、．]"
     r"|(?<![\u4e00-\u9fff])(?P<o4>[一二三四五六七八九十])(?=[，,：:]))"
@@ -64,7 +64,11 @@ def find_agenda(sentences: list[Sentence]) -> tuple[list[str], int | None]:
         if _TRANSITION.search(s.text) and not count:
             continue
         # the announcement may run over the following sentences of the same speaker
-        tail = [t for t in sentences[i:i + 12] if t.speaker == s.speaker and t.seg - s.seg <= 2]
+        tail = [s]
+        for t in sentences[i + 1:i + 12]:  # continued only by sentences that start with the next enumerator
+            if t.speaker != s.speaker or t.seg - s.seg > 2 or not _ENUM.match(t.text):
+                break
+            tail.append(t)
         text = "".join(t.text for t in tail)
         start = count.end() if count else s.text.find(re.search(_TOPIC_WORD, s.text).group(0))
         items = _parse_items(text[start:])

@@ -9,13 +9,14 @@ from summarizer.names import Roster
 from summarizer.text import NUM, Sentence, alternation, clauses, cn_to_int, cues
 
 _GAP = r"[^0-9零〇一两二三四五六七八九十，,。；;]{0,14}?"
-_EXPECTED = re.compile(rf"(?:应到|应出席|应参会|应参加|应到会|应有)(?:人数)?{_GAP}(?P<n>{NUM})\s*(?:名|人|位|个)")
+_EXPECTED = re.compile(rf"(?:应到|应出席|应参会|应参加|应到会|应有|全体党员|党员总数|共有党员|现有党员)(?:人数)?{_GAP}(?P<n>{NUM})\s*(?:名|人|位|个)")
 _PRESENT = re.compile(rf"(?:实到|实际到会|实际出席|实际参会|实到会|(?<!应)到会|(?<!应)出席|(?<!应)参会|来了)(?:人数)?{_GAP}"
                       rf"(?P<n>{NUM})\s*(?:名|人|位|个)")
 _ABSENT_N = re.compile(rf"(?:缺席|请假|未到会?|没到|缺)(?:人数)?{_GAP}(?P<n>{NUM})\s*(?:名|人|位|个)")
 _ALL_HERE = re.compile(r"(?:人都|人员|同志们?都|全体\S{0,4})?(?:到齐|全部到会|全员到会|全体到会|无人缺席|没有缺席|悉数到会)")
 _COMRADE = re.compile(r"(?P<name>[\u4e00-\u9fff]{2,3}?)(?:等)?(?:两位|三位|几位)?同志")
 _STRONG_ABSENCE = re.compile(r"请假|缺席|未到|没来|没有来|没到|不能参加|无法参加|未能参加|未参加|因故")
+_ROLE_IN_MEETING = re.compile(r"领学|主持|带领|汇报|发言|记录|介绍|宣读|列席|讲话|作报告")
 _NOT_NAMES = {"各位", "全体", "有的", "其他", "部分", "有关", "相关", "这位", "那位", "几位", "两位", "三位", "老", "青年"}
 
 
@@ -25,12 +26,13 @@ _REASON_SHORT = {"因病": "病假", "生病": "病假", "因事": "事假", "�
 
 def _reason(rest: str, clause: str) -> str:
     """'因病请假' -> '病假', '出差请假' -> '出差', '因公出差未能参加' -> '因公出差'."""
-    rest = re.sub(r"^(?:等|两位|三位|几位)?(?:同志)?(?:因为|由于|是)?", "", rest).strip("，,、 ")
+    rest = re.sub(r"^[、，, ]*(?:等|两位|三位|几位)?(?:同志)?(?:的)?(?:也|都|均|今天|今日)?(?:原因是|原因为|因为|由于|是|系)?", "", rest).strip("，,、 ")
     while True:
         cut = re.sub(rf"(?:{_REASON_TAIL.pattern})$", "", rest)
         if cut == rest or not cut:
             break
         rest = cut
+    rest = re.sub(r"了$", "", rest)
     if len(rest) > 1 and rest.startswith("因") and rest[:2] not in _REASON_SHORT:
         rest = rest[1:]  # 因出差 -> 出差
     rest = _REASON_SHORT.get(rest, rest).strip("，,、 ")
@@ -53,25 +55,37 @@ def _names_in(clause: str, roster: Roster) -> list[tuple[str, int, int]]:
 
 
 def _absences(text: str, roster: Roster, host: str) -> list[Absence]:
+    """Absentees and reasons: '孙磊同志出差请假', '王磊、李娜两位同志因公出差', '请假的有：张三（病假）、李四（出差）',
+    '缺席1名，为张华同志，原因是外出学习'."""
     out: list[Absence] = []
-    pending = ""  # '请假的同志有：' carries its reason to the names that follow
     cue = alternation("absence_cues")
-    for clause in clauses(text):
+    parts = clauses(re.sub(r"[（）()]", "，", text))
+    pending = ""  # a reason said before the names it belongs to
+    for k, clause in enumerate(parts):
         has_cue = bool(re.search(cue, clause))
         names = [n for n in _names_in(clause, roster) if n[0] != host]
         if not names:
-            pending = re.findall(cue, clause)[0] if has_cue and re.search(r"(?:有|是|的)$", clause) else ""
+            pending = re.findall(cue, clause)[0] if has_cue else ""
             continue
-        if not has_cue and not pending:
-            continue
-        tail = clause[names[-1][2]:]
+        if _ROLE_IN_MEETING.search(clause):
+            continue  # 请陈志强同志领学 / 由刘芳同志记录: present, with a role
+        following = parts[k + 1] if k + 1 < len(parts) else ""
+        next_reason = ""
+        if following and re.search(cue, following) and not _names_in(following, roster):
+            next_reason = _reason(following, following)
+        pieces = [clause[n[2]: names[i + 1][1] if i + 1 < len(names) else len(clause)] for i, n in enumerate(names)]
+        own = [_reason(p, p) if re.search(cue, p) else "" for p in pieces]
         head = clause[: names[0][1]]
-        reason = _reason(tail, clause) if has_cue else pending
-        if not reason and has_cue:
-            reason = _reason(head, clause)
-        for name, _, _ in names:
+        shared = next((r for r in reversed(own) if r), "")
+        shared = shared or next_reason or (re.findall(cue, head)[0] if re.search(cue, head) else "")
+        shared = shared or pending
+        if not shared and not any(own):
+            continue  # names without any word of absence: not an absence
+        if not any(own):
+            pending = shared  # '请假的同志有张三，李四': the list goes on in the next clause
+        for (name, _, _), reason in zip(names, own, strict=True):
             if all(a.name != name for a in out):
-                out.append(Absence(name=name, reason=reason))
+                out.append(Absence(name=name, reason=reason or shared))
     return out
 
 

@@ -28,7 +28,16 @@ def _study_phrase(text: str) -> str | None:
     return strip_punct(m.group(0))
 
 
+_LEADER_NAMED = re.compile(r"(?:领学人|主讲人|传达人)(?:是|为|：|:)?(?P<who>[\u4e00-\u9fff]{2,4})")
+
+
 def _leader(span: list[Sentence], before: list[Sentence], roster: Roster, meeting: Meeting) -> str:
+    for s in before + span[:4]:
+        m = _LEADER_NAMED.search(s.text)
+        if m:
+            found = roster.find_all(m.group("who")) or [(roster.resolve(m.group("who")[:3]), 0, 0)]
+            if found[0][0]:
+                return found[0][0]
     for s in before + span[:4]:
         for m in _LEADER.finditer(s.text):
             who = m.group("who")
@@ -71,10 +80,18 @@ def extract_first_topic(
         return None
 
     content = ""
+    anchor: Sentence | None = None
     for s in named:
         after = s.text[s.text.find("第一议题") + 4:]
         content = _study_phrase(after) or ""
+        if not content:
+            # '第一议题：学习《习近平谈治国理政》第四卷' names the study without a speech word
+            rest = strip_punct(re.split(r"[。；;！？!?]|[，,]\s*(?=[^，,。]*(?:领学|主讲|请|由|下面|现在))", after)[0])
+            rest = re.sub(r"^(?:是|为|就是|主要是|内容是)", "", rest)
+            if len(rest) >= 6 and re.search(rf"{_STUDY_VERB}|{alternation('study_objects')}", rest):
+                content = rest
         if content:
+            anchor = s
             break
     if study_item is not None:
         content = agenda[study_item]
@@ -85,7 +102,9 @@ def extract_first_topic(
     if study_item is not None and study_item in items_of:
         span = [s for s, k in zip(sentences, items_of, strict=False) if k == study_item]
     else:
-        anchor = named[0] if named else next((s for s in early if _study_phrase(s.text)), None)
+        if anchor is None and named:
+            anchor = next((s for s in named if items_of[s.index] is not None), named[0])
+        anchor = anchor or next((s for s in early if _study_phrase(s.text)), None)
         if anchor is None:
             return None
         k0 = items_of[anchor.index] if anchor.index < len(items_of) else None

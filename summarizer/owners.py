@@ -8,11 +8,14 @@ from dataclasses import dataclass
 from summarizer.names import TITLES, Roster
 from summarizer.text import cue_list
 
-_BEFORE_OWNER = re.compile(r"由|请|责成|交给|交由|安排|委托|明确由|指定")
+_BEFORE_OWNER = re.compile(r"由|请|责成|交给|交由|安排|委托|明确由|指定|要求")
 _AFTER_OWNER = re.compile(r"牵头|负责|挂帅|主抓|督促落实|抓总")
 _JOIN = re.compile(r"^(?:同志)?(?:、|和|与|及|以及|同)")
 _TITLE_TAIL = re.compile(r"^(?:" + "|".join(sorted(TITLES, key=len, reverse=True)) + r")")
 _SUBJECT_NEXT = re.compile(r"^(?:同志)?(?:要|在|于|负责|务必|必须|需要|需|应|抓紧|尽快|把|将|本|下|这|今|明|年|月|[0-9一二三四五六七八九十])")
+
+
+SPEAKER = "<speaker>"  # 由我负责: replaced by the speaker's name when it is on the roster
 
 
 @dataclass
@@ -89,7 +92,7 @@ class OwnerFinder:
                 name, end = self._with_partners(text, *hit)
                 candidates.append(Owner(name, m.start(), end, m.group(0)))
         for m in _AFTER_OWNER.finditer(text):
-            left = re.sub(r"(?:同志|书记|委员)?(?:来|具体|要|去|统一|总)?$", "", text[: m.start()])
+            left = re.sub(r"(?:同志|书记|委员)?[，, ]?(?:你|您)?(?:来|具体|要|去|统一|总)?$", "", text[: m.start()])
             for length in range(min(8, len(left)), 0, -1):
                 start = len(left) - length
                 hit = self._name_at(text, start)
@@ -102,6 +105,9 @@ class OwnerFinder:
             if hit and _SUBJECT_NEXT.match(text[hit[1]:]):
                 name, end = self._with_partners(text, *hit)
                 candidates.append(Owner(name, pos, end, "subject"))
+        me = re.search(r"(?:由我|我来|我负责|我牵头)(?![们任])", text)
+        if me:
+            candidates.append(Owner(SPEAKER, me.start(), me.start() + 2 if me.group(0).startswith("由") else me.start() + 1, "我"))
         if not candidates:
             return None
         return min(candidates, key=lambda o: o.start)

@@ -15,14 +15,18 @@ from dataclasses import dataclass, field
 
 from core.types import NEEDS_FILLING, Resolution
 from summarizer.dates import Deadline, find_deadline
-from summarizer.owners import Owner, OwnerFinder
+from summarizer.owners import SPEAKER, Owner, OwnerFinder
 from summarizer.text import Sentence, alternation, overlap, strip_punct
 
 _LIST_HEADER = re.compile(r"(?:措施|决定如下|如下|以下几|几项|几点|几件事|分工|安排)\S{0,4}?(?:是|有|为|如下)?[：:]|措施(?:是|有|为)")
 _ENUMERATOR = re.compile(
     r"^(?:第?[一二三四五六七八九十][是、，,：:．.]|[0-9]{1,2}[、.．，,]|第[一二三四五六七八九十]条?[，,、：:]?|其一|其二|另外|此外|还有)"
 )
-_HARD_VETO = re.compile(r"下次再议|再议|待研究|再研究|另行研究|暂不|暂缓|以后再说|先放一放|不予")
+_HARD_VETO = re.compile(r"下次再议|再议|待研究|再研究|另行研究|暂不|暂缓|以后再说|先放一放|不予|提交党员大会讨论|提交党员大会研究|提请党员大会")
+_VOTE_WORDS = re.compile(r"表决|举手|投票|票")
+_NEW_MATTER = re.compile(r"^(?:另外|此外|还有|同时|其次|再有|最后|第[一二三四五六七八九十])")
+# Reports of past work ('去年由刘芳负责的项目已经完成') name an owner but decide nothing.
+_PAST = re.compile(r"已经|已于|已[经将]?完成|去年|上次|上周|上个月|上半年|曾经|此前|前期")
 _QUESTION = re.compile(r"(?:吗|么|呢|吧)[？?]?$|[？?]$")
 # Requests that organise the meeting itself, not tasks: 请X同志领学/汇报/发言.
 _PROCEDURAL = re.compile(r"^(?:同志)?(?:来|先|再|给大家)?(?:领学|汇报|通报|发言|谈谈|讲讲|说说|介绍|宣读|传达|主持|补充|表态|作报告|"
@@ -66,12 +70,12 @@ def _units(sentences: list[Sentence]) -> list[_Unit]:
             open_list = (s, head_decision)
             body = strip_punct(after)
             if body and _ENUMERATOR.match(body):
-                units.append(_Unit(s, body, in_list=True, list_decision=head_decision))
+                units.append(_Unit(s, _ENUMERATOR.sub("", body).strip(), in_list=True, list_decision=head_decision))
             elif body:
                 units.append(_Unit(s, s.text))
             continue
         if open_list and s.speaker == open_list[0].speaker and s.seg - open_list[0].seg <= 1 and _ENUMERATOR.match(s.text):
-            units.append(_Unit(s, s.text, in_list=True, list_decision=open_list[1]))
+            units.append(_Unit(s, _ENUMERATOR.sub("", s.text).strip(), in_list=True, list_decision=open_list[1]))
             continue
         open_list = None
         units.append(_Unit(s, s.text))
@@ -83,6 +87,14 @@ def _first(pattern: str, text: str) -> int:
     return m.start() if m else -1
 
 
+def _owner_of(u: _Unit, finder: OwnerFinder) -> Owner | None:
+    owner = finder.find(u.text)
+    if owner and owner.name == SPEAKER:  # 由我负责: the speaker, when we know who that is
+        speaker = u.sentence.speaker
+        return Owner(speaker, owner.start, owner.end, owner.frame) if speaker in finder.roster.names else None
+    return owner
+
+
 def _is_resolution(u: _Unit, finder: OwnerFinder, base: dt.date) -> bool:
     text = u.text
     if _HARD_VETO.search(text) or (_QUESTION.search(text) and not u.in_list):
@@ -90,7 +102,7 @@ def _is_resolution(u: _Unit, finder: OwnerFinder, base: dt.date) -> bool:
     u.decision_at = _first(alternation("decision_frames"), text)
     weak_at = _first(alternation("weak_decision_frames"), text)
     negative_at = _first(alternation("not_decision"), text)
-    u.owner = finder.find(text)
+    u.owner = _owner_of(u, finder)
     u.deadline = find_deadline(text, base)
     if u.owner and u.owner.frame in ("由", "请", "安排", "委托", "指定", "交给", "交由") and _PROCEDURAL.match(
         text[u.owner.end:]
@@ -99,15 +111,17 @@ def _is_resolution(u: _Unit, finder: OwnerFinder, base: dt.date) -> bool:
     if u.in_list:
         return negative_at < 0 or u.list_decision
     if u.decision_at >= 0:
+        if _VOTE_WORDS.search(text) and not u.owner and not u.deadline:
+            return False  # '举手表决，一致同意': recorded under votes, not a resolution of its own
         return negative_at < 0 or negative_at > u.decision_at
     if negative_at >= 0:
         return False
     if weak_at >= 0:
         return bool(u.owner or (u.deadline and u.deadline.explicit))
-    if u.owner is None:
+    if u.owner is None or _PAST.search(text):
         return False
     after_owner = text[u.owner.end:]
-    if u.owner.frame == "subject":
+    if u.owner.frame in ("subject", "我"):
         # '刘芳同志本月底前报上来': a named subject needs a real deadline to be a task
         return bool(u.deadline and u.deadline.explicit and u.deadline.date) and bool(_task_verb().search(after_owner))
     return bool(_task_verb().search(after_owner) or u.owner.frame in ("牵头", "负责", "责成"))
@@ -130,7 +144,9 @@ def _content(u: _Unit) -> str:
     text = _LEAD_IN.sub("", strip_punct(text))
     frames = alternation("decision_frames")
     text = re.sub(rf"^(?:(?:{frames})[，,：:]?\s*)+", "", text) if frames else text
-    text = re.sub(r"^(?:同志)?(?:来|去|要|具体)?(?=负责|牵头)", "", strip_punct(text))
+    text = re.sub(r"^(?:同志)?[，,]?(?:你|您)?(?:来|去|要|具体)?(?=负责|牵头)", "", strip_punct(text))
+    text = re.sub(r"来(?=负责|牵头)", "", text)
+    text = re.sub(r"[，,](?:负责|牵头)$", "", text)
     text = re.sub(r"^(牵头|负责)[，,]", r"\1", text)
     text = re.sub(r"[，,](?:全部|按时)?(?:完成|办结|落实)$", "", strip_punct(text))
     text = re.sub(r"[，,]{2,}", "，", text)
@@ -217,7 +233,7 @@ def _ratify(units: list[_Unit], accepted: set[int], finder: OwnerFinder, base: d
                 continue
             prev.text = _PROPOSAL_LEAD.sub("", strip_punct(prev.text))
             prev.text = re.sub(r"(?:吗|么|呢|吧)?[？?]?$", "", prev.text)
-            prev.owner = finder.find(prev.text)
+            prev.owner = _owner_of(prev, finder)
             prev.deadline = find_deadline(prev.text, base)
             prev.sentences = [u.sentence]
             accepted.add(j)
@@ -244,6 +260,7 @@ def extract_resolutions(sentences: list[Sentence], finder: OwnerFinder, base: dt
             and all(g.owner is None and g.deadline is None for g in groups[-1])
             and u.decision_at < 0
             and (u.owner is not None or u.deadline is not None)
+            and not _NEW_MATTER.match(u.text)
         )
         if joins:
             groups[-1].append(u)

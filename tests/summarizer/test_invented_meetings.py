@@ -2,7 +2,7 @@
 
 from core.types import NEEDS_FILLING, Meeting
 from summarizer import extract_minutes
-from tests.summarizer.meetings import ANONYMOUS, ASSEMBLY, PARTY_LECTURE, segments
+from tests.summarizer.meetings import ANONYMOUS, ASSEMBLY, COMMITTEE, LIFE_MEETING, PARTY_LECTURE, segments
 
 
 def _by_owner(minutes):
@@ -79,3 +79,36 @@ def test_suggestion_confirmed_by_the_chair_becomes_a_resolution():
     [res] = extract_minutes(segments(lines), meeting).resolutions
     assert (res.owner, res.deadline) == ("刘芳", "2026-10-31")
     assert res.end >= 10.0  # the evidence runs to the confirmation
+
+
+def test_committee_phrased_differently():
+    meeting, lines = COMMITTEE
+    minutes = extract_minutes(segments(lines), meeting)
+    att = minutes.attendance
+    assert (att.expected, att.present, [a.name for a in att.absent]) == (7, 6, ["周杰"])
+    assert "培训" in att.absent[0].reason
+    assert minutes.agenda == ["第一议题学习", "研究社区共建活动", "其他事项"]
+    ft = minutes.first_topic
+    assert ft.content == "学习《习近平谈治国理政》第四卷有关章节" and ft.leader == "马超"
+    owners = _by_owner(minutes)
+    assert owners["马超"].deadline == "2026-11-13"  # 'X同志，你牵头…下周五前'
+    assert owners["黄海"].deadline == "2026-11-20"  # 由我来负责, said by the chair
+    assert owners["各党小组"].deadline == "2026-11-30"
+    assert "刘洋" not in owners  # a report of last year's work
+    assert not any("党员大会" in r.content for r in minutes.resolutions)  # referred, not decided
+    assert len(minutes.resolutions) == 3
+    [vote] = minutes.votes
+    assert (vote.in_favor, vote.against, vote.abstain, vote.passed) == (6, 0, 0, True)
+    assert vote.matter == "共建方案"
+
+
+def test_life_meeting_measures_list_with_digits():
+    meeting, lines = LIFE_MEETING
+    minutes = extract_minutes(segments(lines), meeting)
+    assert minutes.first_topic is None
+    owners = _by_owner(minutes)
+    assert owners["田甜"].deadline is None and "周期性任务" in owners["田甜"].flags
+    assert owners["罗兰"].deadline == "2026-12-31"
+    assert len(minutes.resolutions) == 2  # '建议大家多交流' is not one
+    assert {p.speaker for p in minutes.points} == {"杜明", "高峰", "罗兰"}
+    assert any("走形式" in p.text for p in minutes.points if p.speaker == "高峰")  # criticism recorded as said
