@@ -53,7 +53,11 @@ def make_app(argv: list[str] | None = None):
 
 
 def main(argv: list[str] | None = None) -> int:
+    import multiprocessing
+
     from PySide6.QtCore import QTimer
+
+    multiprocessing.freeze_support()  # processing runs in spawned children (app.jobs), also when frozen
 
     from app.ui.main_window import MainWindow
 

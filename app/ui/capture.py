@@ -168,7 +168,7 @@ class CapturePanel(QWidget):
         self.recorder = recorder
         self.warning_label.clear()
         self.markers_label.clear()
-        self.status_label.setText(f"正在录音，文件：{path}")
+        self.status_label.setText(f"● 正在录音　文件：{path}")
         self.timer.start()
         self._update_buttons()
 
@@ -180,7 +180,7 @@ class CapturePanel(QWidget):
             self.status_label.setText("已暂停：点击“继续”接着录。")
         elif self.recorder.state == "paused":
             self.recorder.resume()
-            self.status_label.setText(f"正在录音，文件：{self.recorder.path}")
+            self.status_label.setText(f"● 正在录音　文件：{self.recorder.path}")
         self._update_buttons()
 
     def add_marker(self) -> None:
@@ -232,6 +232,8 @@ class CapturePanel(QWidget):
         rec = self.recording
         self.record_button.setEnabled(not rec)
         self.device_combo.setEnabled(not rec)
+        self.refresh_devices_button.setEnabled(not rec)
+        self.status_label.setStyleSheet("color: #c62828; font-weight: bold;" if rec else "")
         self.import_button.setEnabled(not rec)
         self.pause_button.setEnabled(rec)
         self.marker_button.setEnabled(rec)

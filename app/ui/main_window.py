@@ -25,7 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.pipeline import ProcessOptions, process
+from app.jobs import export_job, finalize_job, in_child, process_job, reextract_job
+from app.pipeline import ProcessOptions
 from app.sync.ledger import FINALIZED_STATUS as FINAL
 from app.ui.capture import CapturePanel
 from app.ui.home import HomePage
@@ -45,37 +46,6 @@ from core.types import Meeting, Result
 log = logging.getLogger(__name__)
 
 TAB_CAPTURE, TAB_TRANSCRIPT, TAB_MINUTES, TAB_REPORT = range(4)
-
-
-def process_job(audio: Path | None, meeting: Meeting, options: ProcessOptions, store_path: Path):
-    """Runs in a worker thread with its own database connection."""
-    store = Store(store_path)
-    try:
-        return (yield from process(audio, meeting, options, store))
-    finally:
-        store.close()
-
-
-def reextract_job(segments, meeting: Meeting):
-    from summarizer import extract_minutes
-
-    return extract_minutes(segments, meeting)
-
-
-def finalize_job(store_path: Path, meeting_id: str):
-    from app.sync.ledger import finalize
-
-    store = Store(store_path)
-    try:
-        return finalize(store, meeting_id)
-    finally:
-        store.close()
-
-
-def export_job(result: Result, out_dir: Path):
-    from app.export import write_outputs
-
-    return write_outputs(result, out_dir)
 
 
 class FinalizeDialog(QDialog):
@@ -335,7 +305,7 @@ class MainWindow(QMainWindow):
             return None
         overrides = {"transcript": transcript} if transcript else {}
         options = ProcessOptions.from_settings(self.settings, **overrides)  # a frozen copy
-        worker = Worker(process_job, audio, copy.deepcopy(self.meeting), options, self.store.path)
+        worker = Worker(in_child, process_job, audio, copy.deepcopy(self.meeting), options, self.store.path)
         worker.signals.progress.connect(self.capture.show_progress)
         worker.signals.result.connect(self.on_processed)
         worker.signals.failed.connect(self.show_error)
@@ -384,7 +354,7 @@ class MainWindow(QMainWindow):
             return None
         self.transcript.flush()
         old, manual = self.result.minutes, set(self.minutes.manual)
-        worker = self.pool.run(reextract_job, copy.deepcopy(self.result.segments), copy.deepcopy(self.result.meeting))
+        worker = self.pool.run(in_child, reextract_job, copy.deepcopy(self.result.segments), copy.deepcopy(self.result.meeting))
 
         def done(new_minutes):
             self.result.minutes = merge_minutes(old, new_minutes, manual)
@@ -405,7 +375,7 @@ class MainWindow(QMainWindow):
         out_dir = out_dir or self.choose_export_dir()
         if not out_dir:
             return None
-        worker = self.pool.run(export_job, copy.deepcopy(self.result), Path(out_dir))
+        worker = self.pool.run(in_child, export_job, copy.deepcopy(self.result), Path(out_dir))
 
         def done(files):
             self.last_export = files
@@ -427,7 +397,7 @@ class MainWindow(QMainWindow):
         self.minutes.flush()
         self.save_edits()  # the ledger freezes what is in the store
         self.finalize_button.setEnabled(False)
-        worker = self.pool.run(finalize_job, self.store.path, self.result.id)
+        worker = self.pool.run(in_child, finalize_job, self.store.path, self.result.id)
 
         def done(record):
             self.status = FINAL

@@ -89,6 +89,8 @@ class SettingsDialog(QDialog):
         df = QFormLayout(data)
         folder = QLabel(str(paths.data_dir()))
         folder.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        folder.setWordWrap(True)
+        folder.setToolTip(str(paths.data_dir()))
         open_folder = QPushButton("打开文件夹")
         open_folder.clicked.connect(lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(paths.data_dir()))))
         row = QHBoxLayout()

@@ -78,6 +78,8 @@ class Worker(QRunnable):
                 item = next(gen)
             except StopIteration as stop:
                 return stop.value
+            if item is None:
+                continue  # a heartbeat (app.jobs.in_child): just a chance to notice a cancel
             now = time.monotonic()
             # Always pass on a stage change or a stage's end, otherwise at most ~10 per second.
             key = getattr(item, "stage", None)
@@ -115,4 +117,7 @@ class WorkerPool(QObject):
     def shutdown(self, timeout_ms: int = 30000) -> bool:
         """Cancel every job and wait for the threads; True when all stopped in time."""
         self.cancel_all()
-        return self.pool.waitForDone(timeout_ms)
+        stopped = self.pool.waitForDone(timeout_ms)
+        # Their queued `done` signals may never be delivered now: forget finished workers here.
+        self.active = {w for w in self.active if not w.finished.is_set()}
+        return stopped

@@ -1,0 +1,147 @@
+"""Slow jobs the UI starts, and a runner that executes any of them in a child process.
+
+Why a child process: recognition, dictionary loading (jieba), chart rendering and imports of large
+native libraries hold Python's GIL for hundreds of milliseconds at a time, which froze the window
+when they ran in a thread. A spawned child has its own interpreter; it talks to the parent only in
+typed messages over a pipe ("progress" / "result" / "error" / "cancelled"), never through stderr.
+
+`in_child(job, *args)` is a generator: it yields each item the job yields (or None as a heartbeat
+about ten times a second, so a caller can cancel between messages) and returns the job's value.
+Closing it asks the child to stop between two items; a child that does not stop in time is killed,
+which is safe because every database write is one SQLite transaction.
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+import multiprocessing as mp
+from collections.abc import Callable, Generator
+from pathlib import Path
+from typing import Any
+
+from core import errors
+from core.errors import SanhuiError
+from core.storage import Store
+from core.types import Meeting, Result
+
+log = logging.getLogger(__name__)
+
+HEARTBEAT_SECONDS = 0.1
+CANCEL_GRACE_SECONDS = 10.0
+
+
+# ------------------------------------------------------------------ the jobs (module level: picklable)
+
+
+def process_job(audio: Path | None, meeting: Meeting, options, store_path: Path):
+    """app.pipeline.process with its own database connection."""
+    from app.pipeline import process
+
+    store = Store(store_path)
+    try:
+        return (yield from process(audio, meeting, options, store))
+    finally:
+        store.close()
+
+
+def reextract_job(segments, meeting: Meeting):
+    from summarizer import extract_minutes
+
+    return extract_minutes(segments, meeting)
+
+
+def export_job(result: Result, out_dir: Path):
+    from app.export import write_outputs
+
+    return write_outputs(result, out_dir)
+
+
+def finalize_job(store_path: Path, meeting_id: str):
+    from app.sync.ledger import finalize
+
+    store = Store(store_path)
+    try:
+        return finalize(store, meeting_id)
+    finally:
+        store.close()
+
+
+# ------------------------------------------------------------------ the child-process runner
+
+
+def _child_main(conn, cancel, job: Callable, args: tuple, kwargs: dict) -> None:
+    try:
+        value = job(*args, **kwargs)
+        if inspect.isgenerator(value):
+            gen = value
+            while True:
+                if cancel.is_set():
+                    gen.close()
+                    conn.send(("cancelled", None))
+                    return
+                try:
+                    item = next(gen)
+                except StopIteration as stop:
+                    value = stop.value
+                    break
+                conn.send(("progress", item))
+        conn.send(("result", value))
+    except SanhuiError as exc:
+        conn.send(("error", (type(exc).__name__, str(exc))))
+    except Exception as exc:
+        log.exception("job failed in child process")
+        conn.send(("error", ("", f"内部错误：{type(exc).__name__}: {exc}")))
+    finally:
+        conn.close()
+
+
+def _rebuild_error(payload: tuple[str, str]) -> SanhuiError:
+    name, message = payload
+    cls = getattr(errors, name, None)
+    if not (isinstance(cls, type) and issubclass(cls, SanhuiError)):
+        cls = SanhuiError
+    return cls(message)
+
+
+def in_child(job: Callable, *args, **kwargs) -> Generator[Any, None, Any]:
+    """Run `job(*args, **kwargs)` in a spawned process; yield its items (None = heartbeat); return its value."""
+    ctx = mp.get_context("spawn")
+    receiver, sender = ctx.Pipe(duplex=False)
+    cancel = ctx.Event()
+    proc = ctx.Process(target=_child_main, args=(sender, cancel, job, args, kwargs), daemon=True,
+                       name=f"sanhui-{getattr(job, '__name__', 'job')}")
+    proc.start()
+    sender.close()  # the child holds the only sending end, so its exit shows up as EOF
+    done = False
+    try:
+        while True:
+            if not receiver.poll(HEARTBEAT_SECONDS):
+                if not proc.is_alive() and not receiver.poll():
+                    raise SanhuiError(f"处理进程意外退出（退出码 {proc.exitcode}），请查看日志后重试。")
+                yield None
+                continue
+            try:
+                kind, payload = receiver.recv()
+            except EOFError:
+                raise SanhuiError(f"处理进程意外退出（退出码 {proc.exitcode}），请查看日志后重试。") from None
+            if kind == "progress":
+                yield payload
+            elif kind == "result":
+                done = True
+                return payload
+            elif kind == "error":
+                done = True
+                raise _rebuild_error(payload)
+            else:  # "cancelled"
+                done = True
+                return None
+    finally:
+        if not done:
+            cancel.set()  # GeneratorExit (the caller cancelled) or a failure: ask the child to stop
+        proc.join(CANCEL_GRACE_SECONDS)
+        if proc.is_alive():
+            log.warning("child %s did not stop in time; killing it", proc.name)
+            proc.kill()
+            proc.join()
+        receiver.close()
