@@ -189,6 +189,6 @@ def discussion_heat(windows: list[dict]) -> bytes:
     ax.set_ylabel("讨论热度")
     ax.xaxis.set_major_formatter(plt.FuncFormatter(_mmss))
     ax.set_xlabel("会议进行时间（分:秒）")
-    ax.set_title("讨论热度（每分钟发言人轮换次数）")
+    ax.set_title("讨论热度（发言人轮换越频繁越高）")
     ax.spines[["top", "right"]].set_visible(False)
     return _png(fig)

@@ -14,7 +14,9 @@ _QUESTION_WORDS = re.compile(
 )
 _QUESTION_END = re.compile(r"(?:[？?]|[吗呢](?:[。！!…]*))$")
 ANSWER_WINDOW = 60.0  # seconds: a reply by someone else within this counts as an answer
-HEAT_CHANGES_PER_MINUTE = 4.0  # speaker changes per minute that count as a fully lively discussion
+# Heat = r / (r + HALF_HEAT_RATE) for r speaker changes per minute: 0.5 at 4 changes a minute,
+# 0.75 at 12 (a lively real discussion); it never saturates, so busy stretches still stand out.
+HALF_HEAT_RATE = 4.0
 
 
 def is_question(sentence: str) -> bool:
@@ -58,7 +60,7 @@ def heat(segments: list[Segment], turn_list: list[Segment]) -> list[dict]:
                 "turns": len(started),
                 "speakers": len(speakers),
                 "changes": changes,
-                "heat": round(min(1.0, changes / minutes / HEAT_CHANGES_PER_MINUTE), 4),
+                "heat": round((changes / minutes) / (changes / minutes + HALF_HEAT_RATE), 4),
             }
         )
         t += step

@@ -50,7 +50,44 @@ def cues() -> dict:
         else None,
         "complements": set(complements),
         "exclude": set(pc.get("exclude", [])),
+        "homophones": {
+            key: values for key, values in data.get("homophones", {}).items() if not key.startswith("_")
+        },
     }
+
+
+def _pinyin(text: str) -> list[str]:
+    from pypinyin import Style, lazy_pinyin  # lazy: only needed when no literal cue matched
+
+    # One syllable per character (non-Han characters map to themselves), so indices line up.
+    return [lazy_pinyin(ch, style=Style.NORMAL)[0] if ch.strip() else ch for ch in text]
+
+
+@functools.lru_cache(maxsize=256)
+def _phrase_pinyin(phrase: str) -> list[str]:
+    from pypinyin import Style, lazy_pinyin
+
+    return lazy_pinyin(phrase, style=Style.NORMAL)  # whole phrase: 不了 reads liao, not le
+
+
+def _homophone_hits(clause: str) -> list[tuple[int, str, str]]:
+    """(position, the words as heard, category key) for cues that sound like a known cue.
+
+    Whisper sometimes writes a homophone (走过厂 for 走过场); toneless pinyin still matches.
+    """
+    table = cues()["homophones"]
+    if not table or not re.search(r"[\u4e00-\u9fff]", clause):
+        return []
+    heard = _pinyin(clause)
+    hits = []
+    for key, phrases in table.items():
+        for phrase in phrases:
+            target = _phrase_pinyin(phrase)
+            n = len(target)
+            for i in range(len(heard) - n + 1):
+                if heard[i : i + n] == target:
+                    hits.append((i, clause[i : i + n], key))
+    return hits
 
 
 def _exhorted(prefix: str) -> bool:
@@ -117,6 +154,12 @@ def find_cues(sentence: str) -> list[tuple[int, str, dict]]:
                 ):
                     hits.append((start + m.start(), m.group(), cat))
                     taken.append((m.start(), m.end()))
+        if not taken:
+            by_key = {c["key"]: c for c in data["categories"]}
+            for pos, heard, key in _homophone_hits(clause):
+                if key in by_key and not _exhorted(clause[:pos]):
+                    hits.append((start + pos, heard, by_key[key]))
+                    taken.append((pos, pos + len(heard)))
         impl = next(c for c in data["categories"] if c["key"] == "implementation")
         for pos, phrase in _potential_complements(clause):
             if any(a <= pos < b for a, b in taken) or _exhorted(clause[:pos]):

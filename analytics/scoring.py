@@ -30,7 +30,7 @@ SPEAK_TARGET = {"支部委员会": 1.0, "党小组会": 0.8, "组织生活会": 
 CHAIR_SHARE_LIMIT = 0.5  # above this the chair's share starts to lower the balance part
 FIRST_TOPIC_TARGET = 0.15  # share of speaking time on the 第一议题 that counts as full marks
 MEMBER_REPLY_TARGET = 0.3  # share of turn transitions between two members (not the chair)
-HEAT_TARGET = 0.5
+HEAT_TARGET = 1 / 3  # heat of about two speaker changes a minute
 NEGATIVE_TOLERATED = 0.3  # candid discussion: up to 30 % negative utterances is not penalised
 FORMULA = "总分 = Σ(分项得分 × 权重) ÷ Σ(参与计算的分项权重)；无法计算的分项不计入。"
 
@@ -75,14 +75,14 @@ def parts(m: dict, meeting_type: str) -> dict[str, tuple[float | None, str]]:
     elif reply is None:
         out["interaction"] = (
             _clip(100 * heat / HEAT_TARGET),
-            f"平均讨论热度{heat:.2f}（目标{HEAT_TARGET}）；无法识别主持人，未计算成员间回应。",
+            f"平均讨论热度{heat:.2f}（目标{HEAT_TARGET:.2f}，约每分钟轮换2次）；无法识别主持人，未计算成员间回应。",
         )
     else:
         value = 60 * min(1.0, reply / MEMBER_REPLY_TARGET) + 40 * min(1.0, heat / HEAT_TARGET)
         out["interaction"] = (
             _clip(value),
             f"成员之间直接回应占发言轮换的{_pct(reply)}（目标{_pct(MEMBER_REPLY_TARGET)}，占60分）；"
-            f"平均讨论热度{heat:.2f}（目标{HEAT_TARGET}，占40分）。",
+            f"平均讨论热度{heat:.2f}（目标{HEAT_TARGET:.2f}，约每分钟轮换2次，占40分）。",
         )
 
     ft_share, fit = m.get("first_topic_share"), m.get("agenda_fit")

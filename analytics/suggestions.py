@@ -10,7 +10,8 @@ def suggest(measures: dict, checklist: list[dict], risks: list[Risk], score: dic
     out: list[str] = []
     for c in checklist:
         if c.get("ok") is False:
-            out.append(f"{c['item']}：{c['detail']}会后请补齐或整改。")
+            tail = "" if "请" in c["detail"] else "会后请补齐或整改。"
+            out.append(f"{c['item']}：{c['detail']}{tail}")
 
     silent = measures.get("silent") or []
     if silent and mtype in ("支部委员会", "党小组会", "组织生活会"):

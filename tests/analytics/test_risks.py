@@ -63,3 +63,10 @@ def test_synthetic_meetings_meet_risk_targets(name, synthetic, scorer):
 def test_real_meeting_raises_no_more_than_one_risk(corpus_dir, bench):
     segments = bench.aishell_segments(corpus_dir / "text" / "aishell4_meeting")
     assert len(detect(segments)) <= 1
+
+
+def test_asr_homophones_of_cues_are_found_but_not_when_exhorted():
+    assert find_cues("有时候学习就是走过厂，效果不好。")  # Whisper's 厂 for 场
+    assert find_cues("这些措施落实不料。")
+    assert not find_cues("我们要防止走过厂。")
+    assert not find_cues("今天天气很好，大家辛苦了。")
