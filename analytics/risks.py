@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+from dataclasses import dataclass
 
 from analytics.text import sentences, words
 from core.types import Risk, Segment
@@ -56,11 +57,16 @@ def cues() -> dict:
     }
 
 
-def _pinyin(text: str) -> list[str]:
-    from pypinyin import Style, lazy_pinyin  # lazy: only needed when no literal cue matched
+@functools.lru_cache(maxsize=8192)
+def _char_pinyin(ch: str) -> str:
+    from pypinyin import Style, lazy_pinyin  # lazy: loads its dictionary on first use
 
+    return lazy_pinyin(ch, style=Style.NORMAL)[0] if ch.strip() else ch
+
+
+def _pinyin(text: str) -> list[str]:
     # One syllable per character (non-Han characters map to themselves), so indices line up.
-    return [lazy_pinyin(ch, style=Style.NORMAL)[0] if ch.strip() else ch for ch in text]
+    return [_char_pinyin(ch) for ch in text]
 
 
 @functools.lru_cache(maxsize=256)
@@ -70,8 +76,8 @@ def _phrase_pinyin(phrase: str) -> list[str]:
     return lazy_pinyin(phrase, style=Style.NORMAL)  # whole phrase: 不了 reads liao, not le
 
 
-def _homophone_hits(clause: str) -> list[tuple[int, str, str]]:
-    """(position, the words as heard, category key) for cues that sound like a known cue.
+def _homophone_hits(clause: str) -> list[tuple[int, str, str, str]]:
+    """(position, the words as heard, the cue they sound like, category key).
 
     Whisper sometimes writes a homophone (走过厂 for 走过场); toneless pinyin still matches.
     """
@@ -86,7 +92,7 @@ def _homophone_hits(clause: str) -> list[tuple[int, str, str]]:
             n = len(target)
             for i in range(len(heard) - n + 1):
                 if heard[i : i + n] == target:
-                    hits.append((i, clause[i : i + n], key))
+                    hits.append((i, clause[i : i + n], phrase, key))
     return hits
 
 
@@ -134,10 +140,18 @@ def _excluded(phrase: str, clause: str, pos: int) -> bool:
     return any(x in phrase or following.startswith(x) for x in cues()["exclude"])
 
 
-def find_cues(sentence: str) -> list[tuple[int, str, dict]]:
-    """(position, cue, category) for each non-exhorted cue in a sentence, in order."""
+@dataclass(frozen=True)
+class Cue:
+    pos: int  # character offset in the sentence
+    text: str  # the cue, spelled correctly
+    category: dict
+    heard: str = ""  # the transcript's spelling when it was a homophone (走各国场 for 走个过场)
+
+
+def find_cues(sentence: str) -> list[Cue]:
+    """Each non-exhorted cue in a sentence, in order."""
     data = cues()
-    hits: list[tuple[int, str, dict]] = []
+    hits: list[Cue] = []
     offset = 0
     for clause in _CLAUSE.split(sentence):
         start = sentence.find(clause, offset) if clause else offset
@@ -152,20 +166,20 @@ def find_cues(sentence: str) -> list[tuple[int, str, dict]]:
                     and not _exhorted(clause[: m.start()])
                     and not _excluded(m.group(), clause, m.start())
                 ):
-                    hits.append((start + m.start(), m.group(), cat))
+                    hits.append(Cue(start + m.start(), m.group(), cat))
                     taken.append((m.start(), m.end()))
-        if not taken:
-            by_key = {c["key"]: c for c in data["categories"]}
-            for pos, heard, key in _homophone_hits(clause):
-                if key in by_key and not _exhorted(clause[:pos]):
-                    hits.append((start + pos, heard, by_key[key]))
-                    taken.append((pos, pos + len(heard)))
+        by_key = {c["key"]: c for c in data["categories"]}
+        for pos, heard, phrase, key in _homophone_hits(clause):
+            overlaps = any(a < pos + len(heard) and pos < b for a, b in taken)
+            if heard != phrase and key in by_key and not overlaps and not _exhorted(clause[:pos]):
+                hits.append(Cue(start + pos, phrase, by_key[key], heard))
+                taken.append((pos, pos + len(heard)))
         impl = next(c for c in data["categories"] if c["key"] == "implementation")
         for pos, phrase in _potential_complements(clause):
             if any(a <= pos < b for a, b in taken) or _exhorted(clause[:pos]):
                 continue
-            hits.append((start + pos, phrase, impl))
-    hits.sort(key=lambda h: h[0])
+            hits.append(Cue(start + pos, phrase, impl))
+    hits.sort(key=lambda h: h.pos)
     return hits
 
 
@@ -191,14 +205,19 @@ def detect(segments: list[Segment]) -> list[Risk]:
             hits = find_cues(sentence)
             if not hits:
                 continue
-            excerpt = _excerpt(sentence, hits[0][0])
+            # Quote the sentence with misheard cues spelled right, so the secretary reads what was meant.
+            shown = sentence
+            for h in hits:
+                if h.heard:
+                    shown = shown.replace(h.heard, h.text)
+            excerpt = _excerpt(shown, hits[0].pos)
             if excerpt in seen:
                 continue
             seen.add(excerpt)
             # Interpolate the sentence's time inside the segment by character position.
             per_char = seg.duration / max(len(text), 1)
-            cue_names = list(dict.fromkeys(h[1] for h in hits))
-            category = min((h[2] for h in hits), key=lambda c: c["priority"])
+            cue_names = list(dict.fromkeys(h.text + (f"（转写为“{h.heard}”）" if h.heard else "") for h in hits))
+            category = min((h.category for h in hits), key=lambda c: c["priority"])
             risks.append(
                 Risk(
                     speaker=seg.speaker,

@@ -70,3 +70,13 @@ def test_asr_homophones_of_cues_are_found_but_not_when_exhorted():
     assert find_cues("这些措施落实不料。")
     assert not find_cues("我们要防止走过厂。")
     assert not find_cues("今天天气很好，大家辛苦了。")
+
+
+def test_risk_found_in_real_whisper_output_and_quoted_with_the_cue_spelled_right(scorer):
+    # Whisper's transcript of m02 from the audio: 走个过场 came out as 走各国场.
+    heard = "我说两句，道理都懂，但是说实话，我们不门任务太重，每个月都安排学习，大家压力很大，有时候学习就是走各国场，教股不好。"
+    (risk,) = detect([Segment(45.04, 57.24, heard, "发言人2")])
+    assert "走个过场" in risk.text and "走各国场" in risk.cue
+    assert risk.reason.startswith("形式主义")
+    truth = {"gold": {"risks": [{"speaker": "何军", "cue": "学习就是走个过场"}]}}
+    assert scorer.risks(truth, {"analytics": {"risks": [{"text": risk.text}]}}) == (1.0, 0)
