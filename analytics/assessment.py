@@ -104,7 +104,7 @@ def assess(segments: list[Segment], minutes: Minutes, meeting: Meeting, **_: Any
     mtype = meeting.type or ""
 
     rows = _guard("participation", errors, lambda: participation.per_speaker(segs), [])
-    summary = _guard("participation summary", errors, lambda: participation.summary(rows, meeting, minutes), {})
+    summary = _guard("participation summary", errors, lambda: participation.summary(rows, meeting, minutes, segs[0].speaker if segs else ""), {})
     chair = summary.get("chair")
     names = [n for n in {p.speaker for p in rows} if n and (n in meeting.roster or n == meeting.host)]
     inter = _guard("interaction", errors, lambda: interaction.analyse(segs, chair, names), {})

@@ -77,8 +77,13 @@ def _absent_names(minutes: Minutes) -> set[str]:
     return {a.name.strip() for a in minutes.attendance.absent if getattr(a, "name", "")}
 
 
-def summary(rows: list[Participation], meeting: Meeting, minutes: Minutes) -> dict:
-    """Measures of the issue beyond per-speaker rows; None where the input cannot tell."""
+def summary(rows: list[Participation], meeting: Meeting, minutes: Minutes, opener: str = "") -> dict:
+    """Measures of the issue beyond per-speaker rows; None where the input cannot tell.
+
+    opener: the speaker of the first segment. With anonymous labels (发言人1) the host's name is not
+    among the speakers; the chair is then taken to be the one who opened the meeting, provided they
+    also spoke most or took most turns (chairs do both), and marked as inferred.
+    """
     speakers = [p.speaker for p in rows if p.speaker]
     roster = [n for n in meeting.roster if n]
     absent = _absent_names(minutes)
@@ -92,6 +97,12 @@ def summary(rows: list[Participation], meeting: Meeting, minutes: Minutes) -> di
     if speakers and present:
         spoke_share = round(min(1.0, len(speakers) / present), 4)
     chair = meeting.host if meeting.host and meeting.host in speakers else None
+    chair_inferred = False
+    if chair is None and opener and not named and len(speakers) >= 2:
+        most_time = rows[0].speaker
+        most_turns = max(rows, key=lambda p: (p.turns, p.seconds)).speaker
+        if opener in (most_time, most_turns):
+            chair, chair_inferred = opener, True
     chair_share = next((p.share for p in rows if chair and p.speaker == chair), None)
     return {
         "speakers": len(speakers),
@@ -99,6 +110,7 @@ def summary(rows: list[Participation], meeting: Meeting, minutes: Minutes) -> di
         "spoke_share": spoke_share,
         "chair": chair,
         "chair_share": chair_share,
+        "chair_inferred": chair_inferred,
         "gini": gini([p.seconds for p in rows if p.speaker]) if speakers else None,
         "silent": silent,
         "total_seconds": round(sum(p.seconds for p in rows), 3),

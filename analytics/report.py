@@ -174,7 +174,10 @@ def build(result: Result):
         if summary.get("spoke_share") is not None:
             lines.append(f"发言人数占实到人数的{_pct(summary['spoke_share'])}")
         if summary.get("chair_share") is not None:
-            lines.append(f"主持人{summary.get('chair')}发言占{_pct(summary['chair_share'])}")
+            who = display_name(summary.get("chair") or "")
+            if summary.get("chair_inferred"):
+                who += "（按开场发言推定）"
+            lines.append(f"主持人{who}发言占{_pct(summary['chair_share'])}")
         if summary.get("gini") is not None:
             lines.append(f"发言时长基尼系数{summary['gini']:.2f}（0表示人人发言一样长，越接近1越集中于少数人）")
         silent = summary.get("silent")

@@ -75,3 +75,20 @@ def test_aishell4_speaking_time_matches_rttm_within_one_percent(corpus_dir, benc
     for speaker, seconds in reference.items():
         assert rows[speaker].seconds == pytest.approx(seconds, rel=0.01)
     assert sum(p.share for p in rows.values()) == pytest.approx(1.0, abs=1e-3)
+
+
+def test_chair_is_inferred_from_the_opener_when_labels_are_anonymous():
+    meeting = Meeting(host="李红梅", roster=["李红梅", "何军"])
+    segs = [
+        Segment(0, 20, "同志们，现在开会。", "发言人1"),
+        Segment(21, 30, "我说两句。", "发言人2"),
+        Segment(31, 50, "下面进行表决。", "发言人1"),
+    ]
+    a = assess(segs, Minutes(), meeting)
+    s = a.interaction["participation"]
+    assert s["chair"] == "发言人1" and s["chair_inferred"] is True
+    assert s["chair_share"] == pytest.approx(39 / 48, abs=1e-3)
+    # An opener who neither spoke most nor took most turns is not taken for the chair.
+    segs2 = [Segment(0, 2, "喂。", "发言人3"), Segment(3, 40, "开会。", "发言人1"), Segment(41, 60, "好。", "发言人2"),
+             Segment(61, 70, "嗯。", "发言人1")]
+    assert assess(segs2, Minutes(), meeting).interaction["participation"]["chair"] is None
