@@ -28,7 +28,7 @@ from core.types import Meeting, Result
 log = logging.getLogger(__name__)
 
 HEARTBEAT_SECONDS = 0.1
-CANCEL_GRACE_SECONDS = 10.0
+CANCEL_GRACE_SECONDS = 3.0  # then killed: safe, every database write is one transaction
 
 
 # ------------------------------------------------------------------ the jobs (module level: picklable)
