@@ -99,6 +99,8 @@ def _homophone_hits(clause: str) -> list[tuple[int, str, str, str]]:
 def _exhorted(prefix: str) -> bool:
     """True when the clause before the cue warns against it (不能…, 防止…, 坚决反对…)."""
     prefix = prefix.replace("是不是", "")  # a question (是不是走过场) is not an exhortation
+    if prefix.endswith(("不", "没", "未", "别", "莫")):  # 不搞形式, 没走过场
+        return True
     return any(word in prefix for word in cues()["exhortations"])
 
 
