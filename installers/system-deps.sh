@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # System libraries Sanhui needs at run time on Debian/UOS/Kylin:
-# PortAudio for sounddevice (recording) and a CJK font for Qt and charts.
+# PortAudio for sounddevice (recording), libpulse for Qt Multimedia (playback) and a CJK font.
 # Installs only what is missing, and only when it can (root + apt).
 set -euo pipefail
 need=()
 ldconfig -p 2>/dev/null | grep -q libportaudio.so.2 || need+=(libportaudio2)
+ldconfig -p 2>/dev/null | grep -q libpulse.so.0 || need+=(libpulse0)  # Qt Multimedia (transcript playback)
 fc-list 2>/dev/null | grep -qiE "wqy|noto sans cjk|source han" || need+=(fonts-wqy-microhei)
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
