@@ -33,18 +33,32 @@ def _ordinal(m: re.Match[str]) -> int | None:
     return None
 
 
-def _parse_items(text: str) -> list[str]:
-    """Items after enumerators 第一个议题/一是/一、/1. in ascending order from one."""
+def _parse_items(text: str, counted: bool = False) -> list[str]:
+    """Items after enumerators 第一个议题/一是/一、/1. in ascending order from one.
+
+    After a count ('有三个议题'), a garbled first enumerator ('议议个议题，学习…') still leaves
+    the first item: the words before the second enumerator.
+    """
     marks = [(m, _ordinal(m)) for m in _ENUM.finditer(text)]
     chosen: list[re.Match[str]] = []
-    expect = 1
-    for m, k in marks:
-        if k == expect:
-            chosen.append(m)
-            expect += 1
-    if len(chosen) < 2:
+    for first in (1, 2) if counted else (1,):
+        chosen, expect = [], first
+        for m, k in marks:
+            if k == expect:
+                chosen.append(m)
+                expect += 1
+        if len(chosen) >= 2 or (first == 2 and chosen):
+            break
+    if not chosen or (len(chosen) < 2 and _ordinal(chosen[0]) == 1):
         return []
     items = []
+    if _ordinal(chosen[0]) == 2:
+        head = re.split(r"[。；;！？!?]", text[: chosen[0].start()])
+        head = [h for h in head if strip_punct(h)]
+        lead = strip_punct(re.sub(r"^[，,：:]*(?:[^，,：:]{0,5}(?:议题|议程|项)[，,：:])?", "", head[-1] if head else ""))
+        if len(lead) < 4:
+            return []
+        items.append(lead)
     for i, m in enumerate(chosen):
         stop = chosen[i + 1].start() if i + 1 < len(chosen) else len(text)
         item = re.split(r"[。；;！？!?]", text[m.end():stop])[0]
@@ -71,7 +85,7 @@ def find_agenda(sentences: list[Sentence]) -> tuple[list[str], int | None]:
             tail.append(t)
         text = "".join(t.text for t in tail)
         start = count.end() if count else s.text.find(re.search(_TOPIC_WORD, s.text).group(0))
-        items = _parse_items(text[start:])
+        items = _parse_items(text[start:], counted=bool(count))
         n = cn_to_int((count.group("n") or count.group("n2") or "").replace("两", "二")) if count else None
         if n and len(items) > n:
             items = items[:n]

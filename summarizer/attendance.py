@@ -89,6 +89,23 @@ def _absences(text: str, roster: Roster, host: str) -> list[Absence]:
     return out
 
 
+def _named_without_cue(window: list[Sentence], roster: Roster, host: str, absences: list[Absence], gap: int) -> None:
+    """The counts say more people are absent than the reasons we recognised (ASR garbles 病假 as 并嫁):
+    roster members named as 'X同志' in the announcement itself are the absentees."""
+    for s in window:
+        if not (_EXPECTED.search(s.text) or _PRESENT.search(s.text)):
+            continue
+        for clause in clauses(s.text):
+            if _ROLE_IN_MEETING.search(clause) or _EXPECTED.search(clause) and not roster.find_all(clause):
+                continue
+            for name, _, end in roster.find_all(clause):
+                if name == host or not clause[end:].startswith("同志") or any(a.name == name for a in absences):
+                    continue
+                if len(absences) >= gap:
+                    return
+                absences.append(Absence(name=name, reason=_reason(clause[end:], clause)))
+
+
 def _quorum(meeting_type: str, expected: int, present: int) -> bool | None:
     rule = (cues().get("quorum") or {}).get(meeting_type)
     if not rule or expected <= 0:
@@ -125,6 +142,8 @@ def extract_attendance(sentences: list[Sentence], meeting: Meeting, roster: Rost
                 absences.append(absence)
     for absence in absences:
         absence.name = roster.resolve(absence.name) or absence.name
+    if expected is not None and present is not None and len(absences) < expected - present:
+        _named_without_cue(window, roster, meeting.host, absences, expected - present)
     roster_n = len(roster.names)
     if expected is None:
         if present is not None and absent_n is not None:

@@ -29,6 +29,8 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"(?P<rel>本月|这个月|当月|这月|下个?月|下下个?月)\s*(?P<part>底|末|中旬|上旬|下旬|内)?" + _BEFORE
                 + rf"(?:\s*(?P<d>{NUM})\s*(?:日|号)" + _BEFORE.replace("before", "before2") + ")?"), "rel_month"),
     (re.compile(r"(?<![本这下个])月\s*(?P<part>底|末)" + _BEFORE), "bare_month_end"),
+    (re.compile(r"(?<![0-9零〇一二两三四五六七八九十月])(?P<d>[一二三]?十[一二三四五六七八九]?|[一二三四五六七八九]|[0-9]{1,2})"
+                r"\s*(?:日|号)\s*(?P<before>之前|以前|前)"), "day_only"),
     (re.compile(r"(?P<rel>本周|这周|这个星期|本星期|这星期|这礼拜|这个礼拜|下周|下个星期|下星期|下礼拜|下个礼拜|周|星期|礼拜)"
                 r"\s*(?P<wd>[一二三四五六日天末1-7])?" + _BEFORE), "week"),
     (re.compile(r"(?P<rel>今年|明年|本年度|年度)?\s*(?P<part>年底|年末|年内|上半年|下半年)" + _BEFORE), "year_part"),
@@ -119,6 +121,12 @@ def _resolve(kind: str, m: re.Match[str], base: dt.date) -> dt.date | None:
         if part == "上旬":
             return dt.date(year, month, 10)
         return _month_end(year, month)
+    if kind == "day_only":  # '二十号前': the next such day, this month or the next
+        day = cn_to_int(g["d"]) or 0
+        if not 1 <= day <= 31:
+            return None
+        year, month = (base.year, base.month) if day >= base.day else _add_months(base.year, base.month, 1)
+        return dt.date(year, month, min(day, calendar.monthrange(year, month)[1]))
     if kind == "bare_month_end":
         return _month_end(base.year, base.month)
     if kind == "week":

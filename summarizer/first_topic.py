@@ -28,6 +28,8 @@ def _study_phrase(text: str) -> str | None:
     return strip_punct(m.group(0))
 
 
+# ASR writes 领学 as 领寻/领雪: in '请X同志领…' right at the 第一议题 the verb hardly matters
+_LEADER_ASKED = re.compile(r"(?:请|由)(?P<who>[\u4e00-\u9fff]{2,4}?)(?:同志|书记|委员)(?:来|先|给大家)?(?:领|带)")
 _LEADER_NAMED = re.compile(r"(?:领学人|主讲人|传达人)(?:是|为|：|:)?(?P<who>[\u4e00-\u9fff]{2,4})")
 
 
@@ -47,6 +49,10 @@ def _leader(span: list[Sentence], before: list[Sentence], roster: Roster, meetin
             found = roster.resolve(who)
             if found:
                 return found
+    for s in before + span[:2]:
+        m = _LEADER_ASKED.search(s.text)
+        if m and (roster.resolve(m.group("who"))):
+            return roster.resolve(m.group("who"))
     for s in span:  # whoever reads out what the General Secretary said leads the study
         if s.speaker and re.search(r"总书记|习近平|强调|指出", s.text):
             return s.speaker if (s.speaker in roster.names or not meeting.host) else meeting.host
@@ -88,7 +94,8 @@ def extract_first_topic(
             # '第一议题：学习《习近平谈治国理政》第四卷' names the study without a speech word
             rest = strip_punct(re.split(r"[。；;！？!?]|[，,]\s*(?=[^，,。]*(?:领学|主讲|请|由|下面|现在))", after)[0])
             rest = re.sub(r"^(?:是|为|就是|主要是|内容是)", "", rest)
-            if len(rest) >= 6 and re.search(rf"{_STUDY_VERB}|{alternation('study_objects')}", rest):
+            rest = re.split(r"[，,]", rest)[0] if len(rest) > 40 else rest
+            if len(rest) >= 6 and re.match(rf"{_STUDY_VERB}|{alternation('study_objects')}", rest):
                 content = rest
         if content:
             anchor = s

@@ -57,8 +57,65 @@ class _Unit:
     sentences: list[Sentence] = field(default_factory=list)
 
 
-def _units(sentences: list[Sentence]) -> list[_Unit]:
-    """Sentences, with enumerated list items (after a 措施/如下 header) split into their own units."""
+def _frame_only(text: str) -> bool:
+    frames = alternation("decision_frames")
+    rest = _LEAD_IN.sub("", strip_punct(text))
+    rest = re.sub(rf"(?:{frames})", "", rest) if frames else rest
+    return len(re.sub(r"[，,：:\s]", "", rest)) <= 1
+
+
+_AGENDA_STEP = re.compile(r"^(?:下面|接下来|现在|然后)?(?:进行|进入|开始)?第[一二三四五六七八九十0-9]{1,2}(?:个|项)?(?:议题|议程|项)")
+
+
+def _pieces(s: Sentence, finder: OwnerFinder, subjects: bool = False) -> list[Sentence]:
+    """Split a long comma-joined sentence (ASR often writes no full stops) where a new decision or
+    task begins: '…表决…，会议通过接收X，由张伟同志…' -> the vote, the decision, the task."""
+    parts = re.split(r"(?<=[，,])", s.text)
+    if len(parts) < 2:
+        return [s]
+    decision = alternation("decision_frames")
+    negative = alternation("not_decision")
+    groups: list[str] = []
+    for part in parts:
+        clause = part.strip()
+        starts_decision = bool(decision and re.match(rf"(?:{decision})", clause))
+        owner = finder.find(clause) if subjects or re.match(r"由|请|责成|交给|交由", clause) else None
+        # '…，由田甜同志负责' only names the owner of what came before; a clause with its own action is new
+        starts_task = (owner is not None and owner.start == 0 and (subjects or owner.frame != "subject")
+                       and len(re.sub(r"^(?:同志)?(?:来|具体)?(?:负责|牵头)(?:落实|组织)?", "", clause[owner.end:].strip("，, "))) >= 3)
+        current = groups[-1] if groups else ""
+        if groups and _AGENDA_STEP.match(clause):
+            groups.append(part)  # '…全部收齐，第三个议题，讨论…': the next agenda item is not part of the task
+        elif groups and (starts_decision or starts_task) and not _frame_only(current) and not (
+            starts_task and negative and re.search(negative, current)
+        ):
+            groups.append(part)
+        elif groups:
+            groups[-1] += part
+        else:
+            groups.append(part)
+    if len(groups) == 1:
+        return [s]
+    out, pos, total = [], 0, len(s.text) or 1
+    for g in groups:
+        a = s.start + (s.end - s.start) * pos / total
+        pos += len(g)
+        b = s.start + (s.end - s.start) * pos / total
+        out.append(Sentence(s.index, s.seg, s.speaker, g.strip(), a, b))
+    return out
+
+
+def _list_items(s: Sentence, body: str, finder: OwnerFinder, decision: bool) -> list[_Unit]:
+    """One enumerated item, or several when ASR lost the enumerator between them
+    ('一，11月份开展专题研讨，各党小组在本月底前完成集中学习')."""
+    start = s.start + (s.end - s.start) * max(0, len(s.text) - len(body)) / max(1, len(s.text))
+    item = Sentence(s.index, s.seg, s.speaker, body, start, s.end)
+    return [_Unit(p, p.text, in_list=True, list_decision=decision) for p in _pieces(item, finder, subjects=True)]
+
+
+def _units(sentences: list[Sentence], finder: OwnerFinder) -> list[_Unit]:
+    """Sentences, with enumerated list items (after a 措施/如下 header) split into their own units,
+    and long sentences split where a new decision or task begins."""
     units: list[_Unit] = []
     open_list: tuple[Sentence, bool] | None = None  # (header sentence, header is a decision)
     decision = alternation("decision_frames")
@@ -70,15 +127,15 @@ def _units(sentences: list[Sentence]) -> list[_Unit]:
             open_list = (s, head_decision)
             body = strip_punct(after)
             if body and _ENUMERATOR.match(body):
-                units.append(_Unit(s, _ENUMERATOR.sub("", body).strip(), in_list=True, list_decision=head_decision))
+                units.extend(_list_items(s, _ENUMERATOR.sub("", body).strip(), finder, head_decision))
             elif body:
                 units.append(_Unit(s, s.text))
             continue
         if open_list and s.speaker == open_list[0].speaker and s.seg - open_list[0].seg <= 1 and _ENUMERATOR.match(s.text):
-            units.append(_Unit(s, _ENUMERATOR.sub("", s.text).strip(), in_list=True, list_decision=open_list[1]))
+            units.extend(_list_items(s, _ENUMERATOR.sub("", s.text).strip(), finder, open_list[1]))
             continue
         open_list = None
-        units.append(_Unit(s, s.text))
+        units.extend(_Unit(piece, piece.text) for piece in _pieces(s, finder))
     return units
 
 
@@ -147,6 +204,7 @@ def _content(u: _Unit) -> str:
     text = re.sub(r"^(?:同志)?[，,]?(?:你|您)?(?:来|去|要|具体)?(?=负责|牵头)", "", strip_punct(text))
     text = re.sub(r"来(?=负责|牵头)", "", text)
     text = re.sub(r"[，,](?:负责|牵头)$", "", text)
+    text = re.sub(r"(?:^|[，,])\s*(?:好的?[，,]?\s*)?(?:散会|今天的会就开到这里|会就开到这里)\S*$", "", text)
     text = re.sub(r"^(牵头|负责)[，,]", r"\1", text)
     text = re.sub(r"[，,](?:全部|按时)?(?:完成|办结|落实)$", "", strip_punct(text))
     text = re.sub(r"[，,]{2,}", "，", text)
@@ -212,6 +270,11 @@ _BARE = re.compile(r"散会|开会|休会|就这么|就这样|定了|定下来|�
 _PROPOSAL_LEAD = re.compile(r"^(?:(?:我看|我觉得|我认为|我建议|我提议|建议|提议|是不是|能不能|可不可以|可以考虑|可以|要不|咱们|我们)[，,]?)+")
 
 
+def _continues(prev: Sentence, u: _Unit) -> bool:
+    """A task that starts right where the decision ended: one speaker, even if diarization split them."""
+    return u.owner is not None and u.owner.start <= 1 and u.sentence.start - prev.end < 1.5
+
+
 def _ratify(units: list[_Unit], accepted: set[int], finder: OwnerFinder, base: dt.date) -> None:
     """'没有意见就这么定了' carries no matter of its own: it confirms the proposal just before it.
 
@@ -241,7 +304,7 @@ def _ratify(units: list[_Unit], accepted: set[int], finder: OwnerFinder, base: d
 
 
 def extract_resolutions(sentences: list[Sentence], finder: OwnerFinder, base: dt.date) -> list[Resolution]:
-    units = _units(sentences)
+    units = _units(sentences, finder)
     chosen = {i for i, u in enumerate(units) if _is_resolution(u, finder, base)}
     _ratify(units, chosen, finder, base)
     accepted = [(i, units[i]) for i in sorted(chosen)]
@@ -253,7 +316,7 @@ def extract_resolutions(sentences: list[Sentence], finder: OwnerFinder, base: dt
         joins = (
             prev is not None
             and i - last_index == 1
-            and prev.sentence.speaker == u.sentence.speaker
+            and (prev.sentence.speaker == u.sentence.speaker or _continues(prev.sentence, u))
             and u.sentence.seg - prev.sentence.seg <= 1
             and not prev.in_list
             and not u.in_list
