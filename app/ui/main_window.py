@@ -444,6 +444,10 @@ class MainWindow(QMainWindow):
                 self.statusBar().showMessage(f"已恢复录音 {path.name}（{info.seconds / 60:.1f} 分钟），可在新建会议后导入。")
             except SanhuiError as exc:
                 self.show_error(str(exc))
+        if ask and len(repaired) == 1:
+            answer = QMessageBox.question(self, "恢复录音", "录音已恢复。现在为它新建会议并开始转写吗？")
+            if answer == QMessageBox.StandardButton.Yes and self.new_meeting():
+                self.start_processing(repaired[0])
         return repaired
 
 

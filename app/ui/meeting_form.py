@@ -11,13 +11,19 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QPushButton,
     QVBoxLayout,
+    QWidget,
 )
 
+from app.members import load_members, read_member_file, save_members
+from core.errors import SanhuiError
 from core.types import MEETING_TYPES, Meeting
 
 _SPLIT = re.compile(r"[\s,，、;；]+")
@@ -54,6 +60,25 @@ class MeetingForm(QDialog):
         self.roster_edit = QPlainTextEdit("、".join(m.roster))
         self.roster_edit.setPlaceholderText("应参会党员姓名，用顿号、逗号或换行分隔")
         self.roster_edit.setFixedHeight(70)
+        self.members = load_members()
+        self.fill_button = QPushButton("从党员名册填入")
+        self.fill_button.clicked.connect(self.fill_from_members)
+        self.fill_button.setEnabled(bool(self.members))
+        self.import_button = QPushButton("导入名册…")
+        self.import_button.setToolTip("导入从 Excel / WPS 另存的 CSV 名册（第一列或“姓名”列）")
+        self.import_button.clicked.connect(self.choose_member_file)
+        roster_buttons = QHBoxLayout()
+        roster_buttons.setContentsMargins(0, 0, 0, 0)
+        roster_buttons.addWidget(self.fill_button)
+        roster_buttons.addWidget(self.import_button)
+        roster_buttons.addStretch(1)
+        roster_box = QWidget()
+        roster_layout = QVBoxLayout(roster_box)
+        roster_layout.setContentsMargins(0, 0, 0, 0)
+        roster_layout.addWidget(self.roster_edit)
+        roster_layout.addLayout(roster_buttons)
+        if not m.roster and self.members:
+            self.fill_from_members()
         self.agenda_edit = QPlainTextEdit("\n".join(m.agenda))
         self.agenda_edit.setPlaceholderText("每行一项议程（可选）")
         self.agenda_edit.setFixedHeight(70)
@@ -69,7 +94,7 @@ class MeetingForm(QDialog):
         form.addRow("地点", self.location_edit)
         form.addRow("主持人", self.host_edit)
         form.addRow("记录人", self.recorder_edit)
-        form.addRow("参会名单", self.roster_edit)
+        form.addRow("参会名单", roster_box)
         form.addRow("议程", self.agenda_edit)
         form.addRow("第一议题", self.first_topic_edit)
 
@@ -101,9 +126,31 @@ class MeetingForm(QDialog):
             planned_first_topic=self.first_topic_edit.text().strip(),
         )
 
+    def fill_from_members(self) -> None:
+        self.roster_edit.setPlainText("、".join(self.members))
+
+    def import_members(self, path) -> list[str]:
+        try:
+            names = read_member_file(path)
+            self.members = save_members(names)
+        except SanhuiError as exc:
+            self.error_label.setText(str(exc))
+            return []
+        self.fill_button.setEnabled(bool(self.members))
+        self.fill_from_members()
+        self.error_label.setText(f"已导入名册：{len(self.members)} 人。")
+        return self.members
+
+    def choose_member_file(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(self, "导入党员名册", "", "名册 (*.csv *.tsv *.txt);;所有文件 (*)")
+        if name:
+            self.import_members(name)
+
     def accept(self) -> None:
         m = self.meeting()
         if m.host and m.roster and m.host not in m.roster:
             self.error_label.setText(f"主持人“{m.host}”不在参会名单中，请补充名单或更正姓名。")
             return
+        if not self.members and m.roster:
+            self.members = save_members(m.roster)  # the first meeting's roster starts the member list
         super().accept()
