@@ -192,7 +192,7 @@ def _resolutions(w: _Writer, minutes: Minutes) -> None:
             flagged.add((i, 2))
         if not r.deadline and not recurring:
             flagged.add((i, 3))
-    w.table(rows, [14, 90, 26, 30], header=True, flagged=flagged)
+    w.table(rows, [12, 84, 24, 36], header=True, flagged=flagged)
 
 
 def _votes(w: _Writer, minutes: Minutes) -> None:

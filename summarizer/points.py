@@ -46,4 +46,6 @@ def extract_points(sentences: list[Sentence], items_of: list[int | None]) -> lis
             text = text[: MAX_CHARS - 1] + "…"
         points.append(SpeechPoint(speaker=speaker, text=text, agenda_index=k,
                                   start=round(chosen[0].start, 2), end=round(chosen[-1].end, 2)))
-    return points  # in order of first appearance within each item
+    # items in the order they came up; within an item, speakers in the order their points were made
+    item_order = {k: i for i, k in reversed(list(enumerate(items_of)))}
+    return sorted(points, key=lambda p: (item_order.get(p.agenda_index, 0), p.start))
