@@ -36,6 +36,7 @@ def lexicon() -> dict:
     data = json.loads((_lexicon_dir() / LEXICON).read_text(encoding="utf-8"))
     terms = {w: float(v) for w, v in data["positive"].items()}
     terms.update({w: -float(v) for w, v in data["negative"].items()})
+    terms.update({w: 0.0 for w in data.get("neutral", [])})
     # Longest first, so a regex alternation prefers 不到位 over 到位.
     pattern = re.compile("|".join(re.escape(w) for w in sorted(terms, key=len, reverse=True)))
     negators = sorted(data["negators"], key=len, reverse=True)
@@ -102,6 +103,8 @@ def lexicon_hits(text: str) -> list[tuple[str, float]]:
     for clause in clauses(text):
         for m in lex["pattern"].finditer(clause):
             weight = lex["terms"][m.group()]
+            if not weight:
+                continue
             prefix = clause[: m.start()]
             if _negated(prefix, lex):
                 # 不同意 -> negative; 没有问题 / 不能走过场 -> mildly positive / neutral.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 
 import pytest
@@ -33,7 +34,7 @@ def test_never_crashes_on_bad_input(segments):
     a = assess(segments, Minutes(), Meeting())
     assert isinstance(a, Assessment)
     assert "errors" not in a.score
-    assessment_to_dict(a)  # JSON-ready
+    json.dumps(assessment_to_dict(a), allow_nan=False)  # JSON-ready, no NaN
 
 
 def test_garbage_minutes_and_meeting_do_not_crash():

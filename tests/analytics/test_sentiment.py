@@ -42,3 +42,11 @@ def test_garbage_does_not_raise():
     for text in ("", "   ", "？？？", "😀", "a" * 5000):
         result = sentiment.utterance(text)
         assert -1.0 <= result["score"] <= 1.0
+
+
+def test_words_inside_other_words_do_not_count():
+    # 差 in 出差, 同意 in 不同意见 handled by the longest match; attendance reports stay neutral.
+    assert sentiment.utterance("今天应到五人，实到四人，孙磊同志出差请假。")["label"] == "neutral"
+    assert sentiment.label(sentiment.score("这批产品质量很差。")) == "negative"
+    assert sentiment.utterance("第三个议题，讨论确定入党积极分子人选。")["label"] == "neutral"
+    assert sentiment.utterance("下面进行表决，同意的请举手。")["label"] == "neutral"
