@@ -22,8 +22,16 @@ def normalize_rows(x: np.ndarray) -> np.ndarray:
 @dataclass
 class ClusterParams:
     unit_windows: int = 20  # windows averaged into one first-pass unit (about 8 s at 0.4 s hop)
-    ahc_stop: float = 0.80  # first pass stops merging below this average-linkage cosine
-    merge_above: float = 0.93  # speakers whose centroids are this close are one speaker
+    # Thresholds are set relative to how alike a meeting's neighbouring stretches of one voice are (the
+    # median nearest-neighbour cosine between units): voices in a quiet room with one microphone give
+    # tighter embeddings than a noisy real room, and a fixed threshold fits only one of them.
+    adaptive: bool = True
+    ahc_margin: float = 0.06  # first pass stops merging this far below the reference similarity
+    merge_margin: float = 0.025  # speakers whose centroids are this close to the reference are one speaker
+    ahc_stop: float = 0.90  # fixed thresholds, used when adaptive is off or there are too few units
+    merge_above: float = 0.93
+    min_unit_windows: int = 5  # units with fewer windows do not enter the reference similarity
+    reference_percentile: float = 35.0  # a low percentile: a speaker with few utterances still counts
     switch_penalty: float = 0.25  # Viterbi cost of a speaker change between neighbouring windows
     min_windows: int = 6  # a speaker with fewer windows after resegmentation is dissolved
     iterations: int = 60
@@ -111,6 +119,17 @@ def units_of(x: np.ndarray, runs: list[slice], size: int) -> tuple[np.ndarray, n
     return normalize_rows(np.array(vecs)), np.array(weights, dtype=float), index
 
 
+def reference_similarity(units: np.ndarray, weights: np.ndarray, min_windows: int, percentile: float = 50.0
+                         ) -> float | None:
+    """Median cosine of each sizeable unit to its most similar other unit: 'same voice' in this recording."""
+    big = units[weights >= min_windows]
+    if len(big) < 4:
+        return None
+    sim = big @ big.T
+    np.fill_diagonal(sim, -np.inf)
+    return float(np.percentile(sim.max(axis=1), percentile))
+
+
 def cluster_windows(x: np.ndarray, runs: list[slice], *, max_speakers: int | None = None,
                     anchors: np.ndarray | None = None, params: ClusterParams | None = None) -> np.ndarray:
     """Speaker label (0..k-1) for each window embedding.
@@ -124,9 +143,14 @@ def cluster_windows(x: np.ndarray, runs: list[slice], *, max_speakers: int | Non
         return np.zeros(0, dtype=int)
     x = normalize_rows(x.astype(np.float64))
     units, weights, index = units_of(x, runs, p.unit_windows)
-    unit_labels = average_linkage(units, weights, p.ahc_stop)
+    ahc_stop, merge_above = p.ahc_stop, p.merge_above
+    if p.adaptive:
+        reference = reference_similarity(units, weights, p.min_unit_windows, p.reference_percentile)
+        if reference is not None:
+            ahc_stop, merge_above = reference - p.ahc_margin, reference - p.merge_margin
+    unit_labels = average_linkage(units, weights, ahc_stop)
     labels = np.empty(n, dtype=int)
-    for lab, idx in zip(unit_labels, index):
+    for lab, idx in zip(unit_labels, index, strict=True):
         labels[idx] = lab
     limit = max_speakers if max_speakers and max_speakers > 0 else None
     for _ in range(p.iterations):
@@ -145,7 +169,7 @@ def cluster_windows(x: np.ndarray, runs: list[slice], *, max_speakers: int | Non
         merged = False
         if k > 1:
             a, b = divmod(int(np.argmax(sim)), k)
-            if sim[a, b] >= p.merge_above or (limit is not None and k > limit):
+            if sim[a, b] >= merge_above or (limit is not None and k > limit):
                 new[new == b] = a
                 new = np.unique(new, return_inverse=True)[1]
                 merged = True
