@@ -36,8 +36,18 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"(?P<rel>今年|明年|本年度|年度)?\s*(?P<part>年底|年末|年内|上半年|下半年)" + _BEFORE), "year_part"),
     (re.compile(r"(?P<rel>本|这个|这|下个?)?季度\s*(?P<part>末|底|内)" + _BEFORE), "quarter"),
     (re.compile(rf"(?P<n>{NUM}|半)\s*个?\s*(?P<unit>天|日|周|星期|礼拜|月|工作日)\s*(?:之内|以内|内)"), "within"),
+    (re.compile(r"(?P<rel>元旦|春节|五一|劳动节|七一|建党节|八一|建军节|国庆节?|年前)\s*(?P<before>之前|以前|前)"), "holiday"),
     (re.compile(r"(?P<rel>今天|今日|当天|明天|后天)\s*(?P<before>之前|以前|前|内|下班前|上午|下午|晚上)?"), "day"),
 ]
+
+
+_HOLIDAYS = {"元旦": (1, 1), "五一": (5, 1), "劳动节": (5, 1), "七一": (7, 1), "建党节": (7, 1), "八一": (8, 1),
+             "建军节": (8, 1), "国庆": (10, 1), "国庆节": (10, 1)}
+# The lunar new year moves; these are the published dates.
+_SPRING_FESTIVAL = {y: dt.date.fromisoformat(d) for y, d in {
+    2024: "2024-02-10", 2025: "2025-01-29", 2026: "2026-02-17", 2027: "2027-02-06", 2028: "2028-01-26",
+    2029: "2029-02-13", 2030: "2030-02-03", 2031: "2031-01-23", 2032: "2032-02-11", 2033: "2033-01-31",
+    2034: "2034-02-19", 2035: "2035-02-08"}.items()}
 
 
 @dataclass
@@ -48,6 +58,7 @@ class Deadline:
     end: int
     explicit: bool  # said with 前/之前/底/内: a real deadline, not just a time reference
     recurring: bool = False
+    kind: str = ""
 
 
 def _month_end(year: int, month: int) -> dt.date:
@@ -161,6 +172,16 @@ def _resolve(kind: str, m: re.Match[str], base: dt.date) -> dt.date | None:
                 left -= day.weekday() < 5
             return day
         return base + dt.timedelta(days=round(n))
+    if kind == "holiday":
+        rel = g["rel"]
+        if rel in ("春节", "年前"):
+            day = _SPRING_FESTIVAL.get(base.year)
+            if day and day < base:
+                day = _SPRING_FESTIVAL.get(base.year + 1)
+            return day
+        month, dom = _HOLIDAYS[rel]
+        day = dt.date(base.year, month, dom)
+        return day if day >= base else day.replace(year=base.year + 1)
     if kind == "day":
         return base + dt.timedelta(days={"明天": 1, "后天": 2}.get(g["rel"], 0))
     return None
@@ -188,7 +209,7 @@ def find_dates(text: str, base: dt.date) -> list[Deadline]:
             explicit = bool(g.get("before") or g.get("before2") or g.get("part") or kind in ("within", "week"))
             if kind == "month" and not g.get("before"):
                 explicit = False  # 十一月份开展: a time reference, weaker than 十一月底前
-            hits.append(Deadline(date.isoformat(), m.group(0), m.start(), m.end(), explicit))
+            hits.append(Deadline(date.isoformat(), m.group(0), m.start(), m.end(), explicit, kind=kind))
             taken.append((m.start(), m.end()))
     return sorted(hits, key=lambda h: h.start)
 
@@ -206,8 +227,8 @@ def find_deadline(text: str, base: dt.date) -> Deadline | None:
     """
     dates = [d for d in find_dates(text, base) if d.date and d.date >= base.isoformat()]
     explicit = [d for d in dates if d.explicit]
-    if explicit:
-        return explicit[0]
+    if explicit and not (is_recurring(text) and all(d.kind == "within" for d in explicit)):
+        return explicit[0]  # ('每次会后两天内' is a recurring rule, not a date)
     if is_recurring(text):
         m = re.search(alternation("recurring"), text)
         return Deadline(None, m.group(0) if m else "", m.start() if m else 0, m.end() if m else 0, True, True)

@@ -40,8 +40,8 @@ class OwnerFinder:
         found = self.roster.resolve(token)
         if found:
             return found, 1
-        for unit in self.units:
-            if token.endswith(unit) and len(token) - len(unit) <= 2:
+        for unit in self.units:  # 各党小组长, 全体支委 ...: a unit with a quantifier in front
+            if token.endswith(unit) and token[: -len(unit)] in ("各", "全体", "各位", "本", "支部", "全支部"):
                 return token, 2
         # an unlisted person named with 同志 (guests, or no roster entered): keep the name as said
         if titled and re.fullmatch(r"[\u4e00-\u9fff]{2,3}", token) and token[0] not in "这那各某有该本我你他她咱":

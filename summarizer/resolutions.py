@@ -33,7 +33,7 @@ _PROCEDURAL = re.compile(r"^(?:同志)?(?:来|先|再|给大家)?(?:领学|汇�
                          r"谈一谈|讲一讲|说一说|讲话|带领大家|简要|就|上台|入座|记录)")
 _LEAD_IN = re.compile(
     r"^(?:(?:好的?|那么?|那|另外|此外|还有|最后|同时|其次|下面|然后|再有|第[一二三四五六七八九十]|最后强调一下|强调一下|再强调一下|"
-    r"大家没有不同意见|没有不同意见|没有意见|经过讨论|经过研究|关于[^，,]{1,20}|[^，,]{1,8}方面)[，,：:]?\s*)+"
+    r"大家没有不同意见|没有不同意见|没有意见|经过讨论|经过研究)[，,：:]?\s*)+"
 )
 _TASK_VERB: re.Pattern[str] | None = None
 
@@ -64,6 +64,8 @@ def _frame_only(text: str) -> bool:
     return len(re.sub(r"[，,：:\s]", "", rest)) <= 1
 
 
+# '关于困难党员慰问，就按…办': the matter announced before the decision belongs to it
+_TOPIC_INTRO = re.compile(r"^(?:好的?[，,]?|另外[，,]?|还有[，,]?)?(?:关于|对于|针对|至于)[^，,]*[，,]?$|(?:方面|问题|事情|这件事)[，,]?$")
 _AGENDA_STEP = re.compile(r"^(?:下面|接下来|现在|然后)?(?:进行|进入|开始)?第[一二三四五六七八九十0-9]{1,2}(?:个|项)?(?:议题|议程|项)")
 
 
@@ -86,7 +88,7 @@ def _pieces(s: Sentence, finder: OwnerFinder, subjects: bool = False) -> list[Se
         current = groups[-1] if groups else ""
         if groups and _AGENDA_STEP.match(clause):
             groups.append(part)  # '…全部收齐，第三个议题，讨论…': the next agenda item is not part of the task
-        elif groups and (starts_decision or starts_task) and not _frame_only(current) and not (
+        elif groups and (starts_decision or starts_task) and not _frame_only(current) and not _TOPIC_INTRO.search(current) and not (
             starts_task and negative and re.search(negative, current)
         ):
             groups.append(part)
@@ -179,9 +181,10 @@ def _is_resolution(u: _Unit, finder: OwnerFinder, base: dt.date) -> bool:
         return False
     after_owner = text[u.owner.end:]
     if u.owner.frame in ("subject", "我"):
-        # '刘芳同志本月底前报上来': a named subject needs a real deadline to be a task
-        return bool(u.deadline and u.deadline.explicit and u.deadline.date) and bool(_task_verb().search(after_owner))
-    return bool(_task_verb().search(after_owner) or u.owner.frame in ("牵头", "负责", "责成"))
+        # '刘芳同志本月底前报上来': a named subject needs a real deadline (or a standing rule: 每次…) to be a task
+        dated = bool(u.deadline and u.deadline.explicit and (u.deadline.date or u.deadline.recurring))
+        return dated and bool(_task_verb().search(after_owner))
+    return bool(_task_verb().search(after_owner) or u.owner.frame in ("牵头", "负责", "责成", "交给", "交由"))
 
 
 def _content(u: _Unit) -> str:
@@ -189,7 +192,10 @@ def _content(u: _Unit) -> str:
     text = u.text
     cuts: list[tuple[int, int]] = []
     if u.owner:
-        cuts.append((u.owner.start, u.owner.end))
+        a, b = u.owner.start, u.owner.end
+        a -= text[a - 1:a] == "就" and a > 0  # 就交给X同志了
+        b += text[b:b + 1] == "了"
+        cuts.append((a, b))
     if u.deadline and u.deadline.date:
         a, b = u.deadline.start, u.deadline.end
         if text[a - 1:a] in ("在", "于") and a > 0:

@@ -134,4 +134,8 @@ def cue_list(name: str) -> list[str]:
 
 
 def alternation(name: str) -> str:
-    return "|".join(re.escape(c) for c in cue_list(name))
+    """A regex alternation of a cue list; '^X' entries match X only at the start of a clause."""
+    return "|".join(
+        rf"(?:(?<=^)|(?<=[，,：:；;。\s])){re.escape(c[1:])}" if c.startswith("^") else re.escape(c)
+        for c in cue_list(name)
+    )
