@@ -112,3 +112,28 @@ def test_life_meeting_measures_list_with_digits():
     assert len(minutes.resolutions) == 2  # '建议大家多交流' is not one
     assert {p.speaker for p in minutes.points} == {"杜明", "高峰", "罗兰"}
     assert any("走形式" in p.text for p in minutes.points if p.speaker == "高峰")  # criticism recorded as said
+
+
+def test_prepared_agenda_and_first_topic_fill_what_was_not_announced():
+    meeting = Meeting(type="支部委员会", date="2026-06-01", host="甲乙", roster=["甲乙", "丙丁"],
+                      agenda=["学习总书记重要讲话精神", "研究七一活动"],
+                      planned_first_topic="学习习近平总书记在某座谈会上的重要讲话")
+    lines = [("甲乙", "开会。先进行第一议题。"), ("甲乙", "总书记强调要敢于斗争、善于斗争。"),
+             ("丙丁", "我体会最深的是斗争精神。"), ("甲乙", "下面进行第二项议程，研究七一活动。"),
+             ("甲乙", "由丙丁同志负责组织，六月二十五日前报方案。")]
+    minutes = extract_minutes(segments(lines), meeting)
+    assert minutes.agenda == meeting.agenda
+    assert minutes.first_topic.content == "学习总书记重要讲话精神"
+    assert minutes.first_topic.leader == "甲乙"
+    assert [p.agenda_index for p in minutes.points if p.speaker == "丙丁"] == [0]
+    [res] = minutes.resolutions
+    assert (res.owner, res.deadline) == ("丙丁", "2026-06-25")
+    assert minutes.first_topic.measures == []  # the task belongs to the second item
+
+
+def test_planned_first_topic_names_an_unannounced_study():
+    meeting = Meeting(type="主题党日", date="2026-06-01", host="甲乙", roster=["甲乙", "丙丁"],
+                      planned_first_topic="学习习近平总书记在某座谈会上的重要讲话")
+    lines = [("甲乙", "开会。先进行第一议题。"), ("丙丁", "总书记强调要敢于斗争、善于斗争。")]
+    ft = extract_minutes(segments(lines), meeting).first_topic
+    assert ft.content == meeting.planned_first_topic and ft.leader == "丙丁"
