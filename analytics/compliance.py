@@ -18,7 +18,10 @@ THEME_DAY_ATTENDANCE = 0.8  # 主题党日: some units require >= 80 %
 ELECTION_ATTENDANCE = 0.8  # elections: at least 4/5 present
 _NEEDS_VOTE = re.compile(r"预备党员|转为正式党员|转正|选举|表决|投票|举手")
 _ELECTION = re.compile(r"选举|换届|补选")
-_CRITICISM = re.compile(r"批评|自我批评|对照检查|检视|不足|差距|问题|整改")
+_CRITICISM = re.compile(r"批评|自我批评|对照检查|检视剖析|查摆|提个?意见|红红脸|出出汗|我的不足|差距")
+_FIRST_TOPIC_SPEECH = re.compile(
+    r"学习.{0,20}(习近平|总书记)|(习近平|总书记).{0,40}(重要讲话|重要指示|重要论述|指出|强调)"
+)
 
 
 def _item(item: str, ok: bool | None, detail: str) -> dict:
@@ -37,7 +40,13 @@ def check(meeting: Meeting, minutes: Minutes, segments: list[Segment], agenda: l
 
     # 第一议题: every party meeting except a 党课 opens with it.
     ft = minutes.first_topic
-    has_ft = bool(ft and ft.content.strip()) or bool(agenda and is_first_topic(agenda[0])) or "第一议题" in text
+    opening = [s.text for s in segments if s.start <= (segments[-1].end / 2 if segments else 0)]
+    has_ft = (
+        bool(ft and ft.content.strip())
+        or bool(agenda and is_first_topic(agenda[0]))
+        or "第一议题" in text
+        or any(_FIRST_TOPIC_SPEECH.search(t) for t in opening)
+    )
     if mtype == "党课":
         items.append(_item("第一议题", None, "党课一般不单设第一议题。"))
     else:

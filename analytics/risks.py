@@ -192,7 +192,13 @@ def _excerpt(sentence: str, pos: int) -> str:
     return sentence[lo : lo + MAX_TEXT]
 
 
-def detect(segments: list[Segment]) -> list[Risk]:
+_CRITICISM = re.compile(r"批评|自我批评|查摆|对照检查|检视|提个?意见|我的不足|我的问题")
+CRITICISM_REASON = "批评与自我批评中指出的问题：这是组织生活会应有的内容，建议列入整改清单，明确责任人和完成时限。"
+
+
+def detect(segments: list[Segment], meeting_type: str = "") -> list[Risk]:
+    """Risks in order of speech. At a 组织生活会 a cue inside criticism or self-criticism gets a
+    reason that points to the rectification list instead of treating it as a warning sign."""
     risks: list[Risk] = []
     seen: set[str] = set()
     for seg in segments:
@@ -226,7 +232,9 @@ def detect(segments: list[Segment]) -> list[Risk]:
                     text=excerpt,
                     start=round(seg.start + per_char * at, 2),
                     end=round(min(seg.end, seg.start + per_char * (at + len(sentence))), 2),
-                    reason=f"{category['name']}：{category['reason']}",
+                    reason=CRITICISM_REASON
+                    if meeting_type == "组织生活会" and _CRITICISM.search(text)
+                    else f"{category['name']}：{category['reason']}",
                     cue="、".join(cue_names),
                 )
             )

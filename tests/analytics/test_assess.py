@@ -153,3 +153,21 @@ def test_agenda_falls_back_to_similarity_without_announcements():
     result = assign(segs, agenda)
     assert result["method"] == "similarity"
     assert result["sections"] == [0, 1]
+
+
+def test_first_topic_found_in_speech_when_minutes_are_empty():
+    segs = [
+        Segment(0, 10, "今天会议有两项议程。", "甲"),
+        Segment(11, 20, "首先传达学习习近平总书记关于安全生产的重要指示精神。", "甲"),
+        Segment(21, 30, "其次研究年终考核工作。", "甲"),
+    ]
+    items = {c["item"]: c["ok"] for c in assess(segs, Minutes(), _meeting("支部委员会")).compliance}
+    assert items["第一议题"] is True
+
+
+def test_criticism_at_organisational_life_meeting_points_to_rectification_not_warning():
+    segs = [Segment(0, 10, "我批评一下罗兰同志，工作中有时候应付了事，学习笔记也是走形式。", "高峰")]
+    (life,) = assess(segs, Minutes(), _meeting("组织生活会")).risks
+    (committee,) = assess(segs, Minutes(), _meeting("支部委员会")).risks
+    assert "整改清单" in life.reason and life.reason != committee.reason
+    assert committee.reason.startswith("形式主义")
