@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.jobs import export_job, finalize_job, in_child, process_job, reextract_job
+from app.jobs import export_job, finalize_job, in_child, process_job, reextract_job, save_job, snapshot
 from app.pipeline import ProcessOptions
 from app.sync.ledger import FINALIZED_STATUS as FINAL
 from app.ui.capture import CapturePanel
@@ -84,6 +84,8 @@ class MainWindow(QMainWindow):
         self.result: Result | None = None
         self.status = ""
         self.process_worker: Worker | None = None
+        self.save_worker: Worker | None = None
+        self._save_again = False
         self.last_export: dict[str, Path] = {}
         self.last_error = ""
         # Tests replace this to answer the folder dialog.
@@ -341,20 +343,31 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------ editing, export, finalise
 
     def save_edits(self) -> None:
+        """Save in a worker thread (a long transcript takes ~0.5 s to rewrite); one save at a time."""
         if self.result is None or self.status == FINAL:
             return
-        try:
-            self.store.save_result(self.result, status=self.status or "已处理")
-            self.statusBar().showMessage("已保存修改", 2000)
-        except SanhuiError as exc:
-            self.show_error(str(exc))
+        if self.save_worker is not None and not self.save_worker.finished.is_set():
+            self._save_again = True  # saved again with the newest state when this one is done
+            return
+        self._save_again = False
+        worker = self.pool.run(save_job, self.store.path, snapshot(self.result), self.status or "已处理")
+        worker.signals.result.connect(lambda _id: self.statusBar().showMessage("已保存修改", 2000))
+        worker.signals.failed.connect(self.show_error)
+        worker.signals.done.connect(self._after_save)
+        self.save_worker = worker
+
+    def _after_save(self) -> None:
+        self.save_worker = None
+        if self._save_again:
+            self.save_edits()
 
     def reextract(self) -> Worker | None:
         if self.result is None:
             return None
         self.transcript.flush()
         old, manual = self.result.minutes, set(self.minutes.manual)
-        worker = self.pool.run(in_child, reextract_job, copy.deepcopy(self.result.segments), copy.deepcopy(self.result.meeting))
+        copied = snapshot(self.result)
+        worker = self.pool.run(in_child, reextract_job, copied.segments, copied.meeting)
 
         def done(new_minutes):
             self.result.minutes = merge_minutes(old, new_minutes, manual)
@@ -375,7 +388,7 @@ class MainWindow(QMainWindow):
         out_dir = out_dir or self.choose_export_dir()
         if not out_dir:
             return None
-        worker = self.pool.run(in_child, export_job, copy.deepcopy(self.result), Path(out_dir))
+        worker = self.pool.run(in_child, export_job, snapshot(self.result), Path(out_dir))
 
         def done(files):
             self.last_export = files
@@ -395,9 +408,9 @@ class MainWindow(QMainWindow):
                 return None
         self.transcript.flush()
         self.minutes.flush()
-        self.save_edits()  # the ledger freezes what is in the store
         self.finalize_button.setEnabled(False)
-        worker = self.pool.run(in_child, finalize_job, self.store.path, self.result.id)
+        # The child saves the latest edits itself before freezing them.
+        worker = self.pool.run(in_child, finalize_job, self.store.path, snapshot(self.result), self.status or "已处理")
 
         def done(record):
             self.status = FINAL

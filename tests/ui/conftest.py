@@ -101,3 +101,8 @@ def window(qtbot, store):
     w.show()
     yield w
     w.close()
+
+
+def wait_saved(qtbot, window) -> None:
+    """Edits are saved in a worker thread: wait until none is running or queued."""
+    qtbot.waitUntil(lambda: window.save_worker is None and not window._save_again, timeout=30000)

@@ -9,7 +9,7 @@ import pytest
 from app.jobs import in_child, reextract_job
 from app.pipeline import ProcessOptions
 from core.errors import AudioError
-from tests.ui.conftest import make_result
+from tests.ui.conftest import make_result, wait_saved
 
 
 def _drive(gen):
@@ -79,4 +79,5 @@ def test_reextract_keeps_manual_sections(qtbot, window, store):
     m = window.result.minutes
     assert m.resolutions[1].owner == "陈志强" and len(m.resolutions) == 2  # kept as edited
     assert m.agenda == fresh.agenda and dataclasses.asdict(m.attendance) == dataclasses.asdict(fresh.attendance)
+    wait_saved(qtbot, window)
     assert store.load_result(meeting_id).minutes.resolutions[1].owner == "陈志强"

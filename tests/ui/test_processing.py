@@ -17,7 +17,7 @@ from core import paths
 from core.types import Meeting
 from tests.conftest import SAMPLE_AUDIO, SAMPLE_META
 from tests.recorder.conftest import ManualStream
-from tests.ui.conftest import shoot
+from tests.ui.conftest import shoot, wait_saved
 
 
 class StallMeter:
@@ -134,6 +134,7 @@ def test_full_flow_record_process_export(qtbot, store, tmp_path):
     text = "\n".join(p.text for p in docx.Document(str(out / "minutes.docx")).paragraphs)
     assert meeting.host in text
     assert "已校对" in (out / "transcript.txt").read_text(encoding="utf-8")
+    wait_saved(qtbot, window)
     saved = store.load_result(result.id)
     assert saved.segments[0].text == "同志们，现在开会（已校对）。"
     window.close()

@@ -7,7 +7,7 @@ import time
 from PySide6.QtCore import Qt
 
 from app.ui.main_window import TAB_TRANSCRIPT
-from tests.ui.conftest import make_result, shoot
+from tests.ui.conftest import make_result, shoot, wait_saved
 
 
 def test_home_lists_filters_and_searches(qtbot, window, store):
@@ -73,6 +73,7 @@ def test_edits_and_speaker_rename_are_saved(qtbot, window, store):
     assert "陈志强" not in model.speakers()
     with qtbot.waitSignal(view.changed, timeout=3000):
         pass  # the debounced save fires by itself
+    wait_saved(qtbot, window)
     saved = store.load_result(meeting_id)
     assert saved.segments[2].text == "我谈一点体会，安全生产要落实到每一个班组。"
     assert [s.speaker for s in saved.segments].count("孙磊") == 2
@@ -101,6 +102,7 @@ def test_minutes_flags_stand_out_and_edits_save(qtbot, window, store):
     mv.ft_leader.setText("王建国")
     mv.absent_edit.setPlainText("赵敏：出差")
     mv.flush()
+    wait_saved(qtbot, window)
     saved = store.load_result(meeting_id).minutes
     assert (saved.resolutions[1].owner, saved.resolutions[1].deadline) == ("陈志强", "2026-11-30")
     assert saved.resolutions[1].flags == []
@@ -131,6 +133,14 @@ def test_two_thousand_segments_open_in_under_a_second(qtbot, window, store):
     # The last sentence is reachable and highlightable at once.
     window.transcript.seek_to_time(1999 * 6.0 + 1)
     assert window.transcript.model.current == 1999
+    # Saving an edit rewrites 2,000 rows and their search index: off the UI thread.
+    model = window.transcript.model
+    model.setData(model.index(1999, model.TEXT), "最后一句已校对。")
+    t0 = time.perf_counter()
+    window.transcript.flush()
+    assert time.perf_counter() - t0 < 0.1
+    wait_saved(qtbot, window)
+    assert store.load_result(meeting_id).segments[1999].text == "最后一句已校对。"
 
 
 def test_finalise_locks_the_record(qtbot, window, store):
