@@ -117,3 +117,16 @@ def test_report_renders_in_libreoffice(synthetic, tmp_path):
     subprocess.run(["pdftoppm", "-r", "40", "-png", str(pdf), str(tmp_path / "page")], check=True, timeout=120)
     pages = sorted(tmp_path.glob("page-*.png"))
     assert len(pages) >= 3
+
+
+def test_report_from_a_result_reloaded_from_json(synthetic, tmp_path):
+    import json
+
+    from core.result import dumps, result_from_dict
+
+    reloaded = result_from_dict(json.loads(dumps(_result(synthetic, "m01"))))
+    write_report_docx(tmp_path / "report.docx", reloaded)
+    text = _docx_text(tmp_path / "report.docx")
+    assert "有的同志觉得学习是走形式" in text and "赵敏" in text
+    with zipfile.ZipFile(tmp_path / "report.docx") as z:
+        assert len([n for n in z.namelist() if n.startswith("word/media/")]) == 4
