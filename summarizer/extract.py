@@ -7,11 +7,13 @@ from. Nothing here raises on odd input: empty, English or garbled transcripts gi
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from core.types import Meeting, Minutes, Segment
 from summarizer.agenda import extract_agenda
 from summarizer.attendance import extract_attendance
 from summarizer.first_topic import extract_first_topic
+from summarizer.llm import LLMOptions
 from summarizer.names import Roster
 from summarizer.owners import OwnerFinder
 from summarizer.points import extract_points
@@ -22,8 +24,34 @@ from summarizer.votes import extract_votes
 log = logging.getLogger(__name__)
 
 
-def extract_minutes(segments: list[Segment], meeting: Meeting) -> Minutes:
-    """Structured minutes from an attributed transcript; see domain.md for the fields."""
+def extract_minutes(
+    segments: list[Segment],
+    meeting: Meeting,
+    *,
+    engine: str = "rules",
+    llm: LLMOptions | None = None,
+    generate: Callable[[list[dict[str, str]]], str] | None = None,
+) -> Minutes:
+    """Structured minutes from an attributed transcript; see domain.md for the fields.
+
+    engine="llm" lets a local model (llm.model_dir) or an intranet endpoint (llm.endpoint), or any
+    `generate` callable, propose resolutions and the 第一议题; they are verified against the
+    transcript and the rules' minutes are kept on any failure (summarizer/llm.py).
+    """
+    minutes = _rules(segments, meeting)
+    if engine != "llm":
+        return minutes
+    from summarizer.llm import make_generator, refine_with_llm
+
+    try:
+        generate = generate or make_generator(llm or LLMOptions())
+    except ValueError as exc:
+        log.warning("no local model configured, using the rules: %s", exc)
+        return minutes
+    return refine_with_llm(list(segments or []), meeting or Meeting(), minutes, generate)
+
+
+def _rules(segments: list[Segment], meeting: Meeting) -> Minutes:
     meeting = meeting or Meeting()
     sentences = split_sentences(list(segments or []))
     roster = Roster(list(meeting.roster or []), meeting.host or "")
