@@ -78,6 +78,28 @@ def finalize_job(store_path: Path, result: Result, status: str):
         store.close()
 
 
+def sync_job(store_path: Path, stop=None) -> str:
+    """Send finalised records to the party-building platform (only when the user asks). Network
+    waits release the GIL, so this runs in a thread; `stop` ends it early (closing the window)."""
+    from app.sync.cli import make_client
+    from app.sync.outbox import Sender
+
+    store = Store(store_path)
+    try:
+        sender = Sender(store, make_client(), deadline=120.0, stop=stop)
+        report = sender.run()
+        if not report.error:
+            report.reviews = sender.refresh_reviews()
+    finally:
+        store.close()
+    text = f"本次送达 {len(report.delivered)} 条，仍待发送 {report.pending} 条。"
+    for meeting_id, version, reason in report.refused:
+        text += f"会议 {meeting_id} 第{version}版未被平台接受：{reason}。"
+    if report.error:
+        raise SanhuiError(text + report.error)
+    return text
+
+
 def snapshot(result: Result) -> Result:
     """A copy the UI can hand to another thread while it keeps editing (fast: no deepcopy of segments)."""
     import copy

@@ -25,7 +25,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.jobs import export_job, finalize_job, in_child, process_job, reextract_job, save_job, snapshot
+from app.jobs import (
+    export_job,
+    finalize_job,
+    in_child,
+    process_job,
+    reextract_job,
+    save_job,
+    snapshot,
+    sync_job,
+)
 from app.pipeline import ProcessOptions
 from app.sync.ledger import FINALIZED_STATUS as FINAL
 from app.ui.capture import CapturePanel
@@ -157,6 +166,7 @@ class MainWindow(QMainWindow):
         self.act_new = action("新建会议", "Ctrl+N", self.new_meeting, m_file)
         self.act_import = action("导入录音…", "Ctrl+O", self._import, m_file)
         self.act_export = action("导出 Word…", "Ctrl+E", self.export, m_file)
+        self.act_sync = action("同步到党建平台", "Ctrl+Shift+S", self.sync, m_file)
         m_file.addSeparator()
         self.act_settings = action("设置…", "Ctrl+,", self.open_settings, m_file)
         action("退出", "Ctrl+Q", self.close, m_file)
@@ -422,6 +432,18 @@ class MainWindow(QMainWindow):
         worker.signals.failed.connect(self.show_error)
         worker.signals.failed.connect(lambda _m: self._update_meeting_ui())
         return worker
+
+    def sync(self) -> Worker | None:
+        """Send finalised records; the only network access, and only on this explicit request."""
+        if not self.settings.platform_url:
+            self.show_error("尚未设置党建平台地址：请在“设置”中填写后再同步。")
+            return None
+        worker = Worker(sync_job, self.store.path)
+        worker.kwargs["stop"] = worker.stop_event  # closing the window stops it between two records
+        worker.signals.result.connect(lambda text: self.statusBar().showMessage(text))
+        worker.signals.failed.connect(self.show_error)
+        self.statusBar().showMessage("正在同步到党建平台…")
+        return self.pool.start(worker)
 
     # ------------------------------------------------ settings, about, recovery
 

@@ -43,6 +43,11 @@ class Worker(QRunnable):
         self._cancel.set()
 
     @property
+    def stop_event(self) -> threading.Event:
+        """Set on cancel; hand it to a job that can stop early by itself (e.g. a network sender)."""
+        return self._cancel
+
+    @property
     def is_cancelled(self) -> bool:
         return self._cancel.is_set()
 

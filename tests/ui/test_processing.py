@@ -282,3 +282,8 @@ def test_window_state_is_remembered(qtbot, store):
     second.show()
     assert second.isMaximized()  # restored from window.ini in the data folder
     second.close()
+
+
+def test_sync_needs_a_platform_address(qtbot, window):
+    assert window.settings.platform_url == ""
+    assert window.sync() is None and "党建平台地址" in window.last_error
