@@ -27,3 +27,19 @@ test: lint
 
 clean:
 	rm -rf out build dist .pytest_cache .ruff_cache
+
+# Installers (installers/, README “安装”): the frozen one-folder app, its .deb, and the offline check of both.
+.PHONY: dist deb dist-check
+BUNDLE := dist/sanhui
+
+dist: setup
+	PY=$(PY) bash installers/build-dist.sh
+
+$(BUNDLE)/sanhui:
+	$(MAKE) dist
+
+deb: $(BUNDLE)/sanhui
+	$(PY) installers/deb.py $(BUNDLE) --out dist
+
+dist-check: $(BUNDLE)/sanhui
+	$(PY) installers/dist_check.py $(BUNDLE)
