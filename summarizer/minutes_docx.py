@@ -132,7 +132,7 @@ def _facts(w: _Writer, meeting: Meeting, minutes: Minutes, segments: list[Segmen
         ["时间", cn_date(meeting.date) + _duration(segments), "地点", meeting.location or ""],
         ["主持人", meeting.host or "", "记录人", meeting.recorder or ""],
         ["应到人数", f"{att.expected}人", "实到人数", f"{att.present}人" + (f"（{quorum}）" if quorum else "")],
-        ["缺席人员及原因", absent, "列席人员", "无"],
+        ["缺席人员及原因", absent, "列席人员", ""],  # not in the transcript: the secretary fills it
     ]
     w.table(rows, [30, 50, 26, 50])
 

@@ -62,6 +62,14 @@ def passed(vote: Vote, meeting_type: str, attendance: Attendance) -> bool | None
     return vote.in_favor * 2 > base
 
 
+def _new_vote(sentences: list[Sentence], i: int, votes: list[Vote]) -> bool:
+    """'全票通过' right after the counts is the same vote, unless a new show of hands was called."""
+    if not votes or sentences[i].start - votes[-1].end > 30:
+        return True
+    since = "".join(t.text for t in sentences[max(0, i - 3): i + 1] if t.start >= votes[-1].end - 1e-6)
+    return bool(re.search(r"举手|表决|投票", since))
+
+
 def extract_votes(
     sentences: list[Sentence], items_of: list[int | None], agenda: list[str], meeting_type: str, attendance: Attendance
 ) -> list[Vote]:
@@ -74,15 +82,24 @@ def extract_votes(
             continue
         window = [t for t in sentences[max(0, i - 3): i + 3] if t.seg - s.seg in (-1, 0, 1)]
         near = "".join(t.text for t in window)
+        if not re.search(context + r"|票", near):
+            continue
         counts = {k: _count(s.text, k) for k in _KINDS}
-        explicit = sum(v is not None for v in counts.values())
-        if explicit >= 2 or (counts["for"] is not None and re.search(r"票", s.text)):
-            pass
-        elif re.search(unanimous, s.text) and re.search(context, near) and attendance.present:
+        consumed = [i]
+        if counts["for"] is not None and (re.search(r"票", s.text) or re.search(context, near)):
+            # '赞成十五票。反对零票。弃权零票。': the other counts may follow in the next sentences
+            for j in range(i + 1, min(i + 3, len(sentences))):
+                t = sentences[j]
+                if t.speaker != s.speaker or t.seg - s.seg > 1 or _count(t.text, "for") is not None:
+                    break
+                more = {k: _count(t.text, k) for k in ("against", "abstain") if counts[k] is None}
+                if not any(v is not None for v in more.values()):
+                    break
+                counts.update({k: v for k, v in more.items() if v is not None})
+                consumed.append(j)
+        elif re.search(unanimous, s.text) and attendance.present and _new_vote(sentences, i, votes):
             counts = {"for": attendance.present, "against": 0, "abstain": 0}
         else:
-            continue
-        if counts["for"] is None or not re.search(context + r"|票", near):
             continue
         k = items_of[i] if i < len(items_of) else None
         item = agenda[k] if k is not None and k < len(agenda) else ""
@@ -93,9 +110,9 @@ def extract_votes(
             against=counts["against"] or 0,
             abstain=counts["abstain"] or 0,
             start=round(before[0].start if before else s.start, 2),
-            end=round(s.end, 2),
+            end=round(sentences[consumed[-1]].end, 2),
         )
         vote.passed = passed(vote, meeting_type, attendance)
         votes.append(vote)
-        used.update(range(i, i + 3))
+        used.update(consumed)
     return votes

@@ -137,3 +137,16 @@ def test_planned_first_topic_names_an_unannounced_study():
     lines = [("甲乙", "开会。先进行第一议题。"), ("丙丁", "总书记强调要敢于斗争、善于斗争。")]
     ft = extract_minutes(segments(lines), meeting).first_topic
     assert ft.content == meeting.planned_first_topic and ft.leader == "丙丁"
+
+
+def test_two_votes_in_one_breath_and_counts_over_several_sentences():
+    meeting = Meeting(type="支部党员大会", date="2026-11-20", roster=[f"党员{i}" for i in range(12)])
+    lines = [("书记", "应到12人，实到11人。"),
+             ("书记", "第一项表决，对接收甲为预备党员进行表决，赞成11票，反对0票，弃权0票；"
+                      "第二项表决，对乙按期转正进行表决，赞成10票，反对1票，弃权0票。"),
+             ("书记", "下面表决丙的转正申请。赞成9票。反对2票。弃权0票。"),
+             ("书记", "同意的请举手。好，全票通过。")]
+    votes = extract_minutes(segments(lines), meeting).votes
+    assert [(v.in_favor, v.against, v.abstain) for v in votes] == [(11, 0, 0), (10, 1, 0), (9, 2, 0), (11, 0, 0)]
+    assert "接收甲为预备党员" in votes[0].matter and "乙按期转正" in votes[1].matter
+    assert all(v.passed for v in votes)  # more than half of the 12 due
