@@ -1,0 +1,68 @@
+"""diarize: labels, change points inside a segment, names from voiceprints."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+
+from asr.speaker_clustering import viterbi
+from asr.speakers import _split_text, diarize, embed_voice
+from core.types import Segment
+from tests.conftest import CORPUS
+
+from .conftest import write_wav
+
+
+def test_viterbi_ignores_a_one_window_flicker():
+    scores = np.array([[1.0, 0.0]] * 5 + [[0.4, 0.6]] + [[1.0, 0.0]] * 5 + [[0.0, 1.0]] * 5)
+    assert viterbi(scores, penalty=0.5).tolist() == [0] * 11 + [1] * 5
+
+
+def test_split_text_prefers_punctuation():
+    parts = _split_text("我们先学习文件。下面请刘芳同志汇报工作", [0.45])
+    assert parts == ["我们先学习文件。", "下面请刘芳同志汇报工作"]
+    assert "".join(_split_text("一二三四五六", [0.5])) == "一二三四五六"
+
+
+def test_one_speaker_gets_one_label(tmp_path, enroll_clips):
+    """The host's turns from m01, many segments, one voice: one label, no segment split."""
+    from asr.decode import read_audio
+
+    truth = json.loads((CORPUS / "synthetic" / "m01.truth.json").read_text(encoding="utf-8"))
+    audio = read_audio(CORPUS / "synthetic" / "m01.wav")
+    pieces, segments, t = [], [], 0.0
+    for s in [s for s in truth["segments"] if s["name"] == "王建国"][:6]:
+        clip = audio[int(s["start"] * 16000) : int(s["end"] * 16000)]
+        pieces += [clip, np.zeros(8000, dtype=np.float32)]
+        segments.append(Segment(t, t + len(clip) / 16000, s["text"]))
+        t += len(clip) / 16000 + 0.5
+    path = write_wav(tmp_path / "one.wav", np.concatenate(pieces))
+    out = diarize(path, segments, max_speakers=5)
+    assert {s.speaker for s in out} == {"发言人1"}
+    assert len(out) == len(segments)
+
+
+def test_change_point_inside_one_segment(tmp_path, enroll_clips):
+    a, b = enroll_clips["王建国"], enroll_clips["赵敏"]
+    path = write_wav(tmp_path / "two.wav", np.concatenate([a, b]))
+    junction = len(a) / 16000
+    seg = Segment(0.0, (len(a) + len(b)) / 16000, "第一位同志的发言内容。第二位同志的发言内容")
+    out = diarize(path, [seg])
+    assert [s.speaker for s in out] == ["发言人1", "发言人2"]
+    assert abs(out[0].end - junction) < 1.0
+    assert out[0].end == out[1].start
+    assert "".join(s.text for s in out) == seg.text
+
+
+def test_enrolled_names_and_unknown_voice(tmp_path, enroll_clips):
+    a, b = enroll_clips["王建国"], enroll_clips["赵敏"]
+    path = write_wav(tmp_path / "two.wav", np.concatenate([a, np.zeros(8000, np.float32), b]))
+    segs = [Segment(0.0, len(a) / 16000, "甲"), Segment(len(a) / 16000 + 0.5, (len(a) + len(b)) / 16000 + 0.5, "乙")]
+    # Enrollment from other audio than the meeting: each clip's second half only.
+    prints = {name: embed_voice(np.tile(clip[len(clip) // 2 :], 2)) for name, clip in enroll_clips.items()}
+    out = diarize(path, segs, voiceprints=prints, roster=["王建国", "赵敏", "孙磊"])
+    assert [s.speaker for s in out] == ["王建国", "赵敏"]
+    # 赵敏 not on the roster: her voice stays anonymous, never takes someone else's name.
+    out = diarize(path, segs, voiceprints=prints, roster=["王建国", "刘芳", "陈志强"])
+    assert [s.speaker for s in out] == ["王建国", "发言人1"]
