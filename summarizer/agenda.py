@@ -9,7 +9,7 @@ from summarizer.text import Sentence, cn_to_int, overlap, strip_punct
 
 _ORD = r"[一二三四五六七八九十0-9]{1,3}"
 _TOPIC_WORD = r"(?:议题|议程|内容|事项)"
-_COUNT = re.compile(rf"(?:有|共|包括|分为|安排了?)\s*(?P<n>{_ORD}|两)\s*(?:个|项|件|方面)\s*(?:主要)?(?:{_TOPIC_WORD}|事情|事)"
+_COUNT = re.compile(rf"(?:有|共|包括|分为|安排了?|研究|讨论|审议|就|只有)\s*(?P<n>{_ORD}|两)\s*(?:个|项|件|方面)\s*(?:主要)?(?P<w>{_TOPIC_WORD}|事情|事)"
                     rf"|{_TOPIC_WORD}\S{{0,4}}?(?:有|共)\s*(?P<n2>{_ORD}|两)\s*(?:个|项|件)")
 _ENUM = re.compile(
     rf"(?:第(?P<o1>{_ORD})(?:个|项|条|件)?(?:{_TOPIC_WORD}|(?=[，,：:、是为\s]))(?:是|为|：|:)?"
@@ -89,7 +89,7 @@ def find_agenda(sentences: list[Sentence]) -> tuple[list[str], int | None]:
         n = cn_to_int((count.group("n") or count.group("n2") or "").replace("两", "二")) if count else None
         if n and len(items) > n:
             items = items[:n]
-        if count and n == 1 and not items:
+        if count and n == 1 and not items and (count.groupdict().get("w") or "议题") in ("议题", "议程", "事项", "内容"):
             one = re.split(r"[。；;]", text[count.end():])[0]
             one = strip_punct(re.sub(r"^[，,：:]?(?:就是|是|即)?", "", one))
             items = [one] if one else []

@@ -59,3 +59,37 @@ def test_not_decisions(said):
 
 def test_a_members_suggestion_is_not_the_meetings_decision():
     assert _resolutions("我建议由陈志强同志牵头，月底前把方案报上来。", speaker="赵敏") == []
+
+
+@pytest.mark.parametrize(
+    ("said", "agenda"),
+    [
+        (["今天的会议主要有三项内容：第一，传达学习总书记重要讲话精神；第二，研究党费收缴；第三，讨论发展党员。"],
+         ["传达学习总书记重要讲话精神", "研究党费收缴", "讨论发展党员"]),
+        (["会议议程：一、学习二十届四中全会精神；二、研究主题党日安排。"], ["学习二十届四中全会精神", "研究主题党日安排"]),
+        (["今天研究两个事：一是年度考核，二是评优评先。"], ["年度考核", "评优评先"]),
+        (["本次会议共有4项议程。", "1.学习总书记重要指示；2.审议预算；3.讨论发展对象；4.其他。"],
+         ["学习总书记重要指示", "审议预算", "讨论发展对象", "其他"]),
+        (["今天就一个议题，就是研究换届选举工作。"], ["研究换届选举工作"]),
+        (["大家好，我们开始吧，先说说上周的情况。"], []),
+    ],
+)
+def test_agenda_announcements(said, agenda):
+    assert extract_minutes(segments([("王建国", s) for s in said]), MEETING).agenda == agenda
+
+
+@pytest.mark.parametrize(
+    ("said", "expected", "present", "absent"),
+    [
+        ("今天支委会应到会委员5名，实际到会4名，组织委员孙磊同志因公出差请假，符合规定。", 5, 4, {"孙磊": "因公出差"}),
+        ("今天到会党员20人，请假2人。", 22, 20, {}),
+        ("全体党员15人，到会13人，缺席2人。", 15, 13, {}),
+        ("应到5人，实到3人，请假的有：孙磊（病假）、赵敏（出差）。", 5, 3, {"孙磊": "病假", "赵敏": "出差"}),
+        ("人都到齐了，我们开会。", 5, 5, {}),
+        ("开会。孙磊同志今天因病请假。", 5, 4, {"孙磊": "病假"}),
+    ],
+)
+def test_attendance_announcements(said, expected, present, absent):
+    att = extract_minutes(segments([("王建国", said)]), MEETING).attendance
+    assert (att.expected, att.present) == (expected, present)
+    assert {a.name: a.reason for a in att.absent} == absent
