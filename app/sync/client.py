@@ -190,6 +190,8 @@ class PlatformClient:
         self.timeout = timeout
         if not token:
             raise ConfigError("平台访问令牌为空。")
+        if not all(33 <= ord(c) < 127 for c in token):  # an HTTP header carries visible ASCII only
+            raise ConfigError("平台访问令牌含有空格、中文或其他无效字符，请检查后重新设置。")
 
     def __repr__(self) -> str:  # never the token
         return f"PlatformClient({self.base_url!r})"

@@ -145,40 +145,43 @@ class Sender:
     # ---------------------------------------------------------------- one record
 
     def deliver(self, item: OutboxItem) -> None:
-        """POST the record (unless already acknowledged), PUT its documents, mark it delivered."""
-        db = self.store.db
+        """POST the record (unless already acknowledged), PUT its documents, mark it delivered.
+
+        Progress (platform id, documents sent) is kept on the item and written with the outcome in
+        one transaction; losing it in a crash costs only a repeat, which the platform answers
+        idempotently (the same Idempotency-Key, the same document bytes).
+        """
         if not item.platform_id:
             answer = self.client.post_meeting(item.body_text.encode("utf-8"), item.idempotency_key)
-            platform_id, received = str(answer["id"]), str(answer.get("received_sha256") or "")
-            with db.conn:
-                db.execute(
-                    "UPDATE outbox SET platform_id = ?, received_sha256 = ? WHERE record_seq = ?",
-                    [platform_id, received, item.seq],
-                )
-            item.platform_id, item.received_sha256 = platform_id, received
+            item.platform_id, item.received_sha256 = str(answer["id"]), str(answer.get("received_sha256") or "")
         if item.received_sha256 != item.content_sha256:
             raise RejectedError(
                 f"平台回执的校验值（{item.received_sha256 or '空'}）与本地记录（{item.content_sha256}）不一致，"
                 "平台收到的内容可能与本地不同，请联系平台管理员核对。"
             )
         digests = dict(
-            db.execute("SELECT name, sha256 FROM record_files WHERE record_seq = ?", [item.seq]).fetchall()
+            self.store.db.execute("SELECT name, sha256 FROM record_files WHERE record_seq = ?", [item.seq]).fetchall()
         )
         for name, data in record_files(self.store, item.seq).items():
-            if name in item.files_sent:
-                continue
-            self.client.put_file(item.platform_id, name, data, digests[name])
-            item.files_sent.append(name)
-            with db.conn:
-                db.execute(
-                    "UPDATE outbox SET files_sent = ? WHERE record_seq = ?", [json.dumps(item.files_sent), item.seq]
-                )
-        with db.conn:
-            db.execute(
-                "UPDATE outbox SET state = ?, delivered_at = ?, last_error = NULL, review_status = ? WHERE record_seq = ?",
-                [DELIVERED, now_iso(), "待审核", item.seq],
-            )
+            if name not in item.files_sent:
+                self.client.put_file(item.platform_id, name, data, digests[name])
+                item.files_sent.append(name)
+        with self.store.db.conn:
+            self._save(item, state=DELIVERED, delivered_at=now_iso(), last_error=None, review_status="待审核")
             _audit_row(self.store, "sync", item.meeting_id, item.version, f"已送达平台，平台编号 {item.platform_id}")
+
+    def _save(self, item: OutboxItem, **changes: object) -> None:
+        """Write the item's progress plus the given columns (inside the caller's transaction)."""
+        values = {
+            "platform_id": item.platform_id,
+            "received_sha256": item.received_sha256,
+            "files_sent": json.dumps(item.files_sent),
+            **changes,
+        }
+        assignments = ", ".join(f"{column} = ?" for column in values)
+        self.store.db.execute(
+            f"UPDATE outbox SET {assignments} WHERE record_seq = ?", [*values.values(), item.seq]
+        )
 
     # ---------------------------------------------------------------- the queue
 
@@ -207,16 +210,14 @@ class Sender:
                 report.delivered.append((item.meeting_id, item.version))
             except (AuthError, ConfigError) as exc:
                 with db.conn:
-                    db.execute("UPDATE outbox SET last_error = ? WHERE record_seq = ?", [str(exc), item.seq])
+                    self._save(item, last_error=str(exc))
                     _audit_row(self.store, "sync-failed", item.meeting_id, item.version, str(exc))
                 report.error = str(exc)
                 break
             except RejectedError as exc:
                 state = CONFLICT if isinstance(exc, ConflictError) else REJECTED
                 with db.conn:
-                    db.execute(
-                        "UPDATE outbox SET state = ?, last_error = ? WHERE record_seq = ?", [state, str(exc), item.seq]
-                    )
+                    self._save(item, state=state, last_error=str(exc))
                     _audit_row(self.store, "sync-refused", item.meeting_id, item.version, str(exc))
                 report.refused.append((item.meeting_id, item.version, str(exc)))
             except TransientError as exc:
@@ -224,10 +225,7 @@ class Sender:
                 tried[item.seq] = tried.get(item.seq, 0) + 1
                 delay = backoff_delay(attempts, self.base_delay, self.max_delay, self.rng)
                 with db.conn:
-                    db.execute(
-                        "UPDATE outbox SET attempts = ?, next_attempt_at = ?, last_error = ? WHERE record_seq = ?",
-                        [attempts, self.clock() + delay, str(exc), item.seq],
-                    )
+                    self._save(item, attempts=attempts, next_attempt_at=self.clock() + delay, last_error=str(exc))
                 log.info("sync of %s v%s failed (attempt %s), retry in %.2fs", item.meeting_id, item.version, attempts, delay)
                 if tried[item.seq] >= self.max_attempts:
                     with db.conn:

@@ -61,7 +61,7 @@ def server() -> Iterator[PlatformServer]:
 
 @pytest.fixture
 def faulty_server() -> Iterator[PlatformServer]:
-    faults = Faults(error500=0.08, reset=0.06, timeout=0.02, drop=0.08, delay=0.3, seed=20261012)
+    faults = Faults(error500=0.08, reset=0.06, timeout=0.01, drop=0.08, delay=0.3, seed=20261012)
     srv = PlatformServer(tokens={TOKEN: "write"}, faults=faults).start()
     yield srv
     srv.stop()

@@ -122,6 +122,7 @@ def validate(body: Any) -> list[dict[str, str]]:
 
 
 class Handler(BaseHTTPRequestHandler):
+    disable_nagle_algorithm = True  # headers and body go out in two writes; do not wait on delayed ACKs
     server: PlatformServer
 
     def log_message(self, format: str, *args: Any) -> None:  # quiet in tests
