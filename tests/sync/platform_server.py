@@ -16,6 +16,7 @@ import json
 import random
 import re
 import socket
+import ssl
 import struct
 import threading
 import uuid
@@ -290,8 +291,17 @@ class PlatformServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, tokens: dict[str, str] | None = None, faults: Faults | None = None, port: int = 0):
+    def __init__(
+        self,
+        tokens: dict[str, str] | None = None,
+        faults: Faults | None = None,
+        port: int = 0,
+        tls: ssl.SSLContext | None = None,
+    ):
         super().__init__(("127.0.0.1", port), Handler)
+        self.tls = tls
+        if tls is not None:
+            self.socket = tls.wrap_socket(self.socket, server_side=True)
         self.state = PlatformState(tokens if tokens is not None else {"good-token": "write"})
         self.faults = faults
         self.release = threading.Event()  # ends injected delays at shutdown
@@ -299,7 +309,7 @@ class PlatformServer(ThreadingHTTPServer):
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.server_address[1]}"
+        return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.server_address[1]}"
 
     def handle_error(self, request: Any, client_address: Any) -> None:  # cut connections are expected
         pass
