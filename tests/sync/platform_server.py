@@ -78,6 +78,8 @@ class PlatformState:
         self.received: list[Stored] = []  # every record, in the order it was stored
         self.log: list[tuple[str, str, int | str]] = []  # (method, path, status or fault)
         self.created = threading.Condition(self.lock)
+        self.inflight = 0  # requests being handled, guarded by the lock
+        self.idle = threading.Condition(self.lock)
 
 
 def validate(body: Any) -> list[dict[str, str]]:
@@ -165,6 +167,17 @@ class Handler(BaseHTTPRequestHandler):
         return self.server.state.tokens.get(auth[len("Bearer "):])
 
     def _handle(self, method: str) -> None:
+        state = self.server.state
+        with state.lock:
+            state.inflight += 1
+        try:
+            self._handle_counted(method)
+        finally:
+            with state.lock:
+                state.inflight -= 1
+                state.idle.notify_all()
+
+    def _handle_counted(self, method: str) -> None:
         state = self.server.state
         fault = self.server.faults.draw() if self.server.faults else "ok"
         if fault == "reset":
@@ -332,6 +345,12 @@ class PlatformServer(ThreadingHTTPServer):
         assert status in REVIEW_STATES
         with self.state.lock:
             self.state.meetings[pid][-1].review = {"status": status, "reason": reason}
+
+    def settle(self, timeout: float = 10.0) -> bool:
+        """End injected delays and wait until no request is being handled (a late answer would skew counts)."""
+        self.release.set()
+        with self.state.idle:
+            return self.state.idle.wait_for(lambda: self.state.inflight == 0, timeout)
 
     def wait_created(self, count: int, timeout: float) -> bool:
         with self.state.created:
