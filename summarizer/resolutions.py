@@ -252,7 +252,7 @@ def _same(a: Resolution, b: Resolution) -> bool:
         return False
     if a.deadline and b.deadline and a.deadline != b.deadline:
         return False
-    return overlap(a.content, b.content) >= 0.5
+    return overlap(a.content, b.content) >= 0.7
 
 
 def _merge_duplicates(items: list[Resolution]) -> list[Resolution]:

@@ -93,3 +93,10 @@ def test_attendance_announcements(said, expected, present, absent):
     att = extract_minutes(segments([("王建国", said)]), MEETING).attendance
     assert (att.expected, att.present) == (expected, present)
     assert {a.name: a.reason for a in att.absent} == absent
+
+
+def test_two_similar_tasks_for_one_owner_stay_two():
+    lines = [("王建国", "由刘芳同志负责组织学习，本月底前完成。"), ("王建国", "由刘芳同志负责组织培训，本月底前完成。"),
+             ("王建国", "再强调一下，组织学习由刘芳同志负责，本月底前完成。")]
+    resolutions = extract_minutes(segments(lines), MEETING).resolutions
+    assert sorted(r.content for r in resolutions) == ["负责组织培训", "负责组织学习"]
