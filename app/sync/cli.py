@@ -104,7 +104,9 @@ def cmd_sync(args: argparse.Namespace) -> int:
         return 0
     if args.retry:
         print(f"已将会议 {args.retry} 的 {requeue(store, args.retry)} 条被退回记录重新排队。")
-    sender = Sender(store, make_client(timeout=args.timeout), deadline=args.deadline)
+    # A few quick retries, so a secretary whose platform is down hears so within seconds; the app's
+    # background sender keeps trying on the longer schedule.
+    sender = Sender(store, make_client(timeout=args.timeout), base_delay=1.0, max_attempts=4, deadline=args.deadline)
     report = sender.run()
     if not report.error:
         report.reviews = sender.refresh_reviews()

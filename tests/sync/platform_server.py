@@ -114,9 +114,10 @@ def validate(body: Any) -> list[dict[str, str]]:
         dt.datetime.fromisoformat(str(body.get("finalized_at")))
     except ValueError:
         bad("finalized_at", "应为 ISO 8601 时间")
-    if not is_sha256_hex(body.get("prev_sha256")):
+    # Hex digits are compared case-insensitively: the contract says "hex", not which case.
+    if not is_sha256_hex(str(body.get("prev_sha256")).lower()):
         bad("prev_sha256", "应为 64 位十六进制 SHA-256")
-    digest = body.get("content_sha256")
+    digest = str(body.get("content_sha256")).lower()
     if not is_sha256_hex(digest):
         bad("content_sha256", "应为 64 位十六进制 SHA-256")
     elif digest != content_sha256(body):
@@ -241,7 +242,7 @@ class Handler(BaseHTTPRequestHandler):
         with state.lock:
             if key in state.by_key:
                 digest, answer = state.by_key[key]
-                if isinstance(body, dict) and digest == body.get("content_sha256"):
+                if isinstance(body, dict) and digest == str(body.get("content_sha256")).lower():
                     return 200, answer
                 return 422, {"errors": [{"field": "Idempotency-Key", "message": "同一键对应了不同的内容"}]}
             if errors:
@@ -254,7 +255,7 @@ class Handler(BaseHTTPRequestHandler):
             versions.append(stored)
             state.received.append(stored)
             answer = {"id": pid, "received_sha256": content_sha256(body)}
-            state.by_key[key] = (body["content_sha256"], answer)
+            state.by_key[key] = (body["content_sha256"].lower(), answer)
             state.created.notify_all()
         return 201, answer
 
