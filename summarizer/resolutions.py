@@ -27,7 +27,7 @@ _VOTE_WORDS = re.compile(r"表决|举手|投票|票")
 _NEW_MATTER = re.compile(r"^(?:另外|此外|还有|同时|其次|再有|最后|第[一二三四五六七八九十])")
 # Reports of past work ('去年由刘芳负责的项目已经完成') name an owner but decide nothing.
 _PAST = re.compile(r"已经|已于|已[经将]?完成|去年|上次|上周|上个月|上半年|曾经|此前|前期")
-_QUESTION = re.compile(r"(?:吗|么|呢|吧)[？?]?$|[？?]$")
+_QUESTION = re.compile(r"(?:吗|么|呢)[？?]?$|[？?]$")  # 吧 softens a decision: 就由你牵头吧
 # Requests that organise the meeting itself, not tasks: 请X同志领学/汇报/发言.
 _PROCEDURAL = re.compile(r"^(?:同志)?(?:来|先|再|给大家)?(?:领学|汇报|通报|发言|谈谈|讲讲|说说|介绍|宣读|传达|主持|补充|表态|作报告|"
                          r"谈一谈|讲一讲|说一说|讲话|带领大家|简要|就|上台|入座|记录)")

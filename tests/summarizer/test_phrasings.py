@@ -100,3 +100,9 @@ def test_two_similar_tasks_for_one_owner_stay_two():
              ("王建国", "再强调一下，组织学习由刘芳同志负责，本月底前完成。")]
     resolutions = extract_minutes(segments(lines), MEETING).resolutions
     assert sorted(r.content for r in resolutions) == ["负责组织培训", "负责组织学习"]
+
+
+def test_a_softened_decision_is_still_a_decision():
+    [res] = _resolutions("那就由刘芳同志牵头吧，月底前报上来。")
+    assert (res.owner, res.deadline) == ("刘芳", "2026-10-31")
+    assert _resolutions("要不由刘芳同志牵头吧？") == []
