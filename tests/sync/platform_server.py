@@ -43,12 +43,15 @@ class Faults:
     drop: float = 0.0  # the request is carried out, then the connection is cut without an answer
     delay: float = 0.5
     seed: int = 0
+    script: list[str] = field(default_factory=list)  # faults for the first requests, in order ("ok" for none)
     rng: random.Random = field(init=False)
 
     def __post_init__(self) -> None:
         self.rng = random.Random(self.seed)
 
     def draw(self) -> str:
+        if self.script:
+            return self.script.pop(0)
         x = self.rng.random()
         for name in ("error500", "reset", "timeout", "drop"):
             p = getattr(self, name)

@@ -221,3 +221,30 @@ def test_sync_without_settings_says_what_to_do(store, monkeypatch, capsys, missi
         monkeypatch.delenv(TOKEN_ENV)
     assert main(["sync"]) == 2
     assert ("尚未设置党建平台地址" if missing == "url" else "尚未设置平台访问令牌") in capsys.readouterr().err
+
+
+def test_a_response_lost_after_the_platform_stored_the_record_is_not_stored_twice(store):
+    """The nasty case spelled out: stored, answer cut; the retry gets 200 with the same receipt."""
+    from tests.sync.platform_server import Faults, PlatformServer
+
+    srv = PlatformServer(tokens={TOKEN: "write"}, faults=Faults(script=["drop", "ok", "drop", "ok", "ok"])).start()
+    try:
+        (rec,) = _queue(store, 1)
+        report = _sender(store, srv.url).run()
+        assert report.delivered == [(rec.meeting_id, 1)]
+        assert [(m, status) for m, _, status in srv.state.log] == [
+            ("POST", "drop"), ("POST", 200), ("PUT", "drop"), ("PUT", 200), ("PUT", 201)
+        ]
+        assert len(srv.state.received) == 1
+        assert outbox_items(store)[0].received_sha256 == rec.content_sha256
+    finally:
+        srv.stop()
+
+
+def test_the_background_sender_keeps_to_the_backoff_schedule_across_restarts(store, server):
+    _queue(store, 1)
+    with store.db.conn:
+        store.db.execute("UPDATE outbox SET attempts = 3, next_attempt_at = ?", [time.time() + 3600])
+    report = _sender(store, server.url, deadline=1.0).run(respect_schedule=True)
+    assert report.pending == 1 and "时限" in report.error and server.state.log == []
+    assert _sender(store, server.url).run().pending == 0  # `sanhui sync` sends now
