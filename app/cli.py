@@ -160,9 +160,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_enroll(args: argparse.Namespace) -> int:
-    from asr.speakers import embed_voice
-
     from asr.decode import read_audio
+    from asr.speakers import embed_voice
 
     if not args.consent:
         raise SanhuiError("登记声纹须经本人同意：确认已取得同意后，请加上 --consent 再运行。")
