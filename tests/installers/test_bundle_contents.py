@@ -85,6 +85,10 @@ def test_the_spec_filter_drops_unused_files_and_keeps_what_the_app_needs():
     assert bundle.keep("snownlp/tag/tag.marshal.3")
     assert not bundle.keep("PySide6/Qt/plugins/platforminputcontexts/libqtvirtualkeyboardplugin.so")
     assert bundle.keep("PySide6/Qt/plugins/platforminputcontexts/libibusplatforminputcontextplugin.so")
+    assert bundle.keep("PySide6/Qt/plugins/platforms/libqxcb.so")
+    assert bundle.keep("PySide6/Qt/plugins/imageformats/libqjpeg.so")
+    assert not bundle.keep("PySide6/Qt/plugins/imageformats/libqtiff.so")
+    assert bundle.keep("matplotlib/mpl-data/fonts/ttf/DejaVuSans.ttf")
 
 
 def test_the_spec_is_valid_python():
