@@ -48,6 +48,10 @@ class ProcessOptions:
     beam_size: int = 5
     diarize: bool = True
     extra_hotwords: tuple[str, ...] = field(default_factory=tuple)
+    minutes_engine: str = "rules"  # "rules" or "llm" (see core.settings)
+    llm_model_dir: str = ""
+    llm_endpoint: str = ""
+    llm_model: str = ""
     transcript: Path | None = None  # skip recognition and use these segments
     save: bool = True  # keep the meeting in the local store
 
@@ -60,6 +64,10 @@ class ProcessOptions:
             beam_size=settings.beam_size,
             diarize=settings.diarize,
             extra_hotwords=tuple(settings.extra_hotwords),
+            minutes_engine=settings.minutes_engine,
+            llm_model_dir=settings.llm_model_dir,
+            llm_endpoint=settings.llm_endpoint,
+            llm_model=settings.llm_model,
         )
         return replace(base, **overrides)
 
@@ -95,6 +103,21 @@ def _transcribe(audio: Path, duration: float, meeting: Meeting, options: Process
         yield Progress("asr", min(seg.end / duration, 1.0) if duration else 0.0, seg.text)
     yield Progress("asr", 1.0)
     return segments
+
+
+def _extract_minutes(segments: list[Segment], meeting: Meeting, options: ProcessOptions) -> Minutes:
+    from summarizer import extract_minutes
+
+    if options.minutes_engine != "llm":
+        return extract_minutes(segments, meeting)
+    from summarizer.llm import LLMOptions
+
+    llm = LLMOptions(
+        model_dir=Path(options.llm_model_dir) if options.llm_model_dir else None,
+        endpoint=options.llm_endpoint,
+        model=options.llm_model,
+    )
+    return extract_minutes(segments, meeting, engine="llm", llm=llm)
 
 
 def process(
@@ -149,9 +172,7 @@ def process(
 
     t0 = time.perf_counter()
     yield Progress("minutes", 0.0)
-    from summarizer import extract_minutes
-
-    minutes: Minutes = extract_minutes(segments, meeting)
+    minutes = _extract_minutes(segments, meeting, options)
     yield Progress("minutes", 1.0)
     timings["minutes"] = time.perf_counter() - t0
 

@@ -22,6 +22,10 @@ class Settings:
     beam_size: int = 5
     diarize: bool = True  # tell speakers apart (and name enrolled members)
     extra_hotwords: list[str] = field(default_factory=list)  # the branch's own terms and names
+    minutes_engine: str = "rules"  # "rules" (built in) or "llm": a local model refines, the rules stay the fallback
+    llm_model_dir: str = ""  # folder of a local instruction-tuned model (transformers), installed by the user
+    llm_endpoint: str = ""  # or an OpenAI-compatible endpoint on the intranet, e.g. http://10.0.0.5:8000/v1
+    llm_model: str = ""  # model name at that endpoint
     platform_url: str = ""  # party-building platform base URL, empty = sync off
     platform_ca: str = ""  # CA bundle for an intranet platform with its own certificate authority
     schema: int = SCHEMA_VERSION
