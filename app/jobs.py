@@ -13,9 +13,11 @@ which is safe because every database write is one SQLite transaction.
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 import logging
 import multiprocessing as mp
+import os
 from collections.abc import Callable, Generator
 from pathlib import Path
 from typing import Any
@@ -28,6 +30,7 @@ from core.types import Meeting, Result
 log = logging.getLogger(__name__)
 
 HEARTBEAT_SECONDS = 0.1
+CHILD_NICENESS = 5
 CANCEL_GRACE_SECONDS = 3.0  # then killed: safe, every database write is one transaction
 
 
@@ -120,6 +123,9 @@ def snapshot(result: Result) -> Result:
 
 
 def _child_main(conn, cancel, job: Callable, args: tuple, kwargs: dict) -> None:
+    if hasattr(os, "nice"):  # background work yields the CPU to the window first (2-core laptops)
+        with contextlib.suppress(OSError):
+            os.nice(CHILD_NICENESS)
     try:
         value = job(*args, **kwargs)
         if inspect.isgenerator(value):
