@@ -30,8 +30,8 @@ class ClusterParams:
     merge_margin: float = 0.025  # speakers whose centroids are this close to the reference are one speaker
     ahc_stop: float = 0.90  # fixed thresholds, used when adaptive is off or there are too few units
     merge_above: float = 0.93
-    min_unit_windows: int = 5  # units with fewer windows do not enter the reference similarity
-    reference_percentile: float = 35.0  # a low percentile: a speaker with few utterances still counts
+    reference_windows: int = 12  # consecutive windows (in time, across segments) per reference unit
+    reference_percentile: float = 50.0
     switch_penalty: float = 0.25  # Viterbi cost of a speaker change between neighbouring windows
     min_windows: int = 6  # a speaker with fewer windows after resegmentation is dissolved
     iterations: int = 60
@@ -119,33 +119,38 @@ def units_of(x: np.ndarray, runs: list[slice], size: int) -> tuple[np.ndarray, n
     return normalize_rows(np.array(vecs)), np.array(weights, dtype=float), index
 
 
-def reference_similarity(units: np.ndarray, weights: np.ndarray, min_windows: int, percentile: float = 50.0
-                         ) -> float | None:
-    """Median cosine of each sizeable unit to its most similar other unit: 'same voice' in this recording."""
-    big = units[weights >= min_windows]
-    if len(big) < 4:
+def reference_similarity(x: np.ndarray, size: int, percentile: float) -> float | None:
+    """How alike one voice is to itself in this recording, whatever the transcript's segmentation.
+
+    The windows, in time order, are cut into units of `size`; each unit's cosine to its most similar other
+    unit is nearly always a same-speaker similarity. Returns a low percentile of those, or None when the
+    recording is too short to tell.
+    """
+    count = len(x) // size
+    if count < 4:
         return None
-    sim = big @ big.T
+    units = normalize_rows(x[: count * size].reshape(count, size, -1).mean(axis=1))
+    sim = units @ units.T
     np.fill_diagonal(sim, -np.inf)
     return float(np.percentile(sim.max(axis=1), percentile))
 
 
 def cluster_windows(x: np.ndarray, runs: list[slice], *, max_speakers: int | None = None,
-                    anchors: np.ndarray | None = None, params: ClusterParams | None = None) -> np.ndarray:
+                    unit_runs: list[slice] | None = None, params: ClusterParams | None = None) -> np.ndarray:
     """Speaker label (0..k-1) for each window embedding.
 
     runs: slices of x that are contiguous speech (one per transcript segment), smoothed internally.
-    anchors: optional known voiceprints, used as fixed starting centroids (they may still be dissolved).
+    unit_runs: slices that first-pass units must not cross (e.g. transcript segments); default `runs`.
     """
     p = params or ClusterParams()
     n = len(x)
     if n == 0:
         return np.zeros(0, dtype=int)
     x = normalize_rows(x.astype(np.float64))
-    units, weights, index = units_of(x, runs, p.unit_windows)
+    units, weights, index = units_of(x, unit_runs or runs, p.unit_windows)
     ahc_stop, merge_above = p.ahc_stop, p.merge_above
     if p.adaptive:
-        reference = reference_similarity(units, weights, p.min_unit_windows, p.reference_percentile)
+        reference = reference_similarity(x, p.reference_windows, p.reference_percentile)
         if reference is not None:
             ahc_stop, merge_above = reference - p.ahc_margin, reference - p.merge_margin
     unit_labels = average_linkage(units, weights, ahc_stop)

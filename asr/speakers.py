@@ -37,6 +37,10 @@ NAME_THRESHOLD = 0.86
 # it holds two people. One voice: 0.78-0.91 at its weakest cut (corpus clips, real AISHELL speakers across
 # utterances); two real voices: 0.56. Synthetic voices made from one TTS voice can reach 0.94 and are not caught.
 TWO_VOICES_BELOW = 0.70
+# Back-to-back transcript segments whose mean voices are less alike than this are cut apart before the
+# first clustering pass (a clear speaker change at a sentence boundary); subtler changes are left to
+# resegmentation. Same voice: 0.85-0.97 between neighbouring sentences on the corpus; two real people 0.5-0.65.
+CHANGE_BELOW = 0.80
 ANONYMOUS = "发言人{}"
 PUNCTUATION = "，。！？；：、,.!?;:"
 
@@ -237,7 +241,8 @@ def _segment_turns(seg: Segment, offsets: list[float], labels: list[int], min_tu
 
 def diarize(audio_path: Path, segments: list[Segment], *, max_speakers: int | None = None,
             voiceprints: dict[str, np.ndarray] | None = None, roster: Sequence[str] = (),
-            name_threshold: float = NAME_THRESHOLD, min_turn: float = 1.2,
+            name_threshold: float = NAME_THRESHOLD, min_turn: float = 1.2, run_gap: float = 0.3,
+            change_below: float = CHANGE_BELOW,
             params: ClusterParams | None = None,
             progress: Callable[[float], None] | None = None) -> list[Segment]:
     """New segments with .speaker set (roster names where voiceprints match, else 发言人N); see module doc."""
@@ -249,9 +254,12 @@ def diarize(audio_path: Path, segments: list[Segment], *, max_speakers: int | No
         return [replace(s, speaker=ANONYMOUS.format(1)) for s in segments]
     x = normalize_rows(np.concatenate(windows.vectors).astype(np.float64))
     owner = np.array(windows.owner)
-    # Runs: windows of one segment; the segment order in time is the order of collection.
-    runs = [slice(int(i), int(j)) for i, j in _run_bounds(owner)]
-    labels = cluster_windows(x, runs, max_speakers=max_speakers, params=params)
+    # Runs: windows of back-to-back segments (the recogniser often cuts one stretch of speech into
+    # sentences, and a speaker change can fall inside or between them); windows are in time order.
+    runs = [slice(int(i), int(j)) for i, j in _run_bounds(owner, segments, run_gap)]
+    unit_runs = _cut_at_voice_changes(x, runs, [slice(int(i), int(j)) for i, j in _run_bounds(owner, segments, 0.0)],
+                                      change_below)
+    labels = cluster_windows(x, runs, max_speakers=max_speakers, params=params, unit_runs=unit_runs)
     k = int(labels.max()) + 1
     centroids = normalize_rows(np.stack([x[labels == c].mean(axis=0) for c in range(k)]))
     names = _name_clusters(centroids, voiceprints or {}, roster, name_threshold)
@@ -292,12 +300,36 @@ def diarize(audio_path: Path, segments: list[Segment], *, max_speakers: int | No
     return result
 
 
-def _run_bounds(owner: np.ndarray) -> Iterable[tuple[int, int]]:
+def _run_bounds(owner: np.ndarray, segments: Sequence[Segment], gap: float) -> Iterable[tuple[int, int]]:
+    """Index ranges of windows whose segments follow each other with less than `gap` seconds of pause."""
     start = 0
     for i in range(1, len(owner) + 1):
-        if i == len(owner) or owner[i] != owner[start]:
-            yield start, i
-            start = i
+        if i < len(owner) and owner[i] == owner[i - 1]:
+            continue
+        if i < len(owner) and segments[owner[i]].start - segments[owner[i - 1]].end < gap:
+            continue
+        yield start, i
+        start = i
+
+
+def _cut_at_voice_changes(x: np.ndarray, runs: list[slice], segment_runs: list[slice], below: float) -> list[slice]:
+    """Split runs at the segment boundaries where the voice clearly changes."""
+    starts = {r.start for r in runs}
+    out: list[slice] = []
+    current = segment_runs[0].start if segment_runs else 0
+    for prev, nxt in zip(segment_runs, segment_runs[1:], strict=False):
+        if nxt.start in starts:
+            out.append(slice(current, nxt.start))
+            current = nxt.start
+            continue
+        a = x[prev].mean(axis=0)
+        b = x[nxt].mean(axis=0)
+        if float(a @ b / (np.linalg.norm(a) * np.linalg.norm(b))) < below:
+            out.append(slice(current, nxt.start))
+            current = nxt.start
+    if segment_runs:
+        out.append(slice(current, segment_runs[-1].stop))
+    return out
 
 
 def _fill_unlabelled(pieces: list[tuple[Segment, float, float, int]]) -> None:
