@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from asr.speaker_clustering import ClusterParams, cluster_windows, normalize_rows
+from asr.speaker_clustering import ClusterParams, cluster_windows, normalize_rows, resegment
 from asr.speaker_features import HOP, SAMPLE_RATE, mel_frames, normalize_volume
 from core.errors import AudioError
 from core.types import Segment
@@ -242,7 +242,7 @@ def _segment_turns(seg: Segment, offsets: list[float], labels: list[int], min_tu
 def diarize(audio_path: Path, segments: list[Segment], *, max_speakers: int | None = None,
             voiceprints: dict[str, np.ndarray] | None = None, roster: Sequence[str] = (),
             name_threshold: float = NAME_THRESHOLD, min_turn: float = 1.2, run_gap: float = 0.3,
-            change_below: float = CHANGE_BELOW,
+            change_below: float = CHANGE_BELOW, voiceprint_weight: float = 1.0,
             params: ClusterParams | None = None,
             progress: Callable[[float], None] | None = None) -> list[Segment]:
     """New segments with .speaker set (roster names where voiceprints match, else 发言人N); see module doc."""
@@ -263,6 +263,15 @@ def diarize(audio_path: Path, segments: list[Segment], *, max_speakers: int | No
     k = int(labels.max()) + 1
     centroids = normalize_rows(np.stack([x[labels == c].mean(axis=0) for c in range(k)]))
     names = _name_clusters(centroids, voiceprints or {}, roster, name_threshold)
+    if names and voiceprint_weight > 0:
+        # A named speaker's enrolled voice is extra evidence of what they sound like: pull the centroid
+        # towards it and reassign every window once more (helps where two voices are close).
+        for c, name in names.items():
+            vp = np.asarray(voiceprints[name], dtype=np.float64)
+            centroids[c] = centroids[c] + voiceprint_weight * vp / np.linalg.norm(vp)
+        centroids = normalize_rows(centroids)
+        p = params or ClusterParams()
+        labels = resegment(x, runs, centroids, p.switch_penalty)
 
     by_segment: dict[int, tuple[list[float], list[int]]] = {}
     for off, seg_index, lab in zip(windows.offset, owner, labels, strict=True):

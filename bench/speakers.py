@@ -55,6 +55,20 @@ def voiceprints_for(meeting: str) -> dict[str, np.ndarray]:
     return prints
 
 
+def timing_floor(truth: dict, inputs: list[Segment]) -> float:
+    """DER that input segment timings alone cost (missed + false-alarm speech), whatever the labels."""
+    n = int(truth["duration"] / 0.01) + 1
+    ref = [False] * n
+    for s in truth["segments"]:
+        for i in range(int(round(s["start"] / 0.01)), min(int(round(s["end"] / 0.01)), n)):
+            ref[i] = True
+    hyp = [False] * n
+    for s in inputs:
+        for i in range(max(0, int(round(s.start / 0.01))), min(int(round(s.end / 0.01)), n)):
+            hyp[i] = True
+    return sum(r != h for r, h in zip(ref, hyp, strict=True)) / max(sum(ref), 1)
+
+
 def run(audio: Path, inputs: list[Segment], truth: dict, scorer, **kw) -> dict:
     t0 = time.perf_counter()
     out = diarize(audio, inputs, **kw)
@@ -124,7 +138,7 @@ def main() -> int:
             rows.append(f"{meeting} [{source:5}] no enrollment: DER {plain['der']:.3f} ({len(plain['speakers'])} spk) | "
                         f"roster hint: DER {hinted['der']:.3f} ({len(hinted['speakers'])} spk) | "
                         f"enrolled: DER {named['der']:.3f}, named_speaker_acc {named['named']:.3f} | "
-                        f"time {plain['seconds']:.1f} s = {rel}")
+                        f"time {plain['seconds']:.1f} s = {rel} | timing floor {timing_floor(truth, inputs):.3f}")
             print(rows[-1], flush=True)
             if named["named"] < 0.95:
                 print("   enrolled labels:", named["speakers"])
@@ -139,7 +153,8 @@ def main() -> int:
         segs, asr_seconds = asr_segments(REAL / "aishell1_2spk_turns.wav")
         res = run(REAL / "aishell1_2spk_turns.wav", segs, truth, scorer)
         print(f"aishell1_2spk_turns [asr]   no enrollment: DER {res['der']:.3f}, speakers found {len(res['speakers'])}, "
-              f"time {res['seconds']:.1f} s = {res['seconds'] / asr_seconds:.1%} of ASR")
+              f"time {res['seconds']:.1f} s = {res['seconds'] / asr_seconds:.1%} of ASR "
+              f"| timing floor {timing_floor(truth, segs):.3f}")
     if args.memory:
         truth = json.loads((SYNTH / "m01.truth.json").read_text(encoding="utf-8"))
         for repeat in (1, 4):
