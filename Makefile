@@ -31,6 +31,8 @@ clean:
 # Installers (installers/, README “安装”): the frozen one-folder app, its .deb, and the offline check of both.
 .PHONY: dist deb dist-check
 BUNDLE := dist/sanhui
+# xz takes ~9 min on 2 busy cores; `make deb DEB_COMPRESSION=gzip` for a quick one.
+DEB_COMPRESSION ?= xz
 
 dist: setup
 	PY=$(PY) bash installers/build-dist.sh
@@ -39,7 +41,7 @@ $(BUNDLE)/sanhui:
 	$(MAKE) dist
 
 deb: $(BUNDLE)/sanhui
-	$(PY) installers/deb.py $(BUNDLE) --out dist
+	$(PY) installers/deb.py $(BUNDLE) --out dist --compression $(DEB_COMPRESSION)
 
 dist-check: $(BUNDLE)/sanhui
 	$(PY) installers/dist_check.py $(BUNDLE)

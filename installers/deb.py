@@ -100,7 +100,7 @@ def desktop_entry() -> str:
         f"Exec={APP_ID} gui\n"
         f"Icon={APP_ID}\n"
         "Terminal=false\n"
-        "Categories=Office;AudioVideo;Audio;\n"
+        "Categories=Office;\n"
         "Keywords=三会一课;会议记录;党支部;转写;录音;meeting;minutes;\n"
         "StartupNotify=true\n"
     )
