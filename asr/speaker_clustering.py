@@ -30,8 +30,10 @@ class ClusterParams:
     merge_margin: float = 0.025  # speakers whose centroids are this close to the reference are one speaker
     ahc_stop: float = 0.90  # fixed thresholds, used when adaptive is off or there are too few units
     merge_above: float = 0.93
-    reference_windows: int = 12  # consecutive windows (in time, across segments) per reference unit
-    reference_percentile: float = 50.0
+    loose_merge_above: float = 0.84  # isolated pairs merge above this (see isolated_pair)
+    isolation_gap: float = 0.15
+    reference_windows: int = 12  # windows per reference unit (see reference_similarity)
+    reference_percentile: float = 90.0
     switch_penalty: float = 0.25  # Viterbi cost of a speaker change between neighbouring windows
     min_windows: int = 6  # a speaker with fewer windows after resegmentation is dissolved
     iterations: int = 60
@@ -119,28 +121,58 @@ def units_of(x: np.ndarray, runs: list[slice], size: int) -> tuple[np.ndarray, n
     return normalize_rows(np.array(vecs)), np.array(weights, dtype=float), index
 
 
-def reference_similarity(x: np.ndarray, size: int, percentile: float) -> float | None:
-    """How alike one voice is to itself in this recording, whatever the transcript's segmentation.
+def reference_similarity(x: np.ndarray, pieces: list[slice], size: int, percentile: float,
+                         min_windows: int = 6) -> float | None:
+    """How alike one voice is to itself across this recording's segments, whatever their length.
 
-    The windows, in time order, are cut into units of `size`; each unit's cosine to its most similar other
-    unit is nearly always a same-speaker similarity. Returns a low percentile of those, or None when the
-    recording is too short to tell.
+    Each segment (piece) is cut into units of about `size` windows; each unit's cosine to its most
+    similar unit *of another segment* is nearly always a same-speaker similarity (neighbours within one
+    segment would overstate it: real voices drift between sentences more than within one). Returns a
+    percentile of those, or None when there is too little to tell.
     """
-    count = len(x) // size
-    if count < 4:
+    vecs, owner = [], []
+    for k, piece in enumerate(pieces):
+        idx = np.arange(piece.start, piece.stop)
+        for part in np.array_split(idx, max(1, int(round(len(idx) / size)))):
+            if len(part) >= min_windows:
+                vecs.append(x[part].mean(axis=0))
+                owner.append(k)
+    owner_arr = np.array(owner)
+    if len(vecs) < 4 or len(set(owner)) < 3:
         return None
-    units = normalize_rows(x[: count * size].reshape(count, size, -1).mean(axis=1))
+    units = normalize_rows(np.array(vecs))
     sim = units @ units.T
-    np.fill_diagonal(sim, -np.inf)
+    sim[owner_arr[:, None] == owner_arr[None, :]] = -np.inf
     return float(np.percentile(sim.max(axis=1), percentile))
 
 
+def isolated_pair(sim: np.ndarray, loose: float, gap: float) -> tuple[int, int] | None:
+    """The most similar pair (a, b) above `loose` that both stand apart from every other cluster by `gap`.
+
+    A real voice drifts between sentences, so two clusters of one sparse speaker can sit below the
+    recording's merge threshold; when they are much closer to each other than to anyone else, they are
+    one voice. Near-identical voices of different people are not isolated and stay apart.
+    """
+    k = len(sim)
+    best = None
+    for a in range(k):
+        for b in range(a + 1, k):
+            if sim[a, b] < loose or (best is not None and sim[a, b] <= sim[best]):
+                continue
+            others = [sim[a, c] for c in range(k) if c not in (a, b)] + [sim[b, c] for c in range(k) if c not in (a, b)]
+            if not others or sim[a, b] - max(others) >= gap:
+                best = (a, b)
+    return best
+
+
 def cluster_windows(x: np.ndarray, runs: list[slice], *, max_speakers: int | None = None,
-                    unit_runs: list[slice] | None = None, params: ClusterParams | None = None) -> np.ndarray:
+                    unit_runs: list[slice] | None = None, segments: list[slice] | None = None,
+                    params: ClusterParams | None = None) -> np.ndarray:
     """Speaker label (0..k-1) for each window embedding.
 
     runs: slices of x that are contiguous speech (one per transcript segment), smoothed internally.
     unit_runs: slices that first-pass units must not cross (e.g. transcript segments); default `runs`.
+    segments: slices of single transcript segments, for the recording's same-voice reference similarity.
     """
     p = params or ClusterParams()
     n = len(x)
@@ -150,7 +182,7 @@ def cluster_windows(x: np.ndarray, runs: list[slice], *, max_speakers: int | Non
     units, weights, index = units_of(x, unit_runs or runs, p.unit_windows)
     ahc_stop, merge_above = p.ahc_stop, p.merge_above
     if p.adaptive:
-        reference = reference_similarity(x, p.reference_windows, p.reference_percentile)
+        reference = reference_similarity(x, segments or runs, p.reference_windows, p.reference_percentile)
         if reference is not None:
             ahc_stop, merge_above = reference - p.ahc_margin, reference - p.merge_margin
     unit_labels = average_linkage(units, weights, ahc_stop)
@@ -174,7 +206,10 @@ def cluster_windows(x: np.ndarray, runs: list[slice], *, max_speakers: int | Non
         merged = False
         if k > 1:
             a, b = divmod(int(np.argmax(sim)), k)
-            if sim[a, b] >= merge_above or (limit is not None and k > limit):
+            pair = isolated_pair(sim, p.loose_merge_above, p.isolation_gap)
+            if sim[a, b] < merge_above and pair is not None:
+                a, b = pair
+            if sim[a, b] >= merge_above or pair is not None or (limit is not None and k > limit):
                 new[new == b] = a
                 new = np.unique(new, return_inverse=True)[1]
                 merged = True

@@ -257,9 +257,10 @@ def diarize(audio_path: Path, segments: list[Segment], *, max_speakers: int | No
     # Runs: windows of back-to-back segments (the recogniser often cuts one stretch of speech into
     # sentences, and a speaker change can fall inside or between them); windows are in time order.
     runs = [slice(int(i), int(j)) for i, j in _run_bounds(owner, segments, run_gap)]
-    unit_runs = _cut_at_voice_changes(x, runs, [slice(int(i), int(j)) for i, j in _run_bounds(owner, segments, 0.0)],
-                                      change_below)
-    labels = cluster_windows(x, runs, max_speakers=max_speakers, params=params, unit_runs=unit_runs)
+    segment_runs = [slice(int(i), int(j)) for i, j in _run_bounds(owner, segments, 0.0)]
+    unit_runs = _cut_at_voice_changes(x, runs, segment_runs, change_below)
+    labels = cluster_windows(x, runs, max_speakers=max_speakers, params=params, unit_runs=unit_runs,
+                             segments=segment_runs)
     k = int(labels.max()) + 1
     centroids = normalize_rows(np.stack([x[labels == c].mean(axis=0) for c in range(k)]))
     names = _name_clusters(centroids, voiceprints or {}, roster, name_threshold)

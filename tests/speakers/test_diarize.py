@@ -66,3 +66,22 @@ def test_enrolled_names_and_unknown_voice(tmp_path, enroll_clips):
     # 赵敏 not on the roster: her voice stays anonymous, never takes someone else's name.
     out = diarize(path, segs, voiceprints=prints, roster=["王建国", "刘芳", "陈志强"])
     assert [s.speaker for s in out] == ["王建国", "发言人1"]
+
+
+def test_real_speaker_alone_is_one_label(aishell_turns):
+    """A real voice drifts between sentences; five sentences of one AISHELL speaker are still one speaker."""
+    path = CORPUS / "real" / "aishell1_2spk_turns.wav"
+    turns = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))["segments"]
+    for who in ("SPK_A", "SPK_B"):
+        segs = [Segment(s["start"], s["end"], s["text"]) for s in turns if s["speaker"].startswith(who)]
+        assert {s.speaker for s in diarize(path, segs)} == {"发言人1"}, who
+
+
+def test_real_two_speakers_found(aishell_turns):
+    path = CORPUS / "real" / "aishell1_2spk_turns.wav"
+    turns = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))["segments"]
+    out = diarize(path, [Segment(s["start"], s["end"], s["text"]) for s in turns])
+    mapping = {}
+    for seg, ref in zip(out, turns, strict=True):
+        mapping.setdefault(ref["speaker"], set()).add(seg.speaker)
+    assert mapping == {"SPK_A_S0724": {"发言人1"}, "SPK_B_S0764": {"发言人2"}}
