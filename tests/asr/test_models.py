@@ -116,3 +116,27 @@ def test_download_from_an_unreachable_mirror_fails_fast(tmp_path):
                           timeout=60)
     assert proc.returncode == 3, proc.stderr
     assert "无法下载" in proc.stdout
+
+
+def test_a_bundled_model_is_used_in_place(tmp_path, monkeypatch):
+    from asr.models import BUNDLED_MODELS_ENV, SOURCE_BUNDLED
+
+    bundled = tmp_path / "bundle"
+    fake_model(bundled / "small")
+    monkeypatch.setenv(BUNDLED_MODELS_ENV, str(bundled))
+    registry = ModelRegistry(tmp_path / "user-models")
+    assert registry.find("small") == bundled / "small"
+    assert not (tmp_path / "user-models" / "small").exists()  # nothing copied
+    assert {i.name: i.source for i in registry.installed()}["small"] == SOURCE_BUNDLED
+    fake_model(tmp_path / "user-models" / "small", b"the user's own copy")
+    assert registry.find("small") == tmp_path / "user-models" / "small"  # the user's folder wins
+
+
+def test_a_corrupt_bundled_base_is_not_used(tmp_path, monkeypatch):
+    from asr.models import BUNDLED_MODELS_ENV
+
+    fake_model(tmp_path / "bundle" / "base", b"damaged")
+    monkeypatch.setenv(BUNDLED_MODELS_ENV, str(tmp_path / "bundle"))
+    monkeypatch.setattr("asr.models._pack_dirs", lambda: None)
+    with pytest.raises(ModelError):
+        ModelRegistry(tmp_path / "user-models").find("base")
