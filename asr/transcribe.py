@@ -33,7 +33,7 @@ class TranscribeOptions:
     vad: bool = True  # Silero VAD: skip silence (faster, and no text hallucinated into pauses)
     threads: int = 0  # CPU threads for CTranslate2; 0 lets it choose (all cores)
     window_seconds: float = 300.0  # audio handed to Whisper at once; bounds memory for long meetings
-    hotword_mode: str = "hotwords"  # how domain words reach the decoder: "hotwords", "prompt" or "none"
+    hotword_mode: str = "none"  # how domain words reach the decoder: "hotwords", "prompt" or "none" (see bench)
     max_hotword_chars: int = 60  # Whisper's prompt budget is small; long prompts hurt (issue 3)
     correct: bool = True  # pinyin post-correction of near-homophones of lexicon terms and names
     word_timestamps: bool = False  # per-word times (slower); segment times are enough to seek
@@ -59,11 +59,31 @@ class Transcriber:
             )
         return self._model
 
-    def transcribe(self, audio: Path, hotwords: Sequence[str] = ()) -> Iterator[Segment]:
-        """Yield Segments in time order (speaker left empty). Stop iterating to cancel."""
+    def transcribe(self, audio: Path, hotwords: Sequence[str] = (), names: Sequence[str] | None = None
+                   ) -> Iterator[Segment]:
+        """Yield Segments in time order (speaker left empty). Stop iterating to cancel.
+
+        hotwords: roster names, agenda words and lexicon terms, most important first (see
+        asr.lexicon.meeting_hotwords). names: the roster, when known; otherwise the short hotwords
+        that are not lexicon terms are taken for names.
+        """
         decode_kwargs = self._decode_kwargs(hotwords)
+        corrector = self._corrector(hotwords, names) if self.options.correct else None
         for offset, window in windows(audio, self.options.window_seconds):
-            yield from self._transcribe_window(window, offset, decode_kwargs)
+            for segment in self._transcribe_window(window, offset, decode_kwargs):
+                if corrector is not None:
+                    segment.text = corrector.correct(segment.text)
+                yield segment
+
+    @staticmethod
+    def _corrector(hotwords: Sequence[str], names: Sequence[str] | None):
+        from asr.correct import Corrector
+        from asr.lexicon import correction_terms, load_lexicon
+
+        lexicon = set(load_lexicon())
+        if names is None:
+            names = [w for w in hotwords if 2 <= len(w) <= 4 and w not in lexicon]
+        return Corrector(correction_terms(names, [w for w in hotwords if w not in names]), names=names)
 
     def _decode_kwargs(self, hotwords: Sequence[str]) -> dict:
         opts = self.options
