@@ -154,13 +154,16 @@ class Corrector:
         for term in candidates:
             if not all(syllables_close(a, b) for a, b in zip(window, term, strict=True)):
                 continue
+            is_name = term in self.names
             # An ordinary word (照明) is never turned into a term (赵敏). The dictionary also lists
             # some people's names (周小明), which may well be a roster name misheard.
-            if _is_common(window, COMMON_NAME_FREQ if term in self.names else COMMON_WORD_FREQ):
+            if _is_common(window, COMMON_NAME_FREQ if is_name else COMMON_WORD_FREQ):
                 continue
-            if len(term) == 2 and term not in self.names and not any(a == b for a, b in zip(window, term, strict=True)) \
-                    and any(_syllable(a) != _syllable(b) for a, b in zip(window, term, strict=True)):
-                continue  # two characters, none shared: only an exact homophone (英道 -> 应到)
+            if not is_name and any(_syllable(a) != _syllable(b) for a, b in zip(window, term, strict=True)):
+                continue  # terms need exact homophones (保罗斯 is no 保落实); names allow fuzzy ones (照名)
+            if len(term) == 2 and not is_name and not any(a == b for a, b in zip(window, term, strict=True)) \
+                    and window in _word_freq():
+                continue  # two characters, none shared: only a non-word (英道 -> 应到)
             gain = self._gain(text, start, end, term)
             if gain > best_gain:
                 best, best_gain = term, gain

@@ -122,3 +122,20 @@ def clean_text(text: str) -> str:
 def has_traditional(text: str) -> bool:
     """True when t2s would change the text: a Traditional character survived."""
     return to_simplified(text) != text
+
+
+# Phrases Whisper invents over silence or music (learned from subtitle data), never said in a meeting.
+HALLUCINATIONS = (
+    "字幕", "订阅", "點贊", "点赞", "打赏", "明镜与点点", "Amara", "谢谢观看", "感谢观看", "谢谢收看",
+    "请不吝", "中文字幕", "优优独播剧场", "YoYo Television",
+)
+_LOOP = re.compile(r"(.{1,8}?)\1{3,}")  # a unit said four or more times in a row
+
+
+def collapse_repeats(text: str) -> str:
+    """文文文文 / 好的好的好的好的 -> one occurrence: Whisper's repetition loops, not speech."""
+    return _LOOP.sub(r"\1", text)
+
+
+def is_hallucination(text: str) -> bool:
+    return any(p in text for p in HALLUCINATIONS)

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from asr.decode import SAMPLE_RATE, iter_chunks
-from asr.text import clean_text
+from asr.text import clean_text, collapse_repeats, is_hallucination
 from core.types import Segment
 
 log = logging.getLogger(__name__)
@@ -110,9 +110,11 @@ class Transcriber:
     def _transcribe_window(self, window: np.ndarray, offset: float, kwargs: dict) -> Iterator[Segment]:
         segments, _info = self.model.transcribe(window, **kwargs)
         for seg in segments:
-            text = clean_text(seg.text)
-            if not text:
+            text = collapse_repeats(clean_text(seg.text))
+            if not text or is_hallucination(text):
                 continue
+            if seg.no_speech_prob > 0.8 and seg.avg_logprob < -1.0:
+                continue  # Whisper thought it was silence and was unsure of the words: invented text
             yield Segment(start=round(offset + seg.start, 3), end=round(offset + seg.end, 3), text=text)
 
 

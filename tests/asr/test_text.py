@@ -39,3 +39,13 @@ def test_no_traditional_survives():
 def test_cn_to_int():
     assert [cn_to_int(w) for w in ("二十三", "十二", "一百零五", "二零二六", "十", "12", "党")] == [
         23, 12, 105, 2026, 10, 12, None]
+
+
+def test_repetition_loops_and_subtitle_hallucinations():
+    from asr.text import collapse_repeats, is_hallucination
+
+    assert collapse_repeats("格文文文文文哟") == "格文哟"
+    assert collapse_repeats("好的好的好的好的好的") == "好的"
+    assert collapse_repeats("哈哈哈，大家好") == "哈哈哈，大家好"  # three is speech, not a loop
+    assert is_hallucination("请不吝点赞 订阅 转发 打赏支持明镜与点点栏目")
+    assert not is_hallucination("会议决定由刘芳同志负责")
