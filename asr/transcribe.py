@@ -57,6 +57,10 @@ class Transcriber:
                 str(self.model_path), device=opts.device, compute_type=opts.compute_type,
                 cpu_threads=opts.threads, num_workers=1, local_files_only=True,
             )
+            if opts.correct:
+                from asr.correct import warm_up
+
+                warm_up()  # part of getting ready, like the model: keep it off the first segment
         return self._model
 
     def transcribe(self, audio: Path, hotwords: Sequence[str] = (), names: Sequence[str] | None = None
