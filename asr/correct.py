@@ -26,10 +26,15 @@ log = logging.getLogger(__name__)
 
 COMMON_WORD_FREQ = 5  # jieba frequency from which a stretch counts as an ordinary word
 COMMON_NAME_FREQ = 50  # names: only a clearly ordinary word is protected
+ADDRESS_SUFFIXES = ("同志", "书记", "委员")
 DOMAIN_FREQ = 2000  # the prior frequency a lexicon term or roster name gets in the word model
 MIN_GAIN = math.log(20)  # the replacement must make the passage this much likelier as Chinese
 CONTEXT = 6  # characters either side that the word model looks at
 _FUZZY_INITIALS = [("zh", "z"), ("ch", "c"), ("sh", "s"), ("n", "l"), ("f", "h"), ("r", "l")]
+# Confusions common enough in Whisper's Mandarin to allow for lexicon terms too (诺时 -> 落实); the
+# others (s/sh, z/zh ...) also turn transliterations into terms (保罗斯 -> 保落实), so names only.
+_LIGHT_INITIALS = [("n", "l")]
+_LIGHT_FINALS = [("ing", "in"), ("eng", "en")]
 _FUZZY_FINALS = [("ing", "in"), ("eng", "en"), ("ang", "an"), ("iang", "ian"), ("uang", "uan")]
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -82,6 +87,14 @@ def sound_key(ch: str) -> tuple[str, str]:
     """The syllable with the fuzzy pairs folded together: equal keys sound alike."""
     initial, final = _syllable(ch)
     return _norm(initial, _FUZZY_INITIALS), _norm(final, _FUZZY_FINALS)
+
+
+def lightly_close(a: str, b: str) -> bool:
+    """Same syllable, or differing only by n/l or a final -ng."""
+    ia, fa = _syllable(a)
+    ib, fb = _syllable(b)
+    return _norm(ia, _LIGHT_INITIALS) == _norm(ib, _LIGHT_INITIALS) and _norm(fa, _LIGHT_FINALS) == _norm(
+        fb, _LIGHT_FINALS)
 
 
 def syllables_close(a: str, b: str) -> bool:
@@ -172,16 +185,18 @@ class Corrector:
         best, best_gain = None, MIN_GAIN
         for term in candidates:
             is_name = term in self.names
-            # An ordinary word (照明) is never turned into a term (赵敏). The dictionary also lists
-            # some people's names (周小明), which may well be a roster name misheard.
-            if _is_common(window, COMMON_NAME_FREQ if is_name else COMMON_WORD_FREQ):
+            # A roster name right before 同志/书记 is what the context asks for (有照明同志负责).
+            addressed = is_name and text.startswith(ADDRESS_SUFFIXES, end)
+            # Otherwise an ordinary word (照明) is never turned into a term (赵敏). The dictionary
+            # also lists some people's names (周小明), which may well be a roster name misheard.
+            if not addressed and _is_common(window, COMMON_NAME_FREQ if is_name else COMMON_WORD_FREQ):
                 continue
-            if not is_name and any(_syllable(a) != _syllable(b) for a, b in zip(window, term, strict=True)):
-                continue  # terms need exact homophones (保罗斯 is no 保落实); names allow fuzzy ones (照名)
+            if not is_name and not all(lightly_close(a, b) for a, b in zip(window, term, strict=True)):
+                continue  # terms need near-exact homophones (保罗斯 is no 保落实); names allow fuzzy ones (照名)
             if len(term) == 2 and not is_name and not any(a == b for a, b in zip(window, term, strict=True)) \
                     and window in _word_freq():
                 continue  # two characters, none shared: only a non-word (英道 -> 应到)
-            gain = self._gain(text, start, end, term)
+            gain = self._gain(text, start, end, term) + (MIN_GAIN if addressed else 0.0)
             if gain > best_gain:
                 best, best_gain = term, gain
         return best

@@ -64,3 +64,11 @@ def test_correct_text_is_never_rewritten(corrector, text):
 def test_transliterations_are_not_pulled_towards_terms(corrector):
     text = "保罗斯普尔是位于美国亚利桑那州的一个非建制地区"
     assert corrector.correct(text) == text
+
+
+@pytest.mark.parametrize(("heard", "meant"), [
+    ("关键是诺时总书记的要求", "关键是落实总书记的要求"),
+    ("有照明同志负责指定培养联系人", "有赵敏同志负责指定培养联系人"),
+])
+def test_light_confusions_and_addressed_names(corrector, heard, meant):
+    assert corrector.correct(heard) == meant
