@@ -80,7 +80,9 @@ def iter_chunks(path: Path, seconds: float = 30.0) -> Iterator[np.ndarray]:
     try:
         stream = container.streams.audio[0]
         stream.thread_type = "AUTO"
-        resampler = av.AudioResampler(format="flt", layout="mono", rate=SAMPLE_RATE)
+        # s16 then /32768, exactly as faster-whisper's own decode_audio: the same file gives the same
+        # samples, so our transcript differs from plain faster-whisper only where we mean it to
+        resampler = av.AudioResampler(format="s16", layout="mono", rate=SAMPLE_RATE)
 
         def frames():
             # Demux only the audio stream, so a video track in an mp4 is skipped without decoding.
@@ -107,7 +109,7 @@ def iter_chunks(path: Path, seconds: float = 30.0) -> Iterator[np.ndarray]:
 
         try:
             for frame in frames():
-                samples = frame.to_ndarray().reshape(-1).astype(np.float32, copy=False)
+                samples = frame.to_ndarray().reshape(-1).astype(np.float32) / 32768.0
                 pending.append(samples)
                 pending_len += len(samples)
                 decoded += len(samples)
