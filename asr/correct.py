@@ -194,7 +194,7 @@ class Corrector:
             if not is_name and not all(lightly_close(a, b) for a, b in zip(window, term, strict=True)):
                 continue  # terms need near-exact homophones (保罗斯 is no 保落实); names allow fuzzy ones (照名)
             if len(term) == 2 and not is_name and not any(a == b for a, b in zip(window, term, strict=True)) \
-                    and window in _word_freq():
+                    and _is_common(window, 3):
                 continue  # two characters, none shared: only a non-word (英道 -> 应到)
             gain = self._gain(text, start, end, term) + (MIN_GAIN if addressed else 0.0)
             if gain > best_gain:
