@@ -360,13 +360,15 @@ class MainWindow(QMainWindow):
             self._save_again = True  # saved again with the newest state when this one is done
             return
         self._save_again = False
-        worker = self.pool.run(save_job, self.store.path, snapshot(self.result), self.status or "已处理")
+        worker = Worker(save_job, self.store.path, snapshot(self.result), self.status or "已处理")
         worker.signals.result.connect(lambda _id: self.statusBar().showMessage("已保存修改", 2000))
         worker.signals.failed.connect(self.show_error)
-        worker.signals.done.connect(self._after_save)
-        self.save_worker = worker
+        worker.signals.done.connect(lambda: self._after_save(worker))
+        self.save_worker = self.pool.start(worker)  # started only once every signal is connected
 
-    def _after_save(self) -> None:
+    def _after_save(self, worker: Worker) -> None:
+        if self.save_worker is not worker:
+            return  # a late `done` of an earlier save: the current one is still running
         self.save_worker = None
         if self._save_again:
             self.save_edits()
@@ -377,7 +379,7 @@ class MainWindow(QMainWindow):
         self.transcript.flush()
         old, manual = self.result.minutes, set(self.minutes.manual)
         copied = snapshot(self.result)
-        worker = self.pool.run(in_child, reextract_job, copied.segments, copied.meeting)
+        worker = Worker(in_child, reextract_job, copied.segments, copied.meeting)
 
         def done(new_minutes):
             self.result.minutes = merge_minutes(old, new_minutes, manual)
@@ -388,7 +390,7 @@ class MainWindow(QMainWindow):
 
         worker.signals.result.connect(done)
         worker.signals.failed.connect(self.show_error)
-        return worker
+        return self.pool.start(worker)
 
     def export(self, out_dir: str | Path | None = None) -> Worker | None:
         if self.result is None:
@@ -398,7 +400,7 @@ class MainWindow(QMainWindow):
         out_dir = out_dir or self.choose_export_dir()
         if not out_dir:
             return None
-        worker = self.pool.run(in_child, export_job, snapshot(self.result), Path(out_dir))
+        worker = Worker(in_child, export_job, snapshot(self.result), Path(out_dir))
 
         def done(files):
             self.last_export = files
@@ -406,7 +408,7 @@ class MainWindow(QMainWindow):
 
         worker.signals.result.connect(done)
         worker.signals.failed.connect(self.show_error)
-        return worker
+        return self.pool.start(worker)
 
     def finalize(self, confirmed: bool = False) -> Worker | None:
         """Host and recorder confirm; the record is frozen as a ledger version (app.sync.ledger) and locked here."""
@@ -420,7 +422,7 @@ class MainWindow(QMainWindow):
         self.minutes.flush()
         self.finalize_button.setEnabled(False)
         # The child saves the latest edits itself before freezing them.
-        worker = self.pool.run(in_child, finalize_job, self.store.path, snapshot(self.result), self.status or "已处理")
+        worker = Worker(in_child, finalize_job, self.store.path, snapshot(self.result), self.status or "已处理")
 
         def done(record):
             self.status = FINAL
@@ -431,7 +433,7 @@ class MainWindow(QMainWindow):
         worker.signals.result.connect(done)
         worker.signals.failed.connect(self.show_error)
         worker.signals.failed.connect(lambda _m: self._update_meeting_ui())
-        return worker
+        return self.pool.start(worker)
 
     def sync(self) -> Worker | None:
         """Send finalised records; the only network access, and only on this explicit request."""

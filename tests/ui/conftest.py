@@ -106,3 +106,13 @@ def window(qtbot, store):
 def wait_saved(qtbot, window) -> None:
     """Edits are saved in a worker thread: wait until none is running or queued."""
     qtbot.waitUntil(lambda: window.save_worker is None and not window._save_again, timeout=30000)
+
+
+def wait_done(qtbot, window, worker, timeout: int = 60000) -> None:
+    """Wait until a worker the window already started is done and its signals were delivered.
+
+    Not `qtbot.waitSignal(worker.signals.done)`: a quick job can emit `done` from its thread before
+    the test connects to it, and that emission is lost. The pool forgets a worker in its own `done`
+    slot, connected after the window's, so by then the window's result/failed slots have run too.
+    """
+    qtbot.waitUntil(lambda: worker not in window.pool.active, timeout=timeout)

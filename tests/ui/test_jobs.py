@@ -9,7 +9,7 @@ import pytest
 from app.jobs import in_child, reextract_job
 from app.pipeline import ProcessOptions
 from core.errors import AudioError
-from tests.ui.conftest import make_result, wait_saved
+from tests.ui.conftest import make_result, wait_done, wait_saved
 
 
 def _drive(gen):
@@ -72,8 +72,7 @@ def test_reextract_keeps_manual_sections(qtbot, window, store):
     mv.res_model.setData(mv.res_model.index(1, 1), "陈志强")  # a manual fix in the resolutions
     mv.flush()
     worker = window.reextract()
-    with qtbot.waitSignal(worker.signals.done, timeout=60000):
-        pass
+    wait_done(qtbot, window, worker, timeout=60000)
     assert window.last_error == ""
     fresh = extract_minutes(result.segments, result.meeting)
     m = window.result.minutes

@@ -17,7 +17,7 @@ from core import paths
 from core.types import Meeting
 from tests.conftest import SAMPLE_AUDIO, SAMPLE_META
 from tests.recorder.conftest import ManualStream
-from tests.ui.conftest import shoot, wait_saved
+from tests.ui.conftest import shoot, wait_done, wait_saved
 
 
 class StallMeter:
@@ -117,8 +117,7 @@ def test_full_flow_record_process_export(qtbot, store, tmp_path):
     worker.signals.progress.connect(lambda e: seen_stages.append(e.stage))
     qtbot.waitUntil(lambda: window.capture.stage_bars["asr"].value() > 200, timeout=120000)
     shoot(window, "processing")
-    with qtbot.waitSignal(worker.signals.done, timeout=600000):
-        pass
+    wait_done(qtbot, window, worker, timeout=600000)
     worst = meter.stop()
     print(f"\nworst event-loop stall while processing {recorder.elapsed:.0f} s of audio: {worst * 1000:.0f} ms "
           f"(UI thread busy {meter.worst_cpu * 1000:.0f} ms of it; longest busy stretch {meter.worst_busy * 1000:.0f} ms; "
@@ -135,8 +134,7 @@ def test_full_flow_record_process_export(qtbot, store, tmp_path):
     model.setData(model.index(0, model.TEXT), "同志们，现在开会（已校对）。")
     out = tmp_path / "export"
     export = window.export(out)
-    with qtbot.waitSignal(export.signals.done, timeout=120000):
-        pass
+    wait_done(qtbot, window, export, timeout=120000)
     assert window.last_error == ""
     assert (out / "minutes.docx").stat().st_size > 0 and (out / "report.docx").exists()
     import docx
@@ -180,8 +178,7 @@ def test_processing_error_is_shown_in_chinese(qtbot, window, tmp_path):
     bad.write_bytes(b"not audio at all" * 100)
     window.begin_meeting(Meeting(title="测试", date="2026-10-12"))
     worker = window.start_processing(bad)
-    with qtbot.waitSignal(worker.signals.done, timeout=60000):
-        pass
+    wait_done(qtbot, window, worker, timeout=60000)
     assert "坏文件.mp3" in window.last_error and window.result is None
 
 

@@ -7,7 +7,7 @@ import time
 from PySide6.QtCore import Qt
 
 from app.ui.main_window import TAB_TRANSCRIPT
-from tests.ui.conftest import make_result, shoot, wait_saved
+from tests.ui.conftest import make_result, shoot, wait_done, wait_saved
 
 
 def test_home_lists_filters_and_searches(qtbot, window, store):
@@ -147,8 +147,7 @@ def test_finalise_locks_the_record(qtbot, window, store):
     meeting_id = store.save_result(make_result())
     window.open_meeting(meeting_id)
     worker = window.finalize(confirmed=True)
-    with qtbot.waitSignal(worker.signals.done, timeout=60000):
-        pass
+    wait_done(qtbot, window, worker, timeout=60000)
     assert window.last_error == ""
     assert window.status == "已定稿"
     assert {r["id"]: r["status"] for r in store.list_meetings()}[meeting_id] == "已定稿"
