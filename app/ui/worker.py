@@ -107,13 +107,12 @@ class WorkerPool(QObject):
         self.active: set[Worker] = set()
 
     def start(self, worker: Worker) -> Worker:
+        """Run a worker. Connect its signals first: a quick job can emit them from its thread
+        before a connection made after start() exists, and those emissions are lost."""
         self.active.add(worker)
         worker.signals.done.connect(lambda w=worker: self.active.discard(w))
         self.pool.start(worker)
         return worker
-
-    def run(self, fn: Callable, *args, **kwargs) -> Worker:
-        return self.start(Worker(fn, *args, **kwargs))
 
     def cancel_all(self) -> None:
         for worker in list(self.active):

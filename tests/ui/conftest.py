@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -33,10 +34,24 @@ def qapp():
     return make_app([])
 
 
+_shots_dir: list[Path] = []  # the current test's folder, set by the autouse fixture below
+
+
+@pytest.fixture(autouse=True)
+def screenshots_dir(tmp_path: Path) -> Path:
+    """Screenshots go to the test's tmp_path; with SANHUI_SCREENSHOTS=1 they refresh the README's
+    docs/screenshots (tracked files: a plain test run must leave the working tree clean)."""
+    folder = SCREENSHOTS if os.environ.get("SANHUI_SCREENSHOTS") == "1" else tmp_path / "screenshots"
+    _shots_dir[:] = [folder]
+    yield folder
+    _shots_dir.clear()
+
+
 def shoot(widget, name: str) -> Path:
-    """Save a screenshot for the README (docs/screenshots/NAME.png)."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    path = SCREENSHOTS / f"{name}.png"
+    """Save a screenshot of a widget as NAME.png (always taken, so painting errors still surface)."""
+    folder = _shots_dir[0] if _shots_dir else SCREENSHOTS
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.png"
     assert widget.grab().save(str(path)), f"could not save {path}"
     return path
 
