@@ -187,6 +187,10 @@ def cmd_voices(args: argparse.Namespace) -> int:
 
 
 def cmd_gui(args: argparse.Namespace) -> int:
+    if args.smoke_test:
+        from app.gui import smoke_test
+
+        return smoke_test()
     from app.gui import main as gui_main
 
     return gui_main(sys.argv[:1])
@@ -244,6 +248,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_voices)
 
     p = sub.add_parser("gui", help="打开桌面程序")
+    p.add_argument("--smoke-test", action="store_true",
+                   help="自检：打开主窗口，显示后输出一行并退出（无显示器时使用 offscreen）")
     p.set_defaults(func=cmd_gui)
 
     # platform, finalize, sync, export-package, verify, audit (app/sync/cli.py)

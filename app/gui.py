@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from importlib import resources
 from pathlib import Path
@@ -50,6 +51,58 @@ def make_app(argv: list[str] | None = None):
     _load_cjk_font(app)
     app.setStyleSheet(STYLE)
     return app
+
+
+def _no_display() -> bool:
+    """Linux without an X11 or Wayland session (a build server, CI): Qt's default platform would abort."""
+    return (sys.platform.startswith("linux") and not os.environ.get("QT_QPA_PLATFORM")
+            and not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"))
+
+
+def smoke_test(timeout_s: float = 60.0) -> int:
+    """Start the main window, process events until it is shown and painted, print one line, exit.
+
+    Used by installers/dist_check.py on the frozen app: it proves the Qt platform plugin, the fonts
+    and every module the window imports are in the bundle, without a user or a modal box.
+    """
+    import time
+
+    if _no_display():
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    from PySide6.QtCore import QEventLoop, QTimer
+    from PySide6.QtGui import QGuiApplication
+
+    from app.ui.main_window import MainWindow
+
+    t0 = time.perf_counter()
+    app = make_app(sys.argv[:1])
+    window = MainWindow()
+    window.setProperty("quiet_errors", True)
+    window.show()
+    loop = QEventLoop()
+    shown = {"ok": False}
+
+    def check():
+        handle = window.windowHandle()
+        if window.isVisible() and handle is not None and handle.isExposed() and not window.grab().isNull():
+            shown["ok"] = True
+            loop.quit()
+
+    poll = QTimer(interval=20)
+    poll.timeout.connect(check)
+    poll.start()
+    QTimer.singleShot(int(timeout_s * 1000), loop.quit)
+    loop.exec()
+    poll.stop()
+    seconds = time.perf_counter() - t0
+    platform = QGuiApplication.platformName()
+    window.close()
+    app.processEvents()
+    if not shown["ok"]:
+        print(f"GUI 自检失败：{timeout_s:.0f} 秒内主窗口没有显示（平台 {platform}）。", file=sys.stderr)
+        return 1
+    print(f"GUI 自检通过：主窗口“{window.windowTitle()}”已显示（平台 {platform}，用时 {seconds:.1f} 秒）")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:

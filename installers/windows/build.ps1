@@ -27,6 +27,8 @@ $env:SANHUI_HOME = Join-Path $env:TEMP "sanhui-build-check"
 Remove-Item -Recurse -Force $env:SANHUI_HOME -ErrorAction SilentlyContinue
 & dist\sanhui\sanhui.exe demo --out (Join-Path $env:SANHUI_HOME "out")
 if ($LASTEXITCODE) { throw "frozen demo failed" }
+& dist\sanhui\sanhui.exe gui --smoke-test  # the main window opens on the Windows platform plugin, then exits
+if ($LASTEXITCODE) { throw "frozen GUI smoke test failed" }
 Remove-Item Env:SANHUI_HOME
 
 $iscc = @("${env:ProgramFiles(x86)}\Inno Setup 6\ISCC.exe", "$env:ProgramFiles\Inno Setup 6\ISCC.exe") |
