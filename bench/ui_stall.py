@@ -1,8 +1,9 @@
 """Worst event-loop stall of the real main window while it processes a long meeting.
 
-    QT_QPA_PLATFORM=offscreen .venv/bin/python bench/ui_stall.py [--minutes 60]
+    QT_QPA_PLATFORM=offscreen .venv/bin/python bench/ui_stall.py [--minutes 60] [--corpus | --audio FILE]
 
-Builds a meeting of the requested length by looping the sample recording, starts processing in the
+Builds a meeting of the requested length by looping the sample recording (or, with --corpus, the
+corpus meetings of ../shared/corpus/synthetic, written to /tmp), starts processing in the
 window exactly as the 导入录音 button does, and ticks a 10 ms QTimer on the UI thread throughout;
 prints the worst gap between ticks (over the 10 ms) and how long each stage took.
 """
@@ -24,10 +25,15 @@ sys.path.insert(0, str(REPO))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
-def long_wav(minutes: float, out: Path) -> Path:
+CORPUS = REPO.parent / "shared" / "corpus"
+
+
+def long_wav(minutes: float, out: Path, sources: list[Path] | None = None) -> Path:
+    """A 16 kHz mono WAV of `minutes`, the sources (default: the sample meeting) played back to back in a loop."""
     from asr.decode import read_audio
 
-    pcm = np.clip(read_audio(REPO / "resources/sample/sample_meeting.ogg") * 32767, -32768, 32767).astype(np.int16)
+    sources = sources or [REPO / "resources/sample/sample_meeting.ogg"]
+    pcm = np.concatenate([np.clip(read_audio(p) * 32767, -32768, 32767).astype(np.int16) for p in sources])
     total = int(minutes * 60 * 16000)
     with wave.open(str(out), "wb") as w:
         w.setnchannels(1)
@@ -44,6 +50,8 @@ def long_wav(minutes: float, out: Path) -> Path:
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--minutes", type=float, default=60.0)
+    ap.add_argument("--corpus", action="store_true", help="loop the corpus meetings (real voices) instead of the sample")
+    ap.add_argument("--audio", type=Path, help="process this recording as it is")
     args = ap.parse_args()
     home = Path(tempfile.mkdtemp(prefix="sanhui-stall-"))
     os.environ.setdefault("SANHUI_HOME", str(home))
@@ -55,7 +63,15 @@ def main() -> int:
     from core.result import load_meta
 
     app = make_app([])
-    audio = long_wav(args.minutes, home / "long.wav")
+    if args.audio:
+        audio = args.audio
+    else:
+        sources = sorted((CORPUS / "synthetic").glob("m0[0-9].wav")) + sorted((CORPUS / "synthetic").glob("m0[0-9].m4a"))
+        if args.corpus and not sources:
+            ap.error(f"no corpus meetings under {CORPUS / 'synthetic'}")
+        audio = long_wav(args.minutes, home / "long.wav", sources if args.corpus else None)
+    with wave.open(str(audio), "rb") as w:
+        args.minutes = w.getnframes() / w.getframerate() / 60
     window = MainWindow()
     window.setProperty("quiet_errors", True)
     window.show()

@@ -131,7 +131,14 @@ def _m3_sync_ledger(db: sqlite_utils.Database) -> None:
         db.execute(sql)
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_m1_meetings, _m2_voiceprints, _m3_sync_ledger]
+def _m4_members(db: sqlite_utils.Database) -> None:
+    """The branch's member list (党员名册): the roster of a new meeting is filled from it."""
+    db["members"].create({"name": str, "position": int, "updated_at": str}, pk="name")
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
+    _m1_meetings, _m2_voiceprints, _m3_sync_ledger, _m4_members,
+]
 
 _CJK = re.compile(r"([\u3400-\u9fff])")
 
@@ -338,6 +345,22 @@ class Store:
             VoiceprintInfo(r["name"], r["samples"], bool(r["consent"]), r["enrolled_at"], r["updated_at"])
             for r in self.db.query("SELECT * FROM voiceprints ORDER BY name")
         ]
+
+    # ------------------------------------------------------------ members
+
+    def members(self) -> list[str]:
+        """The member list in the secretary's order."""
+        return [r["name"] for r in self.db.query("SELECT name FROM members ORDER BY position, name")]
+
+    def set_members(self, names: list[str]) -> list[str]:
+        """Replace the member list (names stripped, blanks and repeats dropped, order kept); returns it."""
+        clean = list(dict.fromkeys(n.strip() for n in names if n and n.strip()))
+        now = _now()
+        with self.db.conn:
+            self.db.execute("DELETE FROM members")
+            self.db["members"].insert_all(
+                ({"name": n, "position": i, "updated_at": now} for i, n in enumerate(clean)), pk="name")
+        return clean
 
     def delete_voiceprint(self, name: str) -> bool:
         with self.db.conn:

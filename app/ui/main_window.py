@@ -168,6 +168,7 @@ class MainWindow(QMainWindow):
         self.act_export = action("导出 Word…", "Ctrl+E", self.export, m_file)
         self.act_sync = action("同步到党建平台", "Ctrl+Shift+S", self.sync, m_file)
         m_file.addSeparator()
+        self.act_members = action("党员名册…", "Ctrl+L", self.edit_members, m_file)
         self.act_settings = action("设置…", "Ctrl+,", self.open_settings, m_file)
         action("退出", "Ctrl+Q", self.close, m_file)
         m_rec = bar.addMenu("录音(&R)")
@@ -242,7 +243,7 @@ class MainWindow(QMainWindow):
             last = self._latest_meeting()
             prefill = Meeting(type=last.type, branch=last.branch, location=last.location, host=last.host,
                               recorder=last.recorder, roster=list(last.roster)) if last else None
-            form = MeetingForm(prefill, self)
+            form = MeetingForm(prefill, self, store=self.store)
             if form.exec() != QDialog.DialogCode.Accepted:
                 return False
             meeting = form.meeting()
@@ -458,6 +459,14 @@ class MainWindow(QMainWindow):
                 self.statusBar().showMessage("设置已保存（下次处理时生效）", 3000)
             except SanhuiError as exc:
                 self.show_error(str(exc))
+
+    def edit_members(self) -> bool:
+        from app.ui.members_dialog import MembersDialog
+
+        saved = MembersDialog(self.store, self).exec() == QDialog.DialogCode.Accepted
+        if saved:
+            self.statusBar().showMessage(f"党员名册已保存：{len(self.store.members())} 人", 3000)
+        return saved
 
     def about(self) -> None:
         QMessageBox.about(self, "关于三会一课会议助手", about_text())

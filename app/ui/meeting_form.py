@@ -23,7 +23,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.members import load_members, read_member_file, save_members
+from app.ui.members_dialog import SPREADSHEETS, MembersDialog
 from core.errors import SanhuiError
+from core.storage import Store
 from core.types import MEETING_TYPES, Meeting
 
 _SPLIT = re.compile(r"[\s,，、;；]+")
@@ -39,8 +41,10 @@ def split_names(text: str) -> list[str]:
 
 
 class MeetingForm(QDialog):
-    def __init__(self, meeting: Meeting | None = None, parent=None):
+    def __init__(self, meeting: Meeting | None = None, parent=None, store: Store | None = None):
         super().__init__(parent)
+        self._own_store = store is None
+        self.store = store or Store()
         self.setWindowTitle("新建会议")
         self.setMinimumWidth(520)
         m = meeting or Meeting()
@@ -60,16 +64,19 @@ class MeetingForm(QDialog):
         self.roster_edit = QPlainTextEdit("、".join(m.roster))
         self.roster_edit.setPlaceholderText("应参会党员姓名，用顿号、逗号或换行分隔")
         self.roster_edit.setFixedHeight(70)
-        self.members = load_members()
+        self.members = load_members(self.store)
         self.fill_button = QPushButton("从党员名册填入")
         self.fill_button.clicked.connect(self.fill_from_members)
         self.fill_button.setEnabled(bool(self.members))
+        self.edit_members_button = QPushButton("编辑名册…")
+        self.edit_members_button.clicked.connect(self.edit_members)
         self.import_button = QPushButton("导入名册…")
-        self.import_button.setToolTip("导入从 Excel / WPS 另存的 CSV 名册（第一列或“姓名”列）")
+        self.import_button.setToolTip("Excel / WPS 表格（.xlsx）或 CSV：读取“姓名”列，没有则读取第一列")
         self.import_button.clicked.connect(self.choose_member_file)
         roster_buttons = QHBoxLayout()
         roster_buttons.setContentsMargins(0, 0, 0, 0)
         roster_buttons.addWidget(self.fill_button)
+        roster_buttons.addWidget(self.edit_members_button)
         roster_buttons.addWidget(self.import_button)
         roster_buttons.addStretch(1)
         roster_box = QWidget()
@@ -129,10 +136,17 @@ class MeetingForm(QDialog):
     def fill_from_members(self) -> None:
         self.roster_edit.setPlainText("、".join(self.members))
 
+    def edit_members(self) -> None:
+        if MembersDialog(self.store, self).exec() == QDialog.DialogCode.Accepted:
+            self.members = load_members(self.store)
+            self.fill_button.setEnabled(bool(self.members))
+            if self.members:
+                self.fill_from_members()
+
     def import_members(self, path) -> list[str]:
         try:
             names = read_member_file(path)
-            self.members = save_members(names)
+            self.members = save_members(self.store, names)
         except SanhuiError as exc:
             self.error_label.setText(str(exc))
             return []
@@ -142,7 +156,7 @@ class MeetingForm(QDialog):
         return self.members
 
     def choose_member_file(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(self, "导入党员名册", "", "名册 (*.csv *.tsv *.txt);;所有文件 (*)")
+        name, _ = QFileDialog.getOpenFileName(self, "导入党员名册", "", SPREADSHEETS)
         if name:
             self.import_members(name)
 
@@ -152,5 +166,11 @@ class MeetingForm(QDialog):
             self.error_label.setText(f"主持人“{m.host}”不在参会名单中，请补充名单或更正姓名。")
             return
         if not self.members and m.roster:
-            self.members = save_members(m.roster)  # the first meeting's roster starts the member list
+            self.members = save_members(self.store, m.roster)  # the first meeting's roster starts the member list
         super().accept()
+
+    def done(self, code: int) -> None:
+        if self._own_store:
+            self.store.close()
+            self._own_store = False
+        super().done(code)
