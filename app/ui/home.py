@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from app.export import clock
 from app.ledger import ledger
 from app.ui.models import MeetingListModel
+from app.ui.sync_status import sync_statuses
 from core.storage import Store
 from core.types import MEETING_TYPES
 
@@ -133,6 +134,9 @@ class HomePage(QWidget):
             meeting_type=None if meeting_type == ALL else meeting_type,
             month=None if month == ALL else month,
         )
+        statuses = sync_statuses(self.store)
+        for row in rows:
+            row["sync"] = statuses.get(row["id"])
         self.model.set_rows(rows)
         self.empty_label.setVisible(not rows)
 

@@ -296,8 +296,21 @@ class MainWindow(QMainWindow):
         self.minutes.set_read_only(final)
         if self.meeting:
             m = self.meeting
-            self.title_label.setText(f"{m.title}　<span style='font-size:13px;color:#666'>{m.type}　{m.date}"
-                                     f"{'　' + m.location if m.location else ''}　{self.status}</span>")
+            day = f"{m.day.year}年{m.day.month}月{m.day.day}日" if m.date else ""
+            sync = self.sync_status()
+            platform = (f"　<span style='color:{'#b00020' if sync.needs_attention else '#2e7d32'}'>党建平台：{sync.label}</span>"
+                        if sync else "")
+            self.title_label.setText(f"{m.title}　<span style='font-size:13px;color:#666'>{m.type}　{day}"
+                                     f"{'　' + m.location if m.location else ''}　{self.status}{platform}</span>")
+            self.title_label.setToolTip(sync.detail if sync else "")
+
+    def sync_status(self):
+        """The open meeting's state on the platform (app.ui.sync_status), None before it was finalised."""
+        if self.result is None or not self.result.id:
+            return None
+        from app.ui.sync_status import sync_statuses
+
+        return sync_statuses(self.store).get(self.result.id)
 
     # ------------------------------------------------ record / import / process
 
@@ -445,8 +458,14 @@ class MainWindow(QMainWindow):
         worker.kwargs["stop"] = worker.stop_event  # closing the window stops it between two records
         worker.signals.result.connect(lambda text: self.statusBar().showMessage(text))
         worker.signals.failed.connect(self.show_error)
+        worker.signals.done.connect(self._after_sync)
         self.statusBar().showMessage("正在同步到党建平台…")
         return self.pool.start(worker)
+
+    def _after_sync(self) -> None:
+        """Per-meeting platform states changed: show them in the list and the open meeting's header."""
+        self.home.refresh()
+        self._update_meeting_ui()
 
     # ------------------------------------------------ settings, about, recovery
 

@@ -16,6 +16,7 @@ _ROOT = QModelIndex()  # the invisible root; a module-level default (ruff B008)
 CURRENT_BRUSH = QBrush(QColor("#ffe9a8"))
 FLAG_BRUSH = QBrush(QColor("#ffd6d6"))
 FLAG_TEXT = QBrush(QColor("#b00020"))
+GOOD_TEXT = QBrush(QColor("#2e7d32"))
 
 
 def clock(seconds: float) -> str:
@@ -24,10 +25,11 @@ def clock(seconds: float) -> str:
 
 
 class MeetingListModel(QAbstractTableModel):
-    """Rows from Store.list_meetings()."""
+    """Rows from Store.list_meetings(), each with an optional "sync" (app.ui.sync_status.SyncStatus)."""
 
-    HEADERS = ("日期", "类型", "标题", "状态")
-    KEYS = ("date", "type", "title", "status")
+    HEADERS = ("日期", "类型", "标题", "状态", "党建平台")
+    KEYS = ("date", "type", "title", "status", "sync")
+    SYNC = 4
 
     def __init__(self, rows: list[dict] | None = None, parent=None):
         super().__init__(parent)
@@ -53,6 +55,14 @@ class MeetingListModel(QAbstractTableModel):
         if not index.isValid():
             return None
         row = self.rows[index.row()]
+        sync = row.get("sync")
+        if index.column() == self.SYNC:
+            if role == Qt.ItemDataRole.DisplayRole:
+                return sync.label if sync else ""
+            if role == Qt.ItemDataRole.ToolTipRole and sync:
+                return sync.detail
+            if role == Qt.ItemDataRole.ForegroundRole and sync:
+                return FLAG_TEXT if sync.needs_attention else GOOD_TEXT if sync.label == "已通过" else None
         if role == Qt.ItemDataRole.DisplayRole:
             return row.get(self.KEYS[index.column()]) or ""
         if role == Qt.ItemDataRole.UserRole:
