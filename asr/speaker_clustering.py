@@ -39,6 +39,9 @@ class ClusterParams:
     isolation_gap: float = 0.15
     reference_windows: int = 12  # windows per reference unit (see reference_similarity)
     reference_percentile: float = 90.0
+    # Units shorter than this do not count towards the reference (too noisy); 4 windows is 2.8 s of speech,
+    # what a short real sentence gives once the VAD has trimmed its edges.
+    reference_min_windows: int = 4
     switch_penalty: float = 0.25  # Viterbi cost of a speaker change between neighbouring windows
     min_windows: int = 6  # a speaker with fewer windows after resegmentation is dissolved
     iterations: int = 60
@@ -187,7 +190,8 @@ def cluster_windows(x: np.ndarray, runs: list[slice], *, max_speakers: int | Non
     units, weights, index = units_of(x, unit_runs or runs, p.unit_windows)
     ahc_stop, merge_above = p.ahc_stop, p.merge_above
     if p.adaptive:
-        reference = reference_similarity(x, segments or runs, p.reference_windows, p.reference_percentile)
+        reference = reference_similarity(x, segments or runs, p.reference_windows, p.reference_percentile,
+                                         p.reference_min_windows)
         if reference is not None:
             ahc_stop, merge_above = reference - p.ahc_margin, reference - p.merge_margin
     unit_labels = average_linkage(units, weights, ahc_stop)
@@ -197,28 +201,36 @@ def cluster_windows(x: np.ndarray, runs: list[slice], *, max_speakers: int | Non
     limit = max_speakers if max_speakers and max_speakers > 0 else None
     for _ in range(p.iterations):
         k = int(labels.max()) + 1
-        cents = centroids_of(x, labels, k)
-        new = resegment(x, runs, cents, p.switch_penalty)
-        counts = np.bincount(new, minlength=k)
-        keep = counts >= min(p.min_windows, counts.max())
-        cents = cents[keep]
-        new = resegment(x, runs, cents, p.switch_penalty) if not keep.all() else new
+        new = resegment(x, runs, centroids_of(x, labels, k), p.switch_penalty)
         new = np.unique(new, return_inverse=True)[1]
         k = int(new.max()) + 1
         cents = centroids_of(x, new, k)
         sim = cents @ cents.T
         np.fill_diagonal(sim, -np.inf)
-        merged = False
+        changed = False
         if k > 1:
             a, b = divmod(int(np.argmax(sim)), k)
             pair = isolated_pair(sim, p.loose_merge_above, p.isolation_gap)
             if sim[a, b] < merge_above and pair is not None:
                 a, b = pair
-            if sim[a, b] >= merge_above or pair is not None or (limit is not None and k > limit):
+            if sim[a, b] >= merge_above or pair is not None:
                 new[new == b] = a
-                new = np.unique(new, return_inverse=True)[1]
-                merged = True
-        if not merged and np.array_equal(new, labels):
+                changed = True
+        if not changed:
+            # Only once nothing merges: a speaker with too few windows is dissolved into the others (two
+            # small clusters of one sparse voice get the chance to merge first).
+            counts = np.bincount(new, minlength=k)
+            keep = counts >= min(p.min_windows, counts.max())
+            if not keep.all():
+                new = resegment(x, runs, cents[keep], p.switch_penalty)
+                changed = True
+        if not changed and limit is not None and k > limit:
+            # More speakers than can be present (the cap): the two closest are one.
+            a, b = divmod(int(np.argmax(sim)), k)
+            new[new == b] = a
+            changed = True
+        new = np.unique(new, return_inverse=True)[1]
+        if not changed and np.array_equal(new, labels):
             labels = new
             break
         labels = new

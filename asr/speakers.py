@@ -1,32 +1,41 @@
 """Who spoke: voiceprints for enrollment and offline diarization of a transcribed meeting.
 
-Pipeline (see asr/speaker_clustering.py for the clustering itself):
-1. Stream the recording (asr.decode.iter_chunks) and, for each transcript segment, embed 1.6 s windows
-   every 0.4 s with the Resemblyzer encoder (ONNX, asr/speaker_encoder.py). Only the 256-d vectors are
-   kept, so memory grows by ~1 KB per window, never with the audio.
-2. Cluster the windows into speakers (count estimated; max_speakers only caps it).
-3. Name clusters whose centroid matches an enrolled roster member's voiceprint above a calibrated
-   threshold; the others become 发言人1, 发言人2, ... in order of first appearance.
-4. Split a segment where the speaker changes inside it (text split in proportion to time, at punctuation
-   when one is near).
+Speaker turns come from the audio, not from the transcript's timings (Whisper's segments span pauses and
+drift by seconds):
+1. find_turns: stream the recording once (asr/speaker_turns.py): Silero VAD speech regions, 1.6 s
+   Resemblyzer windows every 0.4 s inside them (ONNX, asr/speaker_encoder.py; only the 256-d vectors are
+   kept, so memory grows by ~1 KB per window, never with the audio), change points inside continuous
+   speech; cluster the windows into speakers (asr/speaker_clustering.py: count estimated, max_speakers
+   only caps it); name clusters whose centroid matches an enrolled roster member's voiceprint above a
+   calibrated threshold.
+2. label_segments (asr/speaker_attribution.py): each transcript segment takes the speaker heard under it,
+   trimmed to the speech (plus a small margin) and split where it covers two speakers' turns; its text
+   is cut in proportion to each speaker's speech time, at punctuation when one is near. Unnamed speakers
+   become 发言人1, 发言人2, ... in order of first appearance.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 
+from asr.speaker_attribution import attribute
 from asr.speaker_clustering import ClusterParams, cluster_windows, normalize_rows, resegment
-from asr.speaker_features import HOP, SAMPLE_RATE, mel_frames, normalize_volume
+from asr.speaker_features import SAMPLE_RATE
+from asr.speaker_turns import (
+    bridge_pauses,
+    change_points,
+    embed_stretch,
+    region_turns,
+    scan_recording,
+    speech_regions,
+)
 from core.errors import AudioError
 from core.types import Segment
 
-WINDOW_FRAMES = 160  # 1.6 s, the encoder's training length
-STEP_FRAMES = 40  # 0.4 s between windows
-MIN_WINDOW_FRAMES = 50  # shorter stretches are embedded as they are, but 0.5 s is the floor
 MIN_ENROLL_SECONDS = 5.0  # speech needed for a usable voiceprint
 SILENCE_RMS = 10 ** (-55 / 20)  # below -55 dBFS counts as silence
 # Cosine between a speaker's centroid in a meeting and the same person's enrolled voiceprint: 0.907-0.967 on
@@ -44,39 +53,18 @@ TWO_VOICES_BELOW = 0.70
 # first clustering pass (a clear speaker change at a sentence boundary); subtler changes are left to
 # resegmentation. Same voice: 0.85-0.97 between neighbouring sentences on the corpus; two real people 0.5-0.65.
 CHANGE_BELOW = 0.80
+# One speaker's turns less than this apart are one utterance: the pause is part of it (a comma, a breath).
+# Between the VAD's padded regions, pauses inside a sentence measure 0.15-0.47 s on the corpus, pauses
+# between sentences 0.47-1.3 s.
+BRIDGE = 0.45
+# A trimmed segment keeps up to this much of its own span beyond the detected speech: utterance boundaries
+# in human-made references (and real rooms) include a little silence around the words.
+EDGE_MARGIN = 0.3
+# The voice in the 1.6 s before and after a point of continuous speech: one speaker 0.73-1.0 on the corpus
+# (4-window means, 1.2 s apart); a change of speaker without a pause dips to about 0.55.
+CHANGE_INSIDE = 0.66
 ANONYMOUS = "发言人{}"
 PUNCTUATION = "，。！？；：、,.!?;:"
-
-
-@dataclass
-class _Windows:
-    vectors: list[np.ndarray]
-    owner: list[int]  # index of the segment each window belongs to
-    offset: list[float]  # window start, seconds from the start of the recording
-
-
-def _embed_stretch(audio: np.ndarray) -> tuple[np.ndarray, list[int]]:
-    """Embed 1.6 s windows every 0.4 s over one stretch of speech; returns vectors and window start frames."""
-    from asr.speaker_encoder import embed_mels
-
-    audio = normalize_volume(audio)
-    mel = mel_frames(audio)
-    if len(mel) < MIN_WINDOW_FRAMES:
-        mel = np.pad(mel, ((0, MIN_WINDOW_FRAMES - len(mel)), (0, 0)))
-    if len(mel) <= WINDOW_FRAMES:
-        return embed_mels(mel[None]), [0]
-    starts = list(range(0, len(mel) - WINDOW_FRAMES + 1, STEP_FRAMES))
-    if len(mel) - (starts[-1] + WINDOW_FRAMES) > STEP_FRAMES // 2:
-        starts.append(len(mel) - WINDOW_FRAMES)  # cover the tail too
-    return embed_mels(np.stack([mel[s : s + WINDOW_FRAMES] for s in starts])), starts
-
-
-def _speech_regions(audio: np.ndarray) -> list[tuple[int, int]]:
-    """Sample ranges of speech (Silero VAD as shipped by faster-whisper)."""
-    from faster_whisper.vad import VadOptions, get_speech_timestamps
-
-    stamps = get_speech_timestamps(audio, VadOptions(min_silence_duration_ms=300, speech_pad_ms=100))
-    return [(int(s["start"]), int(s["end"])) for s in stamps]
 
 
 def _weakest_split(x: np.ndarray) -> float:
@@ -104,7 +92,7 @@ def embed_voice(audio: np.ndarray) -> np.ndarray:
         raise AudioError(f"声纹录音太短（{seconds:.1f} 秒），请录制至少 {MIN_ENROLL_SECONDS:.0f} 秒本人的连续讲话。")
     if float(np.sqrt(np.mean(audio**2))) < SILENCE_RMS:
         raise AudioError("声纹录音几乎是静音，请检查麦克风后重新录制。")
-    regions = _speech_regions(audio)
+    regions = speech_regions(audio)
     speech = sum(b - a for a, b in regions) / SAMPLE_RATE
     if speech < MIN_ENROLL_SECONDS:
         raise AudioError(
@@ -112,7 +100,7 @@ def embed_voice(audio: np.ndarray) -> np.ndarray:
         )
     vectors, runs = [], []
     for a, b in regions:
-        v, _ = _embed_stretch(audio[a:b])
+        v, _ = embed_stretch(audio[a:b])
         runs.append(slice(sum(len(x) for x in vectors), sum(len(x) for x in vectors) + len(v)))
         vectors.append(v)
     x = normalize_rows(np.concatenate(vectors).astype(np.float64))
@@ -120,50 +108,6 @@ def embed_voice(audio: np.ndarray) -> np.ndarray:
         raise AudioError("声纹录音中似乎有两个人的声音，请只录本人讲话后重新登记。")
     voiceprint = x.mean(axis=0)
     return (voiceprint / np.linalg.norm(voiceprint)).astype(np.float32)
-
-
-def _collect_windows(audio_path: Path, segments: Sequence[Segment], chunk_seconds: float = 30.0,
-                     progress: Callable[[float], None] | None = None) -> _Windows:
-    """Stream the recording once and embed windows inside every segment (segments sorted by start)."""
-    from asr.decode import iter_chunks
-
-    out = _Windows([], [], [])
-    order = sorted(range(len(segments)), key=lambda i: (segments[i].start, segments[i].end))
-    buffer = np.zeros(0, dtype=np.float32)
-    buffer_start = 0  # sample index of buffer[0]
-    next_seg = 0
-    total = max((s.end for s in segments), default=0.0)
-
-    def flush(final: bool) -> None:
-        nonlocal next_seg
-        buffer_end = buffer_start + len(buffer)
-        while next_seg < len(order):
-            seg = segments[order[next_seg]]
-            a, b = int(seg.start * SAMPLE_RATE), int(seg.end * SAMPLE_RATE)
-            if b > buffer_end and not final:
-                return
-            piece = buffer[max(0, a - buffer_start) : max(0, min(b, buffer_end) - buffer_start)]
-            if len(piece) >= HOP:
-                vectors, starts = _embed_stretch(piece)
-                out.vectors.append(vectors)
-                out.owner.extend([order[next_seg]] * len(vectors))
-                out.offset.extend(seg.start + s * HOP / SAMPLE_RATE for s in starts)
-            next_seg += 1
-
-    for chunk in iter_chunks(audio_path, chunk_seconds):
-        buffer = np.concatenate([buffer, chunk])
-        flush(final=False)
-        # Keep only what unprocessed segments still need (segments may overlap a little).
-        keep_from = min((int(segments[order[i]].start * SAMPLE_RATE) for i in range(next_seg, len(order))),
-                        default=buffer_start + len(buffer))
-        drop = max(0, min(keep_from - buffer_start, len(buffer)))
-        buffer, buffer_start = buffer[drop:], buffer_start + drop
-        if progress and total:
-            progress(min(1.0, buffer_start / SAMPLE_RATE / total))
-        if next_seg >= len(order):
-            break
-    flush(final=True)
-    return out
 
 
 def _name_clusters(centroids: np.ndarray, voiceprints: dict[str, np.ndarray], roster: Sequence[str],
@@ -212,64 +156,38 @@ def _split_text(text: str, fractions: Sequence[float]) -> list[str]:
     return [text[bounds[i] : bounds[i + 1]] for i in range(len(bounds) - 1)]
 
 
-def _segment_turns(seg: Segment, offsets: list[float], labels: list[int], min_turn: float) -> list[tuple[float, float, int]]:
-    """(start, end, label) pieces of one segment from its window labels; short flickers are absorbed."""
-    half = WINDOW_FRAMES * HOP / SAMPLE_RATE / 2
-    centres = [o + half for o in offsets]
-    pieces: list[list] = []
-    for i, lab in enumerate(labels):
-        if pieces and pieces[-1][2] == lab:
-            continue
-        cut = seg.start if not pieces else (centres[i - 1] + centres[i]) / 2
-        if pieces:
-            pieces[-1][1] = cut
-        pieces.append([cut, seg.end, lab])
-    # Absorb pieces shorter than min_turn into the longer neighbour.
-    changed = True
-    while changed and len(pieces) > 1:
-        changed = False
-        for i, (a, b, _lab) in enumerate(pieces):
-            if b - a < min_turn:
-                j = i - 1 if i == len(pieces) - 1 or (i > 0 and pieces[i - 1][1] - pieces[i - 1][0]
-                                                      >= pieces[i + 1][1] - pieces[i + 1][0]) else i + 1
-                lo, hi = min(i, j), max(i, j)
-                keep = pieces[j][2]
-                pieces[lo:hi + 1] = [[pieces[lo][0], pieces[hi][1], keep]]
-                changed = True
-                break
-        # merge equal neighbours created by absorption
-        merged: list[list] = []
-        for p in pieces:
-            if merged and merged[-1][2] == p[2]:
-                merged[-1][1] = p[1]
-            else:
-                merged.append(p)
-        pieces = merged
-    return [(a, b, lab) for a, b, lab in pieces]
+@dataclass
+class SpeakerTurns:
+    """Who spoke when, found in the audio: (start, end, label) turns in time order and the enrolled names."""
+
+    turns: list[tuple[float, float, int]] = field(default_factory=list)
+    names: dict[int, str] = field(default_factory=dict)  # label -> roster member, for matched voiceprints
 
 
-def diarize(audio_path: Path, segments: list[Segment], *, max_speakers: int | None = None,
-            voiceprints: dict[str, np.ndarray] | None = None, roster: Sequence[str] = (),
-            name_threshold: float = NAME_THRESHOLD, min_turn: float = 1.2, run_gap: float = 0.3,
-            change_below: float = CHANGE_BELOW, voiceprint_weight: float = 1.0,
-            params: ClusterParams | None = None,
-            progress: Callable[[float], None] | None = None) -> list[Segment]:
-    """New segments with .speaker set (roster names where voiceprints match, else 发言人N); see module doc."""
-    segments = list(segments)
-    if not segments:
-        return []
-    windows = _collect_windows(Path(audio_path), segments, progress=progress)
-    if not windows.vectors:
-        return [replace(s, speaker=ANONYMOUS.format(1)) for s in segments]
-    x = normalize_rows(np.concatenate(windows.vectors).astype(np.float64))
-    owner = np.array(windows.owner)
-    # Runs: windows of back-to-back segments (the recogniser often cuts one stretch of speech into
-    # sentences, and a speaker change can fall inside or between them); windows are in time order.
-    runs = [slice(int(i), int(j)) for i, j in _run_bounds(owner, segments, run_gap)]
-    segment_runs = [slice(int(i), int(j)) for i, j in _run_bounds(owner, segments, 0.0)]
-    unit_runs = _cut_at_voice_changes(x, runs, segment_runs, change_below)
+def find_turns(audio_path: Path, *, max_speakers: int | None = None,
+               voiceprints: dict[str, np.ndarray] | None = None, roster: Sequence[str] = (),
+               name_threshold: float = NAME_THRESHOLD, min_turn: float = 1.2, run_gap: float = 0.3,
+               change_below: float = CHANGE_BELOW, voiceprint_weight: float = 1.0, bridge: float = BRIDGE,
+               change_inside: float = CHANGE_INSIDE, params: ClusterParams | None = None, total_seconds: float | None = None,
+               progress: Callable[[float], None] | None = None) -> SpeakerTurns:
+    """Speaker turns of a recording from its speech regions, independent of any transcript."""
+    scan = scan_recording(Path(audio_path), progress=progress, total_seconds=total_seconds)
+    if not scan.vectors:
+        return SpeakerTurns()
+    x = normalize_rows(np.concatenate(scan.vectors).astype(np.float64))
+    owner = np.array(scan.owner)
+    regions = [Segment(a, b, "") for a, b in scan.regions]
+    # Runs: windows of regions that follow each other closely (a speaker change can fall inside or
+    # between them; Viterbi smoothing works within a run); units of the first pass never cross a clear
+    # voice change between regions.
+    runs = [slice(int(i), int(j)) for i, j in _run_bounds(owner, regions, run_gap)]
+    region_runs = [slice(int(i), int(j)) for i, j in _run_bounds(owner, regions, 0.0)]
+    unit_runs = _split_runs(_cut_at_voice_changes(x, runs, region_runs, change_below),
+                            change_points(x, np.asarray(scan.offset), change_inside))
+    # Same-voice reference similarity across runs, not regions: regions split sentences at short pauses,
+    # and neighbours within one sentence would overstate how alike one voice is to itself.
     labels = cluster_windows(x, runs, max_speakers=max_speakers, params=params, unit_runs=unit_runs,
-                             segments=segment_runs)
+                             segments=runs)
     k = int(labels.max()) + 1
     centroids = normalize_rows(np.stack([x[labels == c].mean(axis=0) for c in range(k)]))
     names = _name_clusters(centroids, voiceprints or {}, roster, name_threshold)
@@ -282,41 +200,55 @@ def diarize(audio_path: Path, segments: list[Segment], *, max_speakers: int | No
         centroids = normalize_rows(centroids)
         p = params or ClusterParams()
         labels = resegment(x, runs, centroids, p.switch_penalty)
+    turns: list[tuple[float, float, int]] = []
+    for run in region_runs:
+        a, b = scan.regions[int(owner[run.start])]
+        turns += region_turns(a, b, scan.offset[run.start : run.stop], labels[run].tolist(), min_turn)
+    return SpeakerTurns(bridge_pauses(turns, bridge), names)
 
-    by_segment: dict[int, tuple[list[float], list[int]]] = {}
-    for off, seg_index, lab in zip(windows.offset, owner, labels, strict=True):
-        offs, labs = by_segment.setdefault(int(seg_index), ([], []))
-        offs.append(off)
-        labs.append(int(lab))
 
-    pieces: list[tuple[Segment, float, float, int]] = []
-    for index, seg in enumerate(segments):
-        if index not in by_segment:
-            pieces.append((seg, seg.start, seg.end, -1))
-            continue
-        offs, labs = by_segment[index]
-        for a, b, lab in _segment_turns(seg, offs, labs, min_turn):
-            pieces.append((seg, a, b, lab))
-    _fill_unlabelled(pieces)
-
-    # Anonymous numbering in order of first appearance in time.
+def label_segments(segments: Sequence[Segment], found: SpeakerTurns, *, min_piece: float = 0.8,
+                   edge_margin: float = EDGE_MARGIN) -> list[Segment]:
+    """Transcript segments with .speaker set from the turns: trimmed to speech, split at speaker changes."""
+    segments = list(segments)
+    if not found.turns:
+        return [replace(s, speaker=ANONYMOUS.format(1)) for s in segments]
+    pieces = attribute(segments, found.turns, min_piece, edge_margin)
+    # Anonymous numbering in order of first appearance in the transcript.
     order: dict[int, str] = {}
-    for _seg, _a, _b, lab in sorted(pieces, key=lambda p: p[1]):
-        if lab not in names and lab not in order:
-            order[lab] = ANONYMOUS.format(len(order) + 1)
-    label_name = {**order, **names}
-
+    for piece in sorted((p for group in pieces for p in group), key=lambda p: p.start):
+        if piece.label not in found.names and piece.label not in order:
+            order[piece.label] = ANONYMOUS.format(len(order) + 1)
+    label_name = {**order, **found.names}
     result: list[Segment] = []
-    for seg, group in _group_by_segment(pieces):
-        if len(group) == 1:
-            result.append(replace(seg, speaker=label_name[group[0][3]]))
-            continue
-        span = seg.end - seg.start
-        fractions = [(g[2] - seg.start) / span for g in group[:-1]] if span > 0 else [0.0] * (len(group) - 1)
-        texts = _split_text(seg.text, fractions)
-        for (_s, a, b, lab), text in zip(group, texts, strict=True):
-            result.append(replace(seg, start=round(a, 3), end=round(b, 3), text=text, speaker=label_name[lab]))
+    for seg, group in zip(segments, pieces, strict=True):
+        speech = sum(p.speech for p in group)
+        fractions, done = [], 0.0
+        for p in group[:-1]:
+            done += p.speech
+            fractions.append(done / speech if speech > 0 else 0.0)
+        texts = _split_text(seg.text, fractions) if len(group) > 1 else [seg.text]
+        for p, text in zip(group, texts, strict=True):
+            result.append(replace(seg, start=round(p.start, 3), end=round(p.end, 3), text=text,
+                                  speaker=label_name[p.label]))
     return result
+
+
+def diarize(audio_path: Path, segments: list[Segment], *, max_speakers: int | None = None,
+            voiceprints: dict[str, np.ndarray] | None = None, roster: Sequence[str] = (),
+            min_piece: float = 0.8, edge_margin: float = EDGE_MARGIN,
+            progress: Callable[[float], None] | None = None, **turn_options) -> list[Segment]:
+    """New segments with .speaker set (roster names where voiceprints match, else 发言人N); see module doc.
+
+    Turns come from the audio (find_turns); each segment is trimmed to the speech under it and split where
+    the speaker changes inside it (label_segments).
+    """
+    segments = list(segments)
+    if not segments:
+        return []
+    found = find_turns(Path(audio_path), max_speakers=max_speakers, voiceprints=voiceprints, roster=roster,
+                       total_seconds=max(s.end for s in segments), progress=progress, **turn_options)
+    return label_segments(segments, found, min_piece=min_piece, edge_margin=edge_margin)
 
 
 def _run_bounds(owner: np.ndarray, segments: Sequence[Segment], gap: float) -> Iterable[tuple[int, int]]:
@@ -329,6 +261,20 @@ def _run_bounds(owner: np.ndarray, segments: Sequence[Segment], gap: float) -> I
             continue
         yield start, i
         start = i
+
+
+def _split_runs(runs: list[slice], cuts: Sequence[int]) -> list[slice]:
+    """Runs cut further at the given window indices."""
+    out: list[slice] = []
+    cuts = sorted(cuts)
+    for run in runs:
+        start = run.start
+        for c in cuts:
+            if start < c < run.stop:
+                out.append(slice(start, c))
+                start = c
+        out.append(slice(start, run.stop))
+    return out
 
 
 def _cut_at_voice_changes(x: np.ndarray, runs: list[slice], segment_runs: list[slice], below: float) -> list[slice]:
@@ -349,29 +295,3 @@ def _cut_at_voice_changes(x: np.ndarray, runs: list[slice], segment_runs: list[s
     if segment_runs:
         out.append(slice(current, segment_runs[-1].stop))
     return out
-
-
-def _fill_unlabelled(pieces: list[tuple[Segment, float, float, int]]) -> None:
-    """Segments too short to embed take the label of the nearest labelled piece in time."""
-    labelled = [(p[1], p[2], p[3]) for p in pieces if p[3] >= 0]
-    if not labelled:
-        for i, p in enumerate(pieces):
-            pieces[i] = (p[0], p[1], p[2], 0)
-        return
-    for i, p in enumerate(pieces):
-        if p[3] < 0:
-            mid = (p[1] + p[2]) / 2
-            nearest = min(labelled, key=lambda q: min(abs(mid - q[0]), abs(mid - q[1])))
-            pieces[i] = (p[0], p[1], p[2], nearest[2])
-
-
-def _group_by_segment(pieces: list[tuple[Segment, float, float, int]]):
-    group: list[tuple[Segment, float, float, int]] = []
-    for p in pieces:
-        if group and p[0] is not group[0][0]:
-            yield group[0][0], group
-            group = []
-        group.append(p)
-    if group:
-        yield group[0][0], group
-

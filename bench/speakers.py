@@ -78,6 +78,11 @@ def run(audio: Path, inputs: list[Segment], truth: dict, scorer, **kw) -> dict:
     return {"der": der, "named": named, "seconds": seconds, "speakers": speakers}
 
 
+def load_segments(path: Path) -> list[Segment]:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return [Segment(s["start"], s["end"], s.get("text", "")) for s in data["segments"]]
+
+
 def asr_segments(audio: Path) -> tuple[list[Segment], float]:
     from asr.models import ModelRegistry
     from asr.transcribe import Transcriber
@@ -113,6 +118,8 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--asr", action="store_true", help="also diarize real ASR segments")
     parser.add_argument("--memory", action="store_true", help="also measure peak memory vs length")
+    parser.add_argument("--asr-from", metavar="PATTERN",
+                        help="also diarize ASR segments read from result.json files, e.g. /tmp/base_{meeting}/result.json")
     args = parser.parse_args()
     if not SYNTH.is_dir():
         print("corpus not found at", SYNTH)
@@ -128,6 +135,8 @@ def main() -> int:
         if args.asr:
             segs, asr_seconds = asr_segments(audio)
             sources.append(("asr", segs, asr_seconds))
+        if args.asr_from:
+            sources.append(("file", load_segments(Path(args.asr_from.format(meeting=meeting))), None))
         for source, inputs, asr_seconds in sources:
             plain = run(audio, inputs, truth, scorer)
             hinted = run(audio, inputs, truth, scorer, max_speakers=len(meta["roster"]))
