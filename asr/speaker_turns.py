@@ -182,9 +182,16 @@ def change_points(x: np.ndarray, offsets: np.ndarray, below: float, context: int
         left = csum[i] - csum[i - context]
         right = csum[i + gap + context] - csum[i + gap]
         scores[i] = float(left @ right / (np.linalg.norm(left) * np.linalg.norm(right)))
-    cuts = []
-    for i in range(1, n - 1):
-        if scores[i] < below and scores[i] <= scores[i - 1] and scores[i] < scores[i + 1]:
-            # the change is where window i-1 ends; windows centred before it stay on the left
-            cuts.append(i + 1)
+    # One change per stretch below the threshold, at its lowest point; the change is where window i-1 ends,
+    # so windows centred before it (up to i) stay on the left.
+    cuts, i = [], 0
+    while i < n:
+        if scores[i] >= below:
+            i += 1
+            continue
+        j = i
+        while j < n and scores[j] < below:
+            j += 1
+        cuts.append(i + int(np.argmin(scores[i:j])) + 1)
+        i = j
     return cuts
