@@ -109,6 +109,7 @@ class MainWindow(QMainWindow):
         self.capture.cancel_requested.connect(self.cancel_processing)
         self.transcript = TranscriptView()
         self.transcript.changed.connect(self.save_edits)
+        self.transcript.enroll_requested.connect(self.enroll_voice)
         self.minutes = MinutesView()
         self.minutes.changed.connect(self.save_edits)
         self.minutes.reextract_requested.connect(self.reextract)
@@ -404,6 +405,19 @@ class MainWindow(QMainWindow):
 
         worker.signals.result.connect(done)
         worker.signals.failed.connect(self.show_error)
+        return self.pool.start(worker)
+
+    def enroll_voice(self, name: str, spans: list[tuple[float, float]]) -> Worker | None:
+        """Enroll `name`'s voiceprint from their speech in this meeting (the secretary confirmed consent)."""
+        if self.result is None:
+            return None
+        from app.voice_enroll import enroll_from_meeting
+
+        worker = Worker(in_child, enroll_from_meeting, self.store.path, self.result.audio_path, list(spans), name)
+        worker.signals.result.connect(lambda n: self.statusBar().showMessage(
+            f"已登记“{name}”的声纹（共 {n} 段样本），以后的会议将自动标出此人。"))
+        worker.signals.failed.connect(lambda message: self.show_error(f"未能登记“{name}”的声纹：{message}"))
+        self.statusBar().showMessage(f"正在登记“{name}”的声纹…")
         return self.pool.start(worker)
 
     def export(self, out_dir: str | Path | None = None) -> Worker | None:

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
+    QDialog,
+    QDialogButtonBox,
     QHBoxLayout,
     QHeaderView,
-    QInputDialog,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -20,13 +24,62 @@ from PySide6.QtWidgets import (
 
 from app.ui.models import SegmentModel, clock
 from app.ui.player import Player
+from app.voice_enroll import speaker_spans
 from core.types import Result
 
 SAVE_DELAY_MS = 800  # edits are saved this long after the last keystroke
+ANONYMOUS = re.compile(r"^(发言人|说话人|未知)\s*\d*$")
+
+
+class RenameDialog(QDialog):
+    """Rename or merge a speaker; naming a member can also enroll their voiceprint, only with consent."""
+
+    def __init__(self, old: str, names: list[str], can_enroll: bool, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle("改名 / 合并发言人")
+        self.old, self.can_enroll = old, can_enroll
+        self.name_combo = QComboBox()
+        self.name_combo.setEditable(True)
+        self.name_combo.addItems(names)
+        self.name_combo.setCurrentText("" if ANONYMOUS.match(old) else old)
+        self.enroll_check = QCheckBox()
+        self.enroll_check.setVisible(can_enroll)
+        self.name_combo.currentTextChanged.connect(self._update)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("确定")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(f"把“{old}”改为（选已有的人即合并）："))
+        layout.addWidget(self.name_combo)
+        layout.addWidget(self.enroll_check)
+        hint = QLabel("登记后，以后的会议会自动认出此人。声纹只保存在本机，可在“设置”中删除。")
+        hint.setStyleSheet("color: #666;")
+        hint.setWordWrap(True)
+        hint.setVisible(can_enroll)
+        layout.addWidget(hint)
+        layout.addWidget(buttons)
+        self._update()
+
+    def name(self) -> str:
+        return self.name_combo.currentText().strip()
+
+    def _update(self) -> None:
+        new = self.name()
+        named = bool(new) and not ANONYMOUS.match(new)
+        self.enroll_check.setText(f"同时用本次会议中“{self.old}”的讲话登记“{new or '…'}”的声纹（已取得本人同意）")
+        self.enroll_check.setEnabled(named)
+        if not named:
+            self.enroll_check.setChecked(False)
+
+    def enroll(self) -> bool:
+        return self.can_enroll and self.enroll_check.isEnabled() and self.enroll_check.isChecked()
 
 
 class TranscriptView(QWidget):
     changed = Signal()  # debounced: the segments were edited and should be saved
+    enroll_requested = Signal(str, object)  # a member's name, [(start, end)] of their speech in this meeting
 
     def __init__(self, player: Player | None = None, parent=None):
         super().__init__(parent)
@@ -198,14 +251,24 @@ class TranscriptView(QWidget):
             self.speaker_combo.setCurrentText(new)
         return changed
 
-    def ask_rename(self) -> None:
+    def rename_dialog(self) -> RenameDialog | None:
         old = self.speaker_combo.currentText()
         if not old:
-            return
+            return None
         names = self.model.speakers()
-        if self.result:
-            names = sorted(set(names) | set(self.result.meeting.roster))
-        new, ok = QInputDialog.getItem(self, "改名 / 合并发言人",
-                                       f"把“{old}”改为（选已有的人即合并）：", names, 0, True)
-        if ok and new.strip():
-            self.rename_speaker(old, new.strip())
+        roster = self.result.meeting.roster if self.result else []
+        names = [*roster, *(n for n in names if n not in roster and n != old)]
+        can_enroll = bool(self.result and self.result.audio_path and not self.model.read_only)
+        return RenameDialog(old, names, can_enroll, self)
+
+    def ask_rename(self, dialog: RenameDialog | None = None) -> None:
+        """Rename (or merge) the chosen speaker; with consent, enroll the voice under the new name."""
+        dialog = dialog or self.rename_dialog()
+        if dialog is None or dialog.exec() != QDialog.DialogCode.Accepted or not dialog.name():
+            return
+        old, new = dialog.old, dialog.name()
+        spans = speaker_spans(self.model.segments, old)  # before the rename merges them with others
+        if new != old:
+            self.rename_speaker(old, new)
+        if dialog.enroll():
+            self.enroll_requested.emit(new, spans)
