@@ -65,3 +65,16 @@ def enroll_from_meeting(store_path: Path, audio_path: str | Path, spans: Sequenc
         return store.save_voiceprint(name, vector, consent=True)
     finally:
         store.close()
+
+
+def enroll_from_file(store_path: Path, audio_path: str | Path, name: str) -> int:
+    """`sanhui enroll` from the settings dialog: a short recording of one member reading (consent given)."""
+    from asr.decode import read_audio
+    from asr.speakers import embed_voice
+
+    vector = embed_voice(read_audio(Path(audio_path)))
+    store = Store(store_path)
+    try:
+        return store.save_voiceprint(name, vector, consent=True)
+    finally:
+        store.close()

@@ -420,6 +420,20 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"正在登记“{name}”的声纹…")
         return self.pool.start(worker)
 
+    def enroll_voice_file(self, name: str, audio: str | Path, on_done=None) -> Worker:
+        """Enroll from a recording of the member reading; on_done(message) gets the outcome in Chinese."""
+        from app.voice_enroll import enroll_from_file
+
+        worker = Worker(in_child, enroll_from_file, self.store.path, Path(audio), name)
+        outcome = {"text": ""}
+        worker.signals.result.connect(lambda n: outcome.update(text=f"已登记“{name}”的声纹（共 {n} 段样本）。"))
+        worker.signals.failed.connect(lambda message: outcome.update(text=f"未能登记“{name}”的声纹：{message}"))
+        worker.signals.failed.connect(lambda message: setattr(self, "last_error", message))
+        worker.signals.done.connect(lambda: self.statusBar().showMessage(outcome["text"]))
+        if on_done is not None:
+            worker.signals.done.connect(lambda: on_done(outcome["text"]))
+        return self.pool.start(worker)
+
     def export(self, out_dir: str | Path | None = None) -> Worker | None:
         if self.result is None:
             return None
@@ -484,7 +498,7 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------ settings, about, recovery
 
     def open_settings(self) -> None:
-        dialog = SettingsDialog(self.settings, self.store, self)
+        dialog = SettingsDialog(self.settings, self.store, self, enroll=self.enroll_voice_file)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self.settings = dialog.settings()
             try:

@@ -47,9 +47,61 @@ def installed_models() -> list[str]:
         return []
 
 
-class SettingsDialog(QDialog):
-    def __init__(self, settings: Settings, store: Store, parent=None):
+class EnrollDialog(QDialog):
+    """登记声纹 from a recording of one member reading: name, file, and the member's consent."""
+
+    def __init__(self, members: list[str], parent=None):
         super().__init__(parent)
+        self.setWindowTitle("登记声纹")
+        self.setMinimumWidth(460)
+        self.name_combo = QComboBox()
+        self.name_combo.setEditable(True)
+        self.name_combo.addItems(members)
+        self.name_combo.setCurrentText("")
+        self.file_edit = QLineEdit(placeholderText="本人连续讲话 10 秒以上的录音")
+        browse = QPushButton("选择…")
+        browse.clicked.connect(self._browse)
+        file_row = QHBoxLayout()
+        file_row.addWidget(self.file_edit, 1)
+        file_row.addWidget(browse)
+        self.consent_check = QCheckBox("本人已同意登记和保存声纹（只保存在本机）")
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok.setText("登记")
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        form = QFormLayout(self)
+        form.addRow("姓名", self.name_combo)
+        form.addRow("录音文件", file_row)
+        form.addRow("", self.consent_check)
+        form.addRow(self.buttons)
+        for signal in (self.name_combo.currentTextChanged, self.file_edit.textChanged, self.consent_check.toggled):
+            signal.connect(self._update)
+        self._update()
+
+    def _browse(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
+        name, _ = QFileDialog.getOpenFileName(self, "选择录音", "", "录音 (*.wav *.mp3 *.m4a *.ogg *.flac *.aac);;所有文件 (*)")
+        if name:
+            self.file_edit.setText(name)
+
+    def _update(self) -> None:
+        self.ok.setEnabled(bool(self.name().strip() and self.path() and self.consent_check.isChecked()))
+
+    def name(self) -> str:
+        return self.name_combo.currentText().strip()
+
+    def path(self) -> str:
+        return self.file_edit.text().strip()
+
+
+class SettingsDialog(QDialog):
+    def __init__(self, settings: Settings, store: Store, parent=None, enroll=None):
+        """`enroll(name, path, on_done)` starts a background enrollment (MainWindow.enroll_voice_file)."""
+        super().__init__(parent)
+        self._enroll = enroll
         self.setWindowTitle("设置")
         self.setMinimumWidth(560)
         self.store = store
@@ -108,9 +160,18 @@ class SettingsDialog(QDialog):
         self.voice_list.setMaximumHeight(110)
         self.delete_voice = QPushButton("删除所选声纹")
         self.delete_voice.clicked.connect(self._delete_voice)
+        self.add_voice = QPushButton("登记声纹…")
+        self.add_voice.clicked.connect(self.ask_enroll)
+        self.add_voice.setEnabled(enroll is not None)
+        self.voice_status = QLabel("也可以在“转写校对”中为发言人改名时登记。")
+        self.voice_status.setStyleSheet("color: #666;")
+        self.voice_status.setWordWrap(True)
         vl.addWidget(self.voice_list)
-        vl.addWidget(QLabel("登记声纹：命令行 sanhui enroll 录音 --name 姓名 --consent"))
-        vl.addWidget(self.delete_voice, 0, Qt.AlignmentFlag.AlignRight)
+        voice_buttons = QHBoxLayout()
+        voice_buttons.addWidget(self.voice_status, 1)
+        voice_buttons.addWidget(self.add_voice)
+        voice_buttons.addWidget(self.delete_voice)
+        vl.addLayout(voice_buttons)
         self._fill_voices()
 
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
@@ -145,6 +206,21 @@ class SettingsDialog(QDialog):
             self.voice_list.addItem(f"{v.name}（{v.samples} 段样本，登记于 {v.enrolled_at[:10]}）")
             self.voice_list.item(self.voice_list.count() - 1).setData(Qt.ItemDataRole.UserRole, v.name)
         self.delete_voice.setEnabled(self.voice_list.count() > 0)
+
+    def ask_enroll(self, dialog: EnrollDialog | None = None):
+        """Ask for name, recording and consent, then enroll in the background; returns the worker."""
+        dialog = dialog or EnrollDialog(self.store.members(), self)
+        if self._enroll is None or dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        name = dialog.name()
+        self.voice_status.setText(f"正在登记“{name}”的声纹…")
+        self.add_voice.setEnabled(False)
+        return self._enroll(name, dialog.path(), self._enrolled)
+
+    def _enrolled(self, message: str) -> None:
+        self.voice_status.setText(message)
+        self.add_voice.setEnabled(True)
+        self._fill_voices()
 
     def _delete_voice(self) -> None:
         item = self.voice_list.currentItem()

@@ -106,3 +106,45 @@ def test_too_little_speech_is_refused_with_a_clear_message(qtbot, window, store)
     wait_done(qtbot, window, worker, timeout=120000)
     assert "未能登记“孙磊”的声纹" in window.last_error and ("太短" in window.last_error or "太少" in window.last_error)
     assert store.list_voiceprints() == []
+
+
+def _enroll_in_settings(qtbot, window, store, name: str, audio):
+    from PySide6.QtCore import QTimer
+
+    from app.ui.settings_dialog import EnrollDialog, SettingsDialog
+
+    dialog = SettingsDialog(window.settings, store, window, enroll=window.enroll_voice_file)
+    qtbot.addWidget(dialog)
+    ask = EnrollDialog(store.members(), dialog)
+    ask.name_combo.setCurrentText(name)
+    ask.file_edit.setText(str(audio))
+    assert not ask.ok.isEnabled()  # consent first
+    ask.consent_check.setChecked(True)
+    assert ask.ok.isEnabled()
+    QTimer.singleShot(0, ask.accept)
+    worker = dialog.ask_enroll(ask)
+    assert worker is not None and not dialog.add_voice.isEnabled()
+    wait_done(qtbot, window, worker, timeout=120000)
+    return dialog
+
+
+def test_settings_enrolls_from_a_recording(qtbot, window, store, corpus_dir):
+    store.set_members(["王建国", "刘芳"])
+    dialog = _enroll_in_settings(qtbot, window, store, "王建国", corpus_dir / "synthetic" / "m01.enroll.王建国.wav")
+    assert dialog.voice_list.count() == 1 and "王建国" in dialog.voice_list.item(0).text()
+    assert "已登记“王建国”的声纹" in dialog.voice_status.text() and dialog.add_voice.isEnabled()
+    shoot(dialog, "settings_voices")
+
+
+def test_settings_refuses_a_silent_recording(qtbot, window, store, tmp_path):
+    import wave
+
+    silent = tmp_path / "静音.wav"
+    with wave.open(str(silent), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(16000)
+        w.writeframes(np.zeros(16000 * 12, dtype=np.int16).tobytes())
+    dialog = _enroll_in_settings(qtbot, window, store, "刘芳", silent)
+    assert "未能登记“刘芳”的声纹" in dialog.voice_status.text() and "静音" in dialog.voice_status.text()
+    assert dialog.voice_list.count() == 0 and store.list_voiceprints() == []
