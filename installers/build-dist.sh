@@ -10,7 +10,7 @@ if "$PY" -m pip show --quiet typing >/dev/null 2>&1; then "$PY" -m pip uninstall
 # The base model, assembled and SHA-256-verified by the app's own registry, shipped inside the bundle.
 "$PY" installers/bundle.py stage build/models
 rm -rf dist/sanhui
-SANHUI_MODEL_STAGE=build/models "$PY" -m PyInstaller --noconfirm --log-level WARN \
+SANHUI_MODEL_STAGE="$PWD/build/models" "$PY" -m PyInstaller --noconfirm --log-level WARN \
     --distpath dist --workpath build/pyinstaller installers/sanhui.spec
 # Some wheels ship extension modules with debug info (ctranslate2's alone is 65 MB of it), of no use on a
 # secretary's laptop. --strip-debug keeps the symbol tables, so loading and linking are unchanged.
