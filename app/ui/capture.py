@@ -40,6 +40,7 @@ def elapsed_text(seconds: float) -> str:
 
 
 class CapturePanel(QWidget):
+    warning_changed = Signal(str)  # a recording problem appeared or cleared ("" when all is well)
     audio_ready = Signal(Path)  # a finished recording or an imported file, to be processed
     cancel_requested = Signal()
 
@@ -226,7 +227,10 @@ class CapturePanel(QWidget):
         if r.low_disk:
             minutes = int((r.free_seconds() or 0) // 60)
             warnings.append(f"磁盘空间不足：剩余空间只够再录约 {minutes} 分钟。")
-        self.warning_label.setText("\n".join(warnings))
+        text = "\n".join(warnings)
+        if text != self.warning_label.text():
+            self.warning_label.setText(text)
+            self.warning_changed.emit(text)  # also shown in the status bar, whatever page is open
 
     def _update_buttons(self) -> None:
         rec = self.recording

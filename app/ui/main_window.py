@@ -107,6 +107,7 @@ class MainWindow(QMainWindow):
         self.capture = CapturePanel(stream_factory)
         self.capture.audio_ready.connect(self.start_processing)
         self.capture.cancel_requested.connect(self.cancel_processing)
+        self.capture.warning_changed.connect(self._recording_warning)
         self.transcript = TranscriptView()
         self.transcript.changed.connect(self.save_edits)
         self.transcript.enroll_requested.connect(self.enroll_voice)
@@ -183,6 +184,10 @@ class MainWindow(QMainWindow):
         action("播放 / 暂停录音", "Ctrl+Space", self.transcript.player.toggle, m_view)
         m_help = bar.addMenu("帮助(&H)")
         action("关于", "F1", self.about, m_help)
+        # The buttons tell their shortcut: secretaries find them by hovering, not in the menu.
+        for button, act in ((self.capture.record_button, self.act_record), (self.capture.pause_button, self.act_pause),
+                            (self.capture.marker_button, self.act_marker), (self.capture.stop_button, self.act_stop)):
+            button.setToolTip(f"{act.text()}（{act.shortcut().toString(QKeySequence.SequenceFormat.NativeText)}）")
 
     def _settings_store(self) -> QSettings:
         return QSettings(str(paths.data_dir() / "window.ini"), QSettings.Format.IniFormat)
@@ -358,6 +363,12 @@ class MainWindow(QMainWindow):
             f"处理完成：{len(result.segments)} 段发言，{len(result.minutes.resolutions)} 项决议，"
             f"用时 {result.timings.get('total', 0):.0f} 秒")
         self.home.refresh()
+
+    def _recording_warning(self, text: str) -> None:
+        if text:
+            self.statusBar().showMessage("录音提醒：" + text.replace("\n", "；"))
+        else:
+            self.statusBar().clearMessage()
 
     def show_error(self, message: str) -> None:
         self.last_error = message

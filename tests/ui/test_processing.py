@@ -227,6 +227,7 @@ def test_silent_and_unplugged_microphone_warnings(qtbot, store, monkeypatch):
     monkeypatch.setattr(rec, "seconds_since_sound", lambda: 20.0)
     window.capture._poll()
     assert "静音" in window.capture.warning_label.text()
+    assert "录音提醒" in window.statusBar().currentMessage()  # seen from any page, not only this tab
     monkeypatch.setattr(rec, "seconds_since_block", lambda: 5.0)
     window.capture._poll()
     assert "拔出" in window.capture.warning_label.text()
