@@ -1,9 +1,12 @@
-"""Score the rule engine on the reference transcripts of the synthetic meetings.
+"""Score the rule engine on the synthetic meetings: from the reference transcripts, and end to end
+from speech-recognition output.
 
-    .venv/bin/python bench/minutes.py [CORPUS_DIR]
+    .venv/bin/python bench/minutes.py [CORPUS_DIR] [--asr NAME=RESULT.json ...]
 
-Builds a result-like JSON from each truth file's segments (speaker = the real name), runs
+Reference: builds a result-like JSON from each truth file's segments (speaker = the real name), runs
 summarizer.extract_minutes, and prints score.py's minutes figures for m01 and m02.
+--asr m01=/tmp/base_m01/result.json re-runs the summarizer on the segments of a processed meeting
+(the recognised text and speaker labels, as the app has them) and scores that too.
 """
 
 from __future__ import annotations
@@ -24,11 +27,9 @@ SHARED = ROOT.parent / "shared"
 KEYS = ("res_p", "res_r", "res_f1", "first_topic_ok", "attendance_ok", "votes_ok")
 
 
-def run(corpus: Path, name: str) -> dict:
+def _score(corpus: Path, name: str, segments: list[Segment]) -> dict:
     truth_path = corpus / f"{name}.truth.json"
-    truth = json.loads(truth_path.read_text(encoding="utf-8"))
     meeting = load_meta(corpus / f"{name}.meta.json")
-    segments = [Segment(s["start"], s["end"], s["text"], s["name"]) for s in truth["segments"]]
     t0 = time.perf_counter()
     minutes = extract_minutes(segments, meeting)
     elapsed = time.perf_counter() - t0
@@ -48,13 +49,32 @@ def run(corpus: Path, name: str) -> dict:
     return scores
 
 
-def main() -> None:
-    corpus = Path(sys.argv[1]) if len(sys.argv) > 1 else SHARED / "corpus" / "synthetic"
+def run(corpus: Path, name: str) -> dict:
+    truth = json.loads((corpus / f"{name}.truth.json").read_text(encoding="utf-8"))
+    segments = [Segment(s["start"], s["end"], s["text"], s["name"]) for s in truth["segments"]]
+    return _score(corpus, name, segments)
+
+
+def run_asr(corpus: Path, name: str, result_path: Path) -> dict:
+    data = json.loads(result_path.read_text(encoding="utf-8"))
+    segments = [Segment(s["start"], s["end"], s.get("text", ""), s.get("speaker", "")) for s in data.get("segments", [])]
+    return _score(corpus, name, segments)
+
+
+def _row(label: str, s: dict) -> str:
+    return label + "\t" + "\t".join(str(s[k]) for k in KEYS) + f"\t{s['seconds']}"
+
+
+def main(argv: list[str]) -> None:
+    asr = [a.split("=", 1) for a in argv if "=" in a]
+    rest = [a for a in argv if "=" not in a and a != "--asr"]
+    corpus = Path(rest[0]) if rest else SHARED / "corpus" / "synthetic"
     print("meeting\t" + "\t".join(KEYS) + "\tseconds")
     for name in ("m01", "m02"):
-        s = run(corpus, name)
-        print(name + "\t" + "\t".join(str(s[k]) for k in KEYS) + f"\t{s['seconds']}")
+        print(_row(name, run(corpus, name)))
+    for name, path in asr:
+        print(_row(f"{name} (asr)", run_asr(corpus, name, Path(path))))
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])
