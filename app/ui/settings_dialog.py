@@ -203,7 +203,8 @@ class SettingsDialog(QDialog):
     def _fill_voices(self) -> None:
         self.voice_list.clear()
         for v in self.store.list_voiceprints():
-            self.voice_list.addItem(f"{v.name}（{v.samples} 段样本，登记于 {v.enrolled_at[:10]}）")
+            y, m, d = (int(x) for x in v.enrolled_at[:10].split("-"))
+            self.voice_list.addItem(f"{v.name}（{v.samples} 段样本，登记于 {y}年{m}月{d}日）")
             self.voice_list.item(self.voice_list.count() - 1).setData(Qt.ItemDataRole.UserRole, v.name)
         self.delete_voice.setEnabled(self.voice_list.count() > 0)
 
