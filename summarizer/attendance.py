@@ -5,13 +5,15 @@ from __future__ import annotations
 import re
 
 from core.types import Absence, Attendance, Meeting
-from summarizer.names import Roster
-from summarizer.text import NUM, Sentence, alternation, clauses, cn_to_int, cues
+from summarizer.names import Roster, sound_alike
+from summarizer.text import NUM, Sentence, alternation, clauses, cn_to_int, cue_list, cues
 
 _GAP = r"[^0-9零〇一两二三四五六七八九十，,。；;]{0,14}?"
 _EXPECTED = re.compile(rf"(?:应到|应出席|应参会|应参加|应到会|应有|全体党员|党员总数|共有党员|现有党员)(?:人数)?{_GAP}(?P<n>{NUM})\s*(?:名|人|位|个)")
 _PRESENT = re.compile(rf"(?:实到|实际到会|实际出席|实际参会|实到会|(?<!应)到会|(?<!应)出席|(?<!应)参会|来了)(?:人数)?{_GAP}"
                       rf"(?P<n>{NUM})\s*(?:名|人|位|个)")
+# '议到有表决权的党员18名，实到15名': a count said right before 实到 is the number due, whatever ASR made of 应到
+_COUNT = re.compile(rf"(?P<n>{NUM})\s*(?:名|人|位)")
 _ABSENT_N = re.compile(rf"(?:缺席|请假|未到会?|没到|缺)(?:人数)?{_GAP}(?P<n>{NUM})\s*(?:名|人|位|个)")
 _ALL_HERE = re.compile(r"(?:人都|人员|同志们?都|全体\S{0,4})?(?:到齐|全部到会|全员到会|全体到会|无人缺席|没有缺席|悉数到会)")
 _COMRADE = re.compile(r"(?P<name>[\u4e00-\u9fff]{2,3}?)(?:等)?(?:两位|三位|几位)?同志")
@@ -40,6 +42,39 @@ def _reason(rest: str, clause: str) -> str:
         return rest[:12]
     found = re.findall(alternation("absence_cues"), clause)
     return found[0] if found else ""
+
+
+def normalise_cues(text: str, roster: Roster) -> str:
+    """Absence words heard as homophones (并嫁 -> 病假, 执班 -> 值班, 出拆 -> 出差) put back in place, so
+    the reasons read right and the absence is seen at all. Roster names are left alone."""
+    words = [c for c in cue_list("absence_cues") if len(c) >= 2]
+    taken = [False] * len(text)
+    for _, a, b in roster.find_all(text):
+        taken[a:b] = [True] * (b - a)
+    for word in words:
+        for m in re.finditer(re.escape(word), text):
+            taken[m.start():m.end()] = [True] * (m.end() - m.start())
+    chars = list(text)
+    for word in words:
+        n = len(word)
+        for i in range(len(text) - n + 1):
+            window = text[i:i + n]
+            if any(taken[i:i + n]) or not re.fullmatch(r"[\u4e00-\u9fff]+", window):
+                continue
+            # homophones only (tones aside): near-misses of two-character words are too common in speech
+            if sound_alike(window, word):
+                chars[i:i + n] = list(word)
+                taken[i:i + n] = [True] * n
+    return "".join(chars)
+
+
+def _loose_expected(text: str, present: re.Match[str]) -> int | None:
+    """The count said just before 实到 in the same sentence, when it is at least the number present."""
+    counts = list(_COUNT.finditer(text[: present.start()]))
+    if not counts or not re.search(r"到|权|党员|共", text[: counts[-1].start()]):
+        return None
+    value, there = cn_to_int(counts[-1].group("n")), cn_to_int(present.group("n"))
+    return value if value is not None and there is not None and value >= there else None
 
 
 def _names_in(clause: str, roster: Roster) -> list[tuple[str, int, int]]:
@@ -136,15 +171,22 @@ def extract_attendance(sentences: list[Sentence], meeting: Meeting, roster: Rost
             window.extend([s] + [t for t in head[i + 1:i + 4] if t.seg == s.seg])
         elif _STRONG_ABSENCE.search(s.text):
             window.append(s)
+    if expected is None and present is not None:
+        for s in window:
+            p = _PRESENT.search(s.text)
+            expected = _loose_expected(s.text, p) if p else None
+            if expected is not None:
+                break
     for t in dict.fromkeys(t.index for t in window):
-        for absence in _absences(sentences[t].text, roster, meeting.host):
+        for absence in _absences(normalise_cues(sentences[t].text, roster), roster, meeting.host):
             if all(x.name != absence.name for x in absences):
                 absences.append(absence)
     for absence in absences:
         absence.name = roster.resolve(absence.name) or absence.name
-    if expected is not None and present is not None and len(absences) < expected - present:
-        _named_without_cue(window, roster, meeting.host, absences, expected - present)
     roster_n = len(roster.names)
+    due = expected if expected is not None else roster_n if present is not None and absent_n is None else None
+    if due is not None and present is not None and len(absences) < due - present:
+        _named_without_cue(window, roster, meeting.host, absences, due - present)
     if expected is None:
         if present is not None and absent_n is not None:
             expected = present + absent_n

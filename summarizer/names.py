@@ -24,6 +24,19 @@ def _syllable(char: str) -> tuple[str, str]:
     return initial, final
 
 
+@lru_cache(maxsize=4096)
+def _readings(char: str) -> frozenset[str]:
+    """Every toneless reading of a character (差: cha, chai, ci)."""
+    from pypinyin import Style, pinyin
+
+    return frozenset(pinyin(char, style=Style.NORMAL, heteronym=True)[0])
+
+
+def sound_alike(a: str, b: str) -> bool:
+    """Equally long strings whose characters can be read the same, tones aside (出拆 / 出差, 执班 / 值班)."""
+    return len(a) == len(b) > 0 and all(x == y or _readings(x) & _readings(y) for x, y in zip(a, b, strict=True))
+
+
 def char_similarity(a: str, b: str) -> float:
     if a == b:
         return 1.0
