@@ -89,21 +89,30 @@ def segment_pieces(seg: Segment, turns: Sequence[Turn], ends: Sequence[float], m
     return pieces
 
 
-def attribute(segments: Sequence[Segment], turns: Sequence[Turn], min_piece: float = 0.8,
-              edge_margin: float = 0.0) -> list[list[Piece]]:
-    """Speaker pieces for every segment (same order as `segments`).
-
-    edge_margin: a segment's first and last piece keep up to this much of the segment's own span beyond
-    the speech they cover.
-    """
+def attribute(segments: Sequence[Segment], turns: Sequence[Turn], min_piece: float = 0.8) -> list[list[Piece]]:
+    """Speaker pieces for every segment (same order as `segments`)."""
     turns = sorted(turns)
     if not turns:
         return [[Piece(s.start, s.end, 0, 0.0)] for s in segments]
     ends = [t[1] for t in turns]
+    return [segment_pieces(seg, turns, ends, min_piece) for seg in segments]
+
+
+def pad_into_silence(spans: Sequence[tuple[float, float]], collar: float,
+                     duration: float | None = None) -> list[tuple[float, float]]:
+    """Spans widened by up to `collar` seconds into the silence around them, never past half of the pause
+    to a neighbouring span, before 0 or after `duration` (spans in time order; overlapping ones kept)."""
     out = []
-    for seg in segments:
-        pieces = segment_pieces(seg, turns, ends, min_piece)
-        pieces[0].start = max(seg.start, pieces[0].start - edge_margin)
-        pieces[-1].end = min(seg.end, pieces[-1].end + edge_margin)
-        out.append(pieces)
+    for i, (a, b) in enumerate(spans):
+        lo = spans[i - 1][1] if i else None
+        hi = spans[i + 1][0] if i + 1 < len(spans) else None
+        if lo is None:
+            a = max(0.0, a - collar)
+        elif lo < a:
+            a = max(a - collar, (lo + a) / 2)
+        if hi is None:
+            b = b + collar if duration is None else max(b, min(b + collar, duration))
+        elif b < hi:
+            b = min(b + collar, (b + hi) / 2)
+        out.append((a, b))
     return out

@@ -36,6 +36,7 @@ class SpeechScan:
     vectors: list[np.ndarray] = field(default_factory=list)  # (n_i, 256) per embedded region
     owner: list[int] = field(default_factory=list)  # region index of each window
     offset: list[float] = field(default_factory=list)  # window start, seconds from the recording start
+    duration: float = 0.0  # seconds of audio read
 
 
 def embed_stretch(audio: np.ndarray) -> tuple[np.ndarray, list[int]]:
@@ -105,6 +106,7 @@ def scan_recording(audio_path: Path, *, progress: Callable[[float], None] | None
             if progress and total_seconds:
                 progress(min(1.0, buffer_start / SAMPLE_RATE / total_seconds))
     take(final=True)
+    scan.duration = (buffer_start + len(buffer)) / SAMPLE_RATE
     return scan
 
 

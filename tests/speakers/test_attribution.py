@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from asr.speaker_attribution import attribute
+from asr.speaker_attribution import attribute, pad_into_silence
 from asr.speaker_turns import bridge_pauses
 from asr.speakers import SpeakerTurns, label_segments
 from core.types import Segment
@@ -13,8 +13,12 @@ TURNS = [(1.0, 5.0, 0), (6.0, 9.0, 1), (9.2, 12.0, 1), (13.0, 20.0, 0)]
 def test_segment_spanning_a_pause_is_trimmed_to_speech():
     [[piece]] = attribute([Segment(0.0, 5.9, "好")], TURNS)
     assert (piece.start, piece.end, piece.label) == (1.0, 5.0, 0)
-    [[piece]] = attribute([Segment(0.0, 5.9, "好")], TURNS, edge_margin=0.3)
-    assert (piece.start, piece.end) == (0.7, 5.3)
+
+
+def test_collar_widens_into_silence_but_never_past_half_the_pause():
+    spans = pad_into_silence([(1.0, 5.0), (5.2, 9.0), (10.0, 12.0)], 0.3, duration=12.1)
+    assert spans == [(0.7, 5.1), (5.1, 9.3), (9.7, 12.1)]
+    assert pad_into_silence([(0.1, 1.0)], 0.3) == [(0.0, 1.3)]
 
 
 def test_sliver_of_the_neighbouring_turn_is_dropped():
@@ -25,7 +29,7 @@ def test_sliver_of_the_neighbouring_turn_is_dropped():
 
 def test_speaker_change_inside_a_segment_splits_it_and_keeps_every_character():
     seg = Segment(6.0, 20.0, "我补充一点，情况就是这样。好，会议决定由刘芳同志负责")
-    out = label_segments([seg], SpeakerTurns(TURNS, {0: "王建国"}), edge_margin=0.0)
+    out = label_segments([seg], SpeakerTurns(TURNS, {0: "王建国"}), collar=0.0)
     assert [(s.start, s.end, s.speaker) for s in out] == [(6.0, 12.0, "发言人1"), (13.0, 20.0, "王建国")]
     assert "".join(s.text for s in out) == seg.text
     assert out[0].text.endswith("。")  # cut at the punctuation nearest the change

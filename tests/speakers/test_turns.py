@@ -46,7 +46,7 @@ def test_whisper_segment_across_a_pause_and_a_speaker_change(tmp_path, enroll_cl
     start_b = (len(a) + len(gap)) / SAMPLE_RATE
     end = start_b + len(b) / SAMPLE_RATE
     segs = [Segment(0.0, start_b + 2.0, "第一位同志讲完了。第二位同志开始讲"), Segment(start_b + 2.0, end, "后面的话")]
-    out = diarize(path, segs, edge_margin=0.0)
+    out = diarize(path, segs, collar=0.0)
     assert [s.speaker for s in out] == ["发言人1", "发言人2", "发言人2"]
     assert "".join(s.text for s in out) == "".join(s.text for s in segs)
     assert out[0].end <= len(a) / SAMPLE_RATE + 0.2  # the pause is not speech
