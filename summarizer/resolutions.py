@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from core.types import NEEDS_FILLING, Resolution
 from summarizer.dates import Deadline, find_deadline
+from summarizer.names import sound_alike
 from summarizer.owners import SPEAKER, Owner, OwnerFinder
 from summarizer.text import Sentence, alternation, overlap, strip_punct
 
@@ -29,8 +30,23 @@ _NEW_MATTER = re.compile(r"^(?:另外|此外|还有|同时|其次|再有|最后|
 _PAST = re.compile(r"已经|已于|已[经将]?完成|去年|上次|上周|上个月|上半年|曾经|此前|前期")
 _QUESTION = re.compile(r"(?:吗|么|呢)[？?]?$|[？?]$")  # 吧 softens a decision: 就由你牵头吧
 # Requests that organise the meeting itself, not tasks: 请X同志领学/汇报/发言.
-_PROCEDURAL = re.compile(r"^(?:同志)?(?:来|先|再|给大家)?(?:领学|汇报|通报|发言|谈谈|讲讲|说说|介绍|宣读|传达|主持|补充|表态|作报告|"
-                         r"谈一谈|讲一讲|说一说|讲话|带领大家|简要|就|上台|入座|记录)")
+_FLOOR_VERBS = ("领学", "汇报", "通报", "发言", "谈谈", "讲讲", "说说", "介绍", "宣读", "传达", "主持", "补充", "表态", "作报告",
+                "谈一谈", "讲一讲", "说一说", "讲话", "带领大家", "简要", "就", "上台", "入座", "记录")
+_FLOOR_LEAD = r"^(?:同志)?(?:来|先|再|给大家)?"
+_PROCEDURAL = re.compile(_FLOOR_LEAD + "(?:" + "|".join(_FLOOR_VERBS) + ")")
+# '请刘芳同志空报党费收缴情况' (通报 misheard): reporting on a state of affairs, now, is the floor, not a task;
+# 报送/上报 ... hand something in and stay tasks.
+_REPORT_NOW = re.compile(_FLOOR_LEAD + r"[^上呈申填报]报(?![送上给到])[^，,。；;]{0,16}(?:情况|进展|体会|认识|心得|经过)(?:[，,].{0,4})?$")
+
+
+def _gives_floor(after_owner: str) -> bool:
+    """The chair giving the floor (请X同志领学/汇报/谈谈), also when ASR wrote the verb as a homophone (会报)."""
+    if _PROCEDURAL.match(after_owner) or _REPORT_NOW.match(strip_punct(after_owner)):
+        return True
+    rest = re.sub(_FLOOR_LEAD, "", after_owner)
+    return any(len(v) == 2 and sound_alike(rest[:2], v) for v in _FLOOR_VERBS)
+
+
 _LEAD_IN = re.compile(
     r"^(?:(?:好的?|那么?|那|另外|此外|还有|最后|同时|其次|下面|然后|再有|第[一二三四五六七八九十]|最后强调一下|强调一下|再强调一下|"
     r"大家没有不同意见|没有不同意见|没有意见|经过讨论|经过研究)[，,：:]?\s*)+"
@@ -163,7 +179,7 @@ def _is_resolution(u: _Unit, finder: OwnerFinder, base: dt.date) -> bool:
     negative_at = _first(alternation("not_decision"), text)
     u.owner = _owner_of(u, finder)
     u.deadline = find_deadline(text, base)
-    if u.owner and u.owner.frame in ("由", "请", "安排", "委托", "指定", "交给", "交由") and _PROCEDURAL.match(
+    if u.owner and u.owner.frame in ("由", "请", "安排", "委托", "指定", "交给", "交由") and _gives_floor(
         text[u.owner.end:]
     ) and not (u.deadline and u.deadline.explicit):
         u.owner = None
