@@ -1,12 +1,14 @@
 """Benchmark recognition: CER, real-time factor and peak RSS, ours vs plain faster-whisper, same run.
 
-    .venv/bin/python bench/asr.py                       # m01, m02, AISHELL-1, Common Voice; both engines
+    .venv/bin/python bench/asr.py                       # m01, m02, 2spk, AISHELL-1, Common Voice; both engines
     .venv/bin/python bench/asr.py --sets m01 --opt hotword_mode=prompt --engines ours
     .venv/bin/python bench/asr.py --long-minutes 120 --sets long --engines ours   # memory on a long meeting
 
 Each engine runs in its own child process (so peak RSS is its own), on the same model folder, and
 the two alternate per set so that a noisy shared machine slows both alike. CER is computed exactly
-as ../shared/tools/score.py does (its functions are imported from there).
+as ../shared/tools/score.py does (its functions are imported from there). "floor" is the timing
+floor: score.py's DER after giving every segment the true speaker it overlaps most, i.e. the error
+diarization cannot remove because segments cover pauses or miss speech (m01, m02, 2spk).
 """
 
 from __future__ import annotations
@@ -45,7 +47,17 @@ def synthetic_item(name: str) -> dict:
     meta = json.loads((folder / f"{name}.meta.json").read_text(encoding="utf-8"))
     return {"id": name, "audio": str(audio), "ref": "".join(s["text"] for s in truth["segments"]),
             "meeting_type": meta.get("type", ""), "roster": meta.get("roster", []),
-            "agenda": meta.get("agenda", [])}
+            "agenda": meta.get("agenda", []), "truth": truth}
+
+
+def turns_item() -> dict:
+    """Real speech (AISHELL-1), two speakers taking turns, with exact turn times."""
+    folder = CORPUS / "real"
+    truth = json.loads((folder / "aishell1_2spk_turns.json").read_text(encoding="utf-8"))
+    segments = [{**s, "name": s["speaker"]} for s in truth["segments"]]
+    truth = {"segments": segments, "duration": max(s["end"] for s in segments)}
+    return {"id": "2spk", "audio": str(folder / "aishell1_2spk_turns.wav"), "ref": "".join(s["text"] for s in segments),
+            "roster": [], "agenda": [], "truth": truth}
 
 
 def tsv_items(folder: Path) -> list[dict]:
@@ -88,6 +100,8 @@ def corpus_sets(names: list[str], long_minutes: float, workdir: Path) -> dict[st
     for name in names:
         if name in ("m01", "m02"):
             sets[name] = [synthetic_item(name)]
+        elif name == "2spk":
+            sets[name] = [turns_item()]
         elif name == "aishell":
             sets[name] = tsv_items(CORPUS / "real" / "aishell1")
         elif name == "cv":
@@ -123,9 +137,10 @@ def run_child(engine: str, items: list[dict], model_path: Path, options: dict) -
             hotwords = meeting_hotwords(item.get("roster", []), item.get("agenda", []),
                                         item.get("meeting_type", ""))
             t0 = time.perf_counter()
-            texts = [s.text for s in transcriber.transcribe(Path(item["audio"]), hotwords=hotwords)]
-            out["items"].append({"id": item["id"], "text": "".join(texts), "seconds": time.perf_counter() - t0,
-                                 "duration": probe_duration(Path(item["audio"]))})
+            segments = list(transcriber.transcribe(Path(item["audio"]), hotwords=hotwords, names=item.get("roster")))
+            out["items"].append({"id": item["id"], "text": "".join(s.text for s in segments),
+                                 "seconds": time.perf_counter() - t0, "duration": probe_duration(Path(item["audio"])),
+                                 "segments": [[s.start, s.end, s.text] for s in segments]})
     else:
         from faster_whisper import WhisperModel
 
@@ -133,9 +148,10 @@ def run_child(engine: str, items: list[dict], model_path: Path, options: dict) -
         for item in items:
             t0 = time.perf_counter()
             segments, _ = model.transcribe(item["audio"], language="zh", beam_size=5, vad_filter=True)
-            texts = [s.text for s in segments]
-            out["items"].append({"id": item["id"], "text": "".join(texts), "seconds": time.perf_counter() - t0,
-                                 "duration": probe_duration(Path(item["audio"]))})
+            segments = list(segments)
+            out["items"].append({"id": item["id"], "text": "".join(s.text for s in segments),
+                                 "seconds": time.perf_counter() - t0, "duration": probe_duration(Path(item["audio"])),
+                                 "segments": [[s.start, s.end, s.text] for s in segments]})
     out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return out
 
@@ -155,7 +171,20 @@ def spawn(engine: str, items: list[dict], model_path: Path, options: dict) -> di
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
+def timing_floor(scorer, truth: dict, segments: list) -> float:
+    """score.py's DER when every segment gets the true speaker it overlaps most (an oracle): what is
+    left is time a segment covers that nobody spoke (or misses speech), whatever diarization does."""
+    labelled = []
+    for start, end, text in segments:
+        overlaps = [(min(end, t["end"]) - max(start, t["start"]), t["name"]) for t in truth["segments"]]
+        best = max(overlaps, default=(0.0, None))
+        labelled.append({"start": start, "end": end, "text": text, "speaker": best[1] if best[0] > 0 else None})
+    return scorer.diarization(truth, {"segments": labelled})[0]
+
+
 def summarise(scorer, items: list[dict], run: dict) -> dict:
+    floors = [timing_floor(scorer, item["truth"], got["segments"])
+              for item, got in zip(items, run["items"], strict=False) if item.get("truth")]
     edits = chars = 0
     seconds = duration = 0.0
     no_traditional = True
@@ -170,13 +199,14 @@ def summarise(scorer, items: list[dict], run: dict) -> dict:
 
         no_traditional &= not has_traditional(got["text"])
     return {"cer": edits / chars if chars else None, "rtf": seconds / duration, "seconds": seconds,
-            "audio_seconds": duration, "peak_rss_mb": run["peak_rss_mb"], "simplified": no_traditional}
+            "audio_seconds": duration, "peak_rss_mb": run["peak_rss_mb"], "simplified": no_traditional,
+            "timing_floor": sum(floors) / len(floors) if floors else None}
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--child", help=argparse.SUPPRESS)
-    parser.add_argument("--sets", default="m01,m02,aishell,cv", help="m01,m02,aishell,cv,long")
+    parser.add_argument("--sets", default="m01,m02,2spk,aishell,cv", help="m01,m02,2spk,aishell,cv,long")
     parser.add_argument("--engines", default="ours,plain")
     parser.add_argument("--model", default="base")
     parser.add_argument("--long-minutes", type=float, default=120.0)
@@ -206,16 +236,18 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as workdir:
         sets = corpus_sets(args.sets.split(","), args.long_minutes, Path(workdir))
         print(f"model={args.model} options={options}")
-        print(f"{'set':8} {'engine':6} {'CER':>7} {'RTF':>6} {'audio s':>8} {'peak RSS MB':>11}  simplified")
+        print(f"{'set':8} {'engine':6} {'CER':>7} {'RTF':>6} {'audio s':>8} {'peak RSS MB':>11} {'floor':>6}  simplified")
         for name, items in sets.items():
             report["sets"][name] = {}
             for engine in engines:
                 run = spawn(engine, items, model_path, options if engine == "ours" else {})
                 figures = summarise(scorer, items, run)
-                report["sets"][name][engine] = {**figures, "texts": [g["text"] for g in run["items"]]}
+                report["sets"][name][engine] = {**figures, "texts": [g["text"] for g in run["items"]],
+                                                "segments": [g["segments"] for g in run["items"]]}
                 cer = f"{100 * figures['cer']:6.1f}%" if figures["cer"] is not None else "    n/a"
+                floor = f"{figures['timing_floor']:6.3f}" if figures["timing_floor"] is not None else "   n/a"
                 print(f"{name:8} {engine:6} {cer} {figures['rtf']:6.3f} {figures['audio_seconds']:8.1f} "
-                      f"{figures['peak_rss_mb']:11.0f}  {figures['simplified']}", flush=True)
+                      f"{figures['peak_rss_mb']:11.0f} {floor}  {figures['simplified']}", flush=True)
             if {"ours", "plain"} <= set(engines):
                 ours, plain = report["sets"][name]["ours"], report["sets"][name]["plain"]
                 print(f"{name:8} ratio  time ours/plain = {ours['seconds'] / plain['seconds']:.2f}", flush=True)

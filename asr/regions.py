@@ -1,0 +1,128 @@
+"""Where people speak, and how recognised words map back onto it.
+
+Whisper's own segment times run from one utterance's start to the next one's start, so a segment
+covers the pause after it (and the next speaker's silence before answering). That pause is counted
+as speech for the segment's speaker downstream (speaking time, diarization). So recognition works
+on Silero VAD speech regions found with a short minimum silence (a pause between two speakers
+splits them), decodes groups of regions of at most 30 s (one Whisper window each, no drift, no
+seek into the middle of a word), and hands every recognised word to the region it was spoken in.
+A segment's times are then its region's edges, tight to the speech.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from asr.decode import SAMPLE_RATE
+
+
+@dataclass
+class Region:
+    """A stretch of speech, in seconds from the start of the audio handed in."""
+
+    start: float
+    end: float
+
+
+@dataclass
+class Chunk:
+    """Audio to decode at once: [start, end) in seconds, holding whole regions."""
+
+    start: float
+    end: float
+    regions: list[Region] = field(default_factory=list)
+
+
+@dataclass
+class Word:
+    start: float
+    end: float
+    text: str
+    piece: int = 0  # which Whisper segment of the chunk it came from
+
+
+def speech_regions(audio: np.ndarray, min_silence: float = 0.5, threshold: float = 0.5,
+                   min_speech: float = 0.25, max_speech: float = 28.0) -> list[Region]:
+    """Speech regions of 16 kHz `audio`, unpadded: a pause of `min_silence` seconds ends a region."""
+    from faster_whisper.vad import VadOptions, get_speech_timestamps
+
+    if len(audio) < SAMPLE_RATE // 10:
+        return []
+    options = VadOptions(threshold=threshold, min_silence_duration_ms=int(min_silence * 1000), speech_pad_ms=0,
+                         min_speech_duration_ms=int(min_speech * 1000), max_speech_duration_s=max_speech)
+    return [Region(r["start"] / SAMPLE_RATE, r["end"] / SAMPLE_RATE) for r in get_speech_timestamps(audio, options)]
+
+
+def pad_regions(regions: Sequence[Region], pad: float, duration: float) -> list[Region]:
+    """Each region widened by `pad` seconds, but never past the audio or halfway into a neighbour's gap."""
+    out = []
+    for i, region in enumerate(regions):
+        left = region.start - regions[i - 1].end if i else region.start
+        right = regions[i + 1].start - region.end if i + 1 < len(regions) else duration - region.end
+        out.append(Region(round(region.start - min(pad, max(left, 0) / 2), 3),
+                          round(region.end + min(pad, max(right, 0) / 2), 3)))
+    return out
+
+
+def plan_chunks(regions: Sequence[Region], duration: float, max_seconds: float = 30.0,
+                context: float = 0.3) -> list[Chunk]:
+    """Consecutive regions grouped into chunks of at most `max_seconds`, each with a little audio
+    (`context`, less when the neighbouring region is close) either side so no onset is clipped."""
+    groups: list[list[Region]] = []
+    for region in regions:
+        if groups and region.end - groups[-1][0].start + 2 * context <= max_seconds:
+            groups[-1].append(region)
+        else:
+            groups.append([region])
+    chunks = []
+    for i, group in enumerate(groups):
+        before = groups[i - 1][-1].end if i else 0.0
+        after = groups[i + 1][0].start if i + 1 < len(groups) else duration
+        start = max(before + (group[0].start - before) / 2, group[0].start - context, 0.0)
+        end = min(after - (after - group[-1].end) / 2, group[-1].end + context, duration)
+        chunks.append(Chunk(start, end, list(group)))
+    return chunks
+
+
+def _overlap(word: Word, region: Region) -> float:
+    return min(word.end, region.end) - max(word.start, region.start)
+
+
+def region_of(word: Word, regions: Sequence[Region]) -> int:
+    """Index of the region the word was spoken in: most overlap, else the nearest."""
+    best = max(range(len(regions)), key=lambda i: _overlap(word, regions[i]))
+    if _overlap(word, regions[best]) > 0:
+        return best
+    middle = (word.start + word.end) / 2
+    return min(range(len(regions)), key=lambda i: min(abs(middle - regions[i].start), abs(middle - regions[i].end)))
+
+
+def split_words(words: Iterable[Word], regions: Sequence[Region]) -> list[tuple[Region, list[Word]]]:
+    """Words grouped by region and, inside a region, by Whisper segment (a sentence; a speaker may
+    change there without a long pause). Each group gets its region's edges on the outside and the
+    middle of the pause between words on the inside. Regions where nothing was recognised are left out."""
+    words = list(words)
+    if not regions or not words:
+        return []
+    by_region: list[list[Word]] = [[] for _ in regions]
+    for word in words:
+        by_region[region_of(word, regions)].append(word)
+    out: list[tuple[Region, list[Word]]] = []
+    for region, found in zip(regions, by_region, strict=True):
+        groups: list[list[Word]] = []
+        for word in found:
+            if groups and groups[-1][-1].piece == word.piece:
+                groups[-1].append(word)
+            else:
+                groups.append([word])
+        edges = [region.start]
+        for left, right in zip(groups, groups[1:], strict=False):
+            cut = (left[-1].end + right[0].start) / 2
+            edges.append(min(max(cut, edges[-1]), region.end))
+        edges.append(region.end)
+        for j, group in enumerate(groups):
+            out.append((Region(round(edges[j], 3), round(edges[j + 1], 3)), group))
+    return out
