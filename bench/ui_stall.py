@@ -80,7 +80,7 @@ def main() -> int:
     worst, worst_stage, last, stage = [0.0], [""], [time.perf_counter()], ["start"]
     # The UI thread's own CPU time across the worst gap tells "busy in our code" (CPU ~ gap) from
     # "not scheduled" (CPU ~ 0: other processes had the cores).
-    last_cpu, worst_cpu, over_100, busy = [time.thread_time()], [0.0], [0], [0.0]
+    last_cpu, worst_cpu, over_100, busy, ticks = [time.thread_time()], [0.0], [0], [0.0], [0]
     stage_start: dict[str, float] = {}
 
     def tick():
@@ -91,6 +91,7 @@ def main() -> int:
         over_100[0] += gap > 0.1
         busy[0] = max(busy[0], cpu - last_cpu[0])
         last[0], last_cpu[0] = now, cpu
+        ticks[0] += 1
 
     def on_progress(event):
         if event.stage != stage[0]:
@@ -101,9 +102,13 @@ def main() -> int:
     timer.timeout.connect(tick)
     t0 = time.perf_counter()
     timer.start()
-    worker = window.start_processing(audio)
-    worker.signals.progress.connect(on_progress)
-    worker.signals.done.connect(app.quit)
+
+    def observe(worker):  # connected before the worker starts, so no early signal is missed
+        worker.signals.progress.connect(on_progress)
+        worker.signals.done.connect(app.quit)
+
+    window.processing_started.connect(observe)
+    window.start_processing(audio)
     app.exec()
     timer.stop()
     total = time.perf_counter() - t0
@@ -111,7 +116,8 @@ def main() -> int:
     print(f"audio {args.minutes:.0f} min, processed in {total:.0f} s, {segments} segments, error: {window.last_error or '-'}")
     print(f"worst event-loop stall: {worst[0] * 1000:.0f} ms (during stage '{worst_stage[0]}'; UI thread CPU in "
           f"that gap {worst_cpu[0] * 1000:.0f} ms); gaps over 100 ms: {over_100[0]}; load average {os.getloadavg()[0]:.1f}")
-    print(f"longest stretch the UI thread itself was busy between two ticks: {busy[0] * 1000:.0f} ms")
+    print(f"longest stretch the UI thread itself was busy between two ticks: {busy[0] * 1000:.0f} ms; "
+          f"{ticks[0]} ticks in {total:.0f} s")
     marks = sorted(stage_start.items(), key=lambda kv: kv[1])
     for (name, start), nxt in zip(marks, [*marks[1:], ("end", t0 + total)], strict=True):
         print(f"  {name:<10} {nxt[1] - start:7.1f} s")

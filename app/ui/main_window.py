@@ -7,7 +7,7 @@ import copy
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings
+from PySide6.QtCore import QByteArray, QSettings, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -82,6 +82,9 @@ class FinalizeDialog(QDialog):
 
 
 class MainWindow(QMainWindow):
+    # A processing worker, before it starts: connect to its signals here (after start they may be missed).
+    processing_started = Signal(object)
+
     def __init__(self, store: Store | None = None, settings: Settings | None = None,
                  stream_factory: StreamFactory | None = None):
         super().__init__()
@@ -347,6 +350,7 @@ class MainWindow(QMainWindow):
         self.capture.set_processing(True)
         self.tabs.setCurrentIndex(TAB_CAPTURE)
         self.statusBar().showMessage(f"正在处理：{audio.name if audio else '转写文件'}")
+        self.processing_started.emit(worker)
         self.process_worker = self.pool.start(worker)
         return worker
 
