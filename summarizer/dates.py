@@ -20,11 +20,20 @@ _BEFORE = r"(?P<before>之前|以前|前|为止|为限|截止|内|底|完成)?"
 _DAY = rf"(?P<d>{NUM})\s*(?:日|号)"
 _MONTH = rf"(?P<m>{NUM})\s*月(?:份)?"
 
+# Speech recognition hears the short syllables 月/日 as 一, inserts or drops a 一 (十月 -> 十一月) and
+# confuses 一/七. A deadline said with 前 is repaired along these lines only, to the nearest date ahead.
+_MONTH_WORD = re.compile(r"^(?:十[一二]?|[一二三四五六七八九]|[0-9]{1,2})$")
+_DAY_WORD = re.compile(r"^(?:[一二三]?十[一二三四五六七八九]?|[一二三四五六七八九]|[0-9]{1,2})$")
+_GARBLED = re.compile(r"(?<![0-9零〇一二两三四五六七八九十月年])(?P<run>[0-9一二三四五六七八九十月]{3,8})"
+                      r"(?P<before>之前|以前|前|截止)")
+_SUBSTITUTE_COST, _MISSING_COST = 1.0, 1.5  # same syllable count as said is the likelier reading
+
 # (regex, kind): order matters only for overlapping matches at the same position.
 _PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(rf"(?:(?P<y>{NUM})\s*年|(?P<rel>今年|明年|后年))?\s*{_MONTH}\s*{_DAY}" + _BEFORE), "ymd"),
     (re.compile(rf"(?:(?P<y>{NUM})\s*年|(?P<rel>今年|明年|后年))?\s*{_MONTH}\s*(?P<part>底|末|月底|中旬|上旬|下旬|初)" + _BEFORE),
      "month_part"),
+    (_GARBLED, "garbled"),
     (re.compile(rf"(?:(?P<y>{NUM})\s*年|(?P<rel>今年|明年|后年))?\s*{_MONTH}\s*(?P<before>之前|以前|前|内|中)?"), "month"),
     (re.compile(r"(?P<rel>本月|这个月|当月|这月|下个?月|下下个?月)\s*(?P<part>底|末|中旬|上旬|下旬|内)?" + _BEFORE
                 + rf"(?:\s*(?P<d>{NUM})\s*(?:日|号)" + _BEFORE.replace("before", "before2") + ")?"), "rel_month"),
@@ -59,6 +68,7 @@ class Deadline:
     explicit: bool  # said with 前/之前/底/内: a real deadline, not just a time reference
     recurring: bool = False
     kind: str = ""
+    corrected: bool = False  # read through a recognition error (十二一二十一前, 11月31日前): worth a check
 
 
 def _month_end(year: int, month: int) -> dt.date:
@@ -98,6 +108,14 @@ def _roll(date: dt.date, base: dt.date, stated: bool) -> dt.date:
     return date
 
 
+class _Impossible(ValueError):
+    """A month and day that do not exist together, as heard (11月31日)."""
+
+    def __init__(self, month: int, day: int, year: int, stated: bool):
+        super().__init__(f"{month}/{day}")
+        self.month, self.day, self.year, self.stated = month, day, year, stated
+
+
 def _resolve(kind: str, m: re.Match[str], base: dt.date) -> dt.date | None:
     g = m.groupdict()
     if kind in ("ymd", "month_part", "month"):
@@ -109,7 +127,8 @@ def _resolve(kind: str, m: re.Match[str], base: dt.date) -> dt.date | None:
             day = cn_to_int(g["d"] or "")
             if not day:
                 return None
-            day = min(day, calendar.monthrange(year, month)[1])
+            if day > calendar.monthrange(year, month)[1]:
+                raise _Impossible(month, day, year, stated)
             return _roll(dt.date(year, month, day), base, stated)
         part = g.get("part") or ""
         if part in ("中旬",):
@@ -187,6 +206,67 @@ def _resolve(kind: str, m: re.Match[str], base: dt.date) -> dt.date | None:
     return None
 
 
+def _reading(n: int) -> str:
+    """11 -> 十一, 31 -> 三十一: the syllables said, where a misheard 一 can be put right."""
+    digits = "零一二三四五六七八九"
+    if n < 10:
+        return digits[n]
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 1 else digits[tens]) + "十" + (digits[ones] if ones else "")
+
+
+def _valid(month_word: str, day_word: str, base: dt.date, year: int, stated: bool) -> dt.date | None:
+    if not (_MONTH_WORD.match(month_word) and _DAY_WORD.match(day_word)):
+        return None
+    month, day = cn_to_int(month_word) or 0, cn_to_int(day_word) or 0
+    if not 1 <= month <= 12 or not 1 <= day <= calendar.monthrange(year, month)[1]:
+        return None
+    return _roll(dt.date(year, month, day), base, stated)
+
+
+def _one_edits(word: str) -> set[str]:
+    """Words one misheard 一 away: inserted, dropped, or said for 七."""
+    out = {word[:i] + word[i + 1:] for i, c in enumerate(word) if c == "一"}
+    out |= {word[:i] + "一" + word[i:] for i in range(len(word) + 1)}
+    out |= {word[:i] + {"一": "七", "七": "一"}[c] + word[i + 1:] for i, c in enumerate(word) if c in "一七"}
+    return out - {word}
+
+
+def _nearest(candidates: list[tuple[float, dt.date]], base: dt.date) -> dt.date | None:
+    ahead = [(cost, (d - base).days, d) for cost, d in candidates if base <= d <= base + dt.timedelta(days=400)]
+    return min(ahead)[2] if ahead else None
+
+
+def repair_month_day(month: int, day: int, base: dt.date, year: int, stated: bool) -> dt.date | None:
+    """A month/day that cannot exist (11月31日) read with one 一 put right; None when nothing fits."""
+    m_word, d_word = _reading(month), _reading(day)
+    candidates = [(1.0, d) for w in _one_edits(m_word) if (d := _valid(w, d_word, base, year, stated))]
+    candidates += [(1.0, d) for w in _one_edits(d_word) if (d := _valid(m_word, w, base, year, stated))]
+    return _nearest(candidates, base)
+
+
+def read_garbled(run: str, base: dt.date) -> dt.date | None:
+    """'十二一二十一' before 前: 月 and 日 heard as 一 (十二月二十日); None when no reading fits."""
+    if re.fullmatch(r"[0-9]+", run) or re.search(r"[0-9]{3}", run):
+        return None  # digits alone carry no misheard 月/日
+    run = re.sub(r"[0-9]+", lambda d: _reading(int(d.group())), run)
+    if "日" in run or "号" in run:
+        return None
+    splits: list[tuple[float, str, str]] = []
+    if "月" in run:
+        i = run.index("月")
+        splits.append((0.0, run[:i], run[i + 1:]))
+    else:
+        splits += [(_SUBSTITUTE_COST, run[:i], run[i + 1:]) for i, c in enumerate(run) if c == "一" and 0 < i < len(run) - 1]
+    candidates: list[tuple[float, dt.date]] = []
+    for cost, month_word, rest in splits:
+        if rest.endswith("一") and (d := _valid(month_word, rest[:-1], base, base.year, False)):
+            candidates.append((cost + _SUBSTITUTE_COST, d))
+        if d := _valid(month_word, rest, base, base.year, False):
+            candidates.append((cost + _MISSING_COST, d))
+    return _nearest(candidates, base)
+
+
 def find_dates(text: str, base: dt.date) -> list[Deadline]:
     """Every time expression in text that resolves to a date, left to right, non-overlapping."""
     hits: list[Deadline] = []
@@ -199,17 +279,24 @@ def find_dates(text: str, base: dt.date) -> list[Deadline]:
                 continue  # 每周五: recurring, not a date
             if kind == "day" and not m.group("before"):
                 continue  # 今天的会议: the meeting itself, not a deadline
+            corrected = False
             try:
-                date = _resolve(kind, m, base)
+                date = read_garbled(m.group("run"), base) if kind == "garbled" else _resolve(kind, m, base)
+                corrected = kind == "garbled" and date is not None
+            except _Impossible as bad:  # only a deadline (…前) is worth repairing; a bare mention stays unread
+                date = repair_month_day(bad.month, bad.day, base, bad.year, bad.stated) if m.group("before") else None
+                corrected = True
             except (ValueError, OverflowError):
                 date = None
             if date is None:
+                if corrected:  # an impossible date that nothing repairs: unread, not re-read as its month
+                    taken.append((m.start(), m.end()))
                 continue
             g = m.groupdict()
             explicit = bool(g.get("before") or g.get("before2") or g.get("part") or kind in ("within", "week"))
             if kind == "month" and not g.get("before"):
                 explicit = False  # 十一月份开展: a time reference, weaker than 十一月底前
-            hits.append(Deadline(date.isoformat(), m.group(0), m.start(), m.end(), explicit, kind=kind))
+            hits.append(Deadline(date.isoformat(), m.group(0), m.start(), m.end(), explicit, kind=kind, corrected=corrected))
             taken.append((m.start(), m.end()))
     return sorted(hits, key=lambda h: h.start)
 

@@ -19,6 +19,8 @@ from summarizer.names import sound_alike
 from summarizer.owners import SPEAKER, Owner, OwnerFinder
 from summarizer.text import Sentence, alternation, overlap, strip_punct
 
+# The deadline was read through a recognition error (十二一二十一前, 11月31日前): the secretary should check it.
+DEADLINE_INFERRED = "完成时限据语音推断，请核对"
 _LIST_HEADER = re.compile(r"(?:措施|决定如下|如下|以下几|几项|几点|几件事|分工|安排)\S{0,4}?(?:是|有|为|如下)?[：:]|措施(?:是|有|为)")
 _ENUMERATOR = re.compile(
     r"^(?:第?[一二三四五六七八九十][是、，,：:．.]|[0-9]{1,2}[、.．，,]|第[一二三四五六七八九十]条?[，,、：:]?|其一|其二|另外|此外|还有)"
@@ -247,6 +249,8 @@ def _to_resolution(units: list[_Unit]) -> Resolution:
         end=round(last.end, 2),
     )
     _flag(res, recurring=bool(deadline and deadline.recurring))
+    if deadline and deadline.corrected and res.deadline:
+        res.flags.append(DEADLINE_INFERRED)
     return res
 
 

@@ -3,8 +3,9 @@ over several segments, homophones for verbs, names and dates (kinds of error, no
 
 import pytest
 
-from core.types import Meeting
+from core.types import NEEDS_FILLING, Meeting
 from summarizer import extract_minutes
+from summarizer.resolutions import DEADLINE_INFERRED
 from tests.summarizer.meetings import segments
 
 MEETING = Meeting(type="支部委员会", date="2026-10-12", host="周建华", recorder="钱丽",
@@ -40,3 +41,14 @@ def test_giving_the_floor_is_not_a_task(said):
 def test_tasks_about_a_situation_stay_tasks(said, owner):
     [res] = _resolutions([said])
     assert res.owner == owner
+
+
+def test_a_repaired_deadline_is_kept_and_flagged_for_checking():
+    [res] = _resolutions(["会议决定由钱丽同志负责年度党员档案整理，十二一二十一前全部完成"])
+    assert (res.owner, res.deadline) == ("钱丽", "2026-12-20")
+    assert DEADLINE_INFERRED in res.flags and NEEDS_FILLING not in res.flags
+
+
+def test_an_impossible_deadline_is_left_for_the_secretary():
+    [res] = _resolutions(["会议决定由钱丽同志负责年度党员档案整理，2月30日前全部完成"])
+    assert res.owner == "钱丽" and res.deadline is None and NEEDS_FILLING in res.flags

@@ -53,3 +53,36 @@ def test_month_mention_is_weaker_than_an_explicit_deadline():
 def test_not_deadlines(text):
     d = find_deadline(text, MEETING)
     assert d is None or d.date is None
+
+
+# --- deadlines heard through recognition errors: 月/日 as 一, an inserted or dropped 一 ---------------
+
+ASR_BASE = dt.date(2026, 10, 12)
+
+
+@pytest.mark.parametrize(
+    ("said", "date"),
+    [
+        ("十二一二十一前全部收齐", "2026-12-20"),  # 十二月二十日前, both markers heard as 一
+        ("在十一一三十前报送", "2026-11-30"),
+        ("12一20一前完成", "2026-12-20"),
+        ("11月31日前报上级党委", "2026-10-31"),  # 十月 with an inserted 一: the nearest date that exists
+        ("9月31号之前交", "2027-09-30"),  # the only one-一 reading (9/30) has passed this year
+    ],
+)
+def test_misheard_deadlines_are_read_and_marked(said, date):
+    d = find_deadline(said, ASR_BASE)
+    assert d is not None and d.date == date and d.explicit and d.corrected
+
+
+@pytest.mark.parametrize("said", ["2月30日前完成", "11月31日提到过", "三十一前"])
+def test_impossible_dates_are_never_produced(said):
+    d = find_deadline(said, ASR_BASE)
+    assert d is None or d.date is None
+
+
+@pytest.mark.parametrize(("said", "date"), [("十月三十一日前", "2026-10-31"), ("十一月前完成", "2026-11-30"),
+                                           ("下月十五号前", "2026-11-15")])
+def test_well_heard_deadlines_are_not_marked(said, date):
+    d = find_deadline(said, ASR_BASE)
+    assert d.date == date and not d.corrected
