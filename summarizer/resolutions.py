@@ -19,6 +19,10 @@ from summarizer.names import sound_alike
 from summarizer.owners import SPEAKER, Owner, OwnerFinder
 from summarizer.text import Sentence, alternation, overlap, strip_punct
 
+# Closing the meeting, also garbled (今天都会就开到这里) and without punctuation before it.
+_CLOSING_WORDS = r"(?:今天|今日|本次|这次)[^，,。]{0,4}?(?:就|先)?(?:开)?到这[里儿]|会(?:议)?(?:就|先)(?:开)?到这[里儿]|散会"
+_CLOSING = re.compile(rf"^(?:好的?[，,]?)?(?:{_CLOSING_WORDS})")
+_CLOSING_ANYWHERE = re.compile(_CLOSING_WORDS)
 # The deadline was read through a recognition error (十二一二十一前, 11月31日前): the secretary should check it.
 DEADLINE_INFERRED = "完成时限据语音推断，请核对"
 _LIST_HEADER = re.compile(r"(?:措施|决定如下|如下|以下几|几项|几点|几件事|分工|安排)\S{0,4}?(?:是|有|为|如下)?[：:]|措施(?:是|有|为)")
@@ -133,30 +137,82 @@ def _list_items(s: Sentence, body: str, finder: OwnerFinder, decision: bool) -> 
     return [_Unit(p, p.text, in_list=True, list_decision=decision) for p in _pieces(item, finder, subjects=True)]
 
 
+# A header that ends in a bare enumerator ('落实措施是一'): ASR cut the list up, items follow without numbers.
+_BARE_ENUMERATOR = re.compile(r"^(?:第?[一1]|其一)$")
+_MEASURE_HEADER = re.compile(r"措施|决定|分工|任务")
+_ITEM_GAP = 2.0  # seconds between the segments of one spoken list or one spoken decision
+
+
+def _next_in_run(prev: Sentence, s: Sentence) -> bool:
+    """s goes on from prev without a pause: same speaker, next segment (or same), little silence."""
+    return s.speaker == prev.speaker and 0 <= s.seg - prev.seg <= 1 and s.start - prev.end <= _ITEM_GAP
+
+
 def _units(sentences: list[Sentence], finder: OwnerFinder) -> list[_Unit]:
     """Sentences, with enumerated list items (after a 措施/如下 header) split into their own units,
     and long sentences split where a new decision or task begins."""
     units: list[_Unit] = []
-    open_list: tuple[Sentence, bool] | None = None  # (header sentence, header is a decision)
+    # (header sentence, header is a decision, items may come without enumerators, last item)
+    open_list: tuple[Sentence, bool, bool, Sentence] | None = None
     decision = alternation("decision_frames")
     for s in sentences:
         header = _LIST_HEADER.search(s.text)
         if header:
             after = s.text[header.end():]
             head_decision = bool(re.search(decision, s.text[: header.end()]))
-            open_list = (s, head_decision)
             body = strip_punct(after)
+            unnumbered = bool(_BARE_ENUMERATOR.match(body) or (not body and _MEASURE_HEADER.search(s.text[: header.end()])))
+            open_list = (s, head_decision, unnumbered, s)
             if body and _ENUMERATOR.match(body):
                 units.extend(_list_items(s, _ENUMERATOR.sub("", body).strip(), finder, head_decision))
-            elif body:
+            elif body and not unnumbered:
                 units.append(_Unit(s, s.text))
             continue
-        if open_list and s.speaker == open_list[0].speaker and s.seg - open_list[0].seg <= 1 and _ENUMERATOR.match(s.text):
+        if open_list and _next_in_run(open_list[3], s) and s.seg - open_list[0].seg <= (9 if open_list[2] else 1) and (
+            _ENUMERATOR.match(s.text) or (open_list[2] and not _AGENDA_STEP.match(s.text) and not _CLOSING.match(s.text))
+        ):
             units.extend(_list_items(s, _ENUMERATOR.sub("", s.text).strip(), finder, open_list[1]))
+            open_list = (*open_list[:3], s)
             continue
         open_list = None
         units.extend(_Unit(piece, piece.text) for piece in _pieces(s, finder))
     return units
+
+
+def _carries_task(text: str, finder: OwnerFinder) -> bool:
+    decision = alternation("decision_frames")
+    return bool((decision and re.search(decision, text)) or finder.find(text))
+
+
+def join_continuations(sentences: list[Sentence], finder: OwnerFinder) -> list[Sentence]:
+    """A decision or task that ASR cut into segments ('会议决定由刘芳同志负责…' / '十二月二十日前全部收齐…'):
+    the unfinished sentence (no full stop) goes on into the next segment of the same speaker when there
+    is no pause, unless that segment opens something new (另外, 第三个议题, 一、...). List items stay apart."""
+    out: list[Sentence] = []
+    listing = False
+    for s in sentences:
+        prev = out[-1] if out else None
+        if _LIST_HEADER.search(s.text):
+            listing = True
+        elif prev is None or not _next_in_run(prev, s):
+            listing = False
+        joins = (
+            prev is not None
+            and not listing
+            and s.seg == prev.seg + 1
+            and _next_in_run(prev, s)
+            and not re.search(r"[。！？!?；;]$", prev.text)
+            and not (_NEW_MATTER.match(s.text) or _AGENDA_STEP.match(s.text) or _ENUMERATOR.match(s.text)
+                     or _CLOSING.match(s.text) or re.match(r"(?:下面|接下来|好的?[，,])", s.text))
+            and _carries_task(prev.text, finder)
+        )
+        if joins and prev is not None:
+            out[-1] = Sentence(prev.index, s.seg, prev.speaker, f"{strip_punct(prev.text)}，{s.text}", prev.start, s.end)
+        else:
+            out.append(Sentence(len(out), s.seg, s.speaker, s.text, s.start, s.end))
+    for i, s in enumerate(out):
+        s.index = i
+    return out
 
 
 def _first(pattern: str, text: str) -> int:
@@ -208,6 +264,9 @@ def _is_resolution(u: _Unit, finder: OwnerFinder, base: dt.date) -> bool:
 def _content(u: _Unit) -> str:
     """The decided matter: the sentence without lead-in, owner words and deadline words."""
     text = u.text
+    closing = _CLOSING_ANYWHERE.search(text)
+    if closing and closing.start() > 0:  # '…更新支部宣传栏今天的会就开到这里' without a full stop in between
+        text = text[: closing.start()]
     cuts: list[tuple[int, int]] = []
     if u.owner:
         a, b = u.owner.start, u.owner.end
@@ -228,6 +287,7 @@ def _content(u: _Unit) -> str:
     text = re.sub(r"^(?:同志)?[，,]?(?:你|您)?(?:来|去|要|具体)?(?=负责|牵头)", "", strip_punct(text))
     text = re.sub(r"来(?=负责|牵头)", "", text)
     text = re.sub(r"[，,](?:负责|牵头)$", "", text)
+    text = re.sub(r"(?<=[，,])(?:负责|牵头)[，,]", "", text)  # '宣传方面，(请X同志)牵头，在本月底前更新…'
     text = re.sub(r"(?:^|[，,])\s*(?:好的?[，,]?\s*)?(?:散会|今天的会就开到这里|会就开到这里)\S*$", "", text)
     text = re.sub(r"^(牵头|负责)[，,]", r"\1", text)
     text = re.sub(r"[，,](?:全部|按时)?(?:完成|办结|落实)$", "", strip_punct(text))
@@ -330,7 +390,7 @@ def _ratify(units: list[_Unit], accepted: set[int], finder: OwnerFinder, base: d
 
 
 def extract_resolutions(sentences: list[Sentence], finder: OwnerFinder, base: dt.date) -> list[Resolution]:
-    units = _units(sentences, finder)
+    units = _units(join_continuations(sentences, finder), finder)
     chosen = {i for i, u in enumerate(units) if _is_resolution(u, finder, base)}
     _ratify(units, chosen, finder, base)
     accepted = [(i, units[i]) for i in sorted(chosen)]

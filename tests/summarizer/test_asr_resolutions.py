@@ -52,3 +52,60 @@ def test_a_repaired_deadline_is_kept_and_flagged_for_checking():
 def test_an_impossible_deadline_is_left_for_the_secretary():
     [res] = _resolutions(["会议决定由钱丽同志负责年度党员档案整理，2月30日前全部完成"])
     assert res.owner == "钱丽" and res.deadline is None and NEEDS_FILLING in res.flags
+
+
+def test_a_decision_cut_into_segments_is_one_item():
+    res = _resolutions([
+        "好，经研究由孙悦同志负责年度民主评议的组织工作",
+        "下月十五号前完成个人自评，并把测评表发给每位党员",
+    ])
+    assert len(res) == 1
+    assert (res[0].owner, res[0].deadline) == ("孙悦", "2026-11-15")
+    assert "测评表" in res[0].content and "自评" in res[0].content
+
+
+def test_the_matter_decided_and_the_task_that_follows_are_one_item():
+    res = _resolutions([
+        "会议同意推荐张小红",
+        "李大伟为优秀共产党员",
+        "由吴芳同志负责整理事迹材料",
+        "本周五之前报党委组织部",
+    ])
+    assert len(res) == 1
+    assert (res[0].owner, res[0].deadline) == ("吴芳", "2026-10-16")
+    assert "李大伟" in res[0].content and "事迹材料" in res[0].content
+
+
+def test_a_pause_or_another_speaker_ends_the_item():
+    res = _resolutions([
+        "会议决定由李强同志负责党员活动室改造",  # t = 0 .. 2.5 s
+        ("发言人2", "下周我们还要开安全会"),
+        ("发言人1", "年底前完成全部验收"),
+    ])
+    assert [(r.owner, r.deadline) for r in res] == [("李强", None)]
+
+
+def test_a_new_matter_is_not_glued_to_the_last_one():
+    res = _resolutions([
+        "由冯军同志牵头修订支部工作制度",
+        "另外，请钱丽同志负责下季度的党课安排",
+        "本月底前报支委会",
+    ])
+    assert [(r.owner, r.deadline) for r in res] == [("冯军", None), ("钱丽", "2026-10-31")]
+
+
+def test_measures_listed_over_segments_without_numbers():
+    res = _resolutions([
+        "经过讨论，落实措施是一",
+        "各党小组下月十号前完成一次专题学习",
+        "由冯军同志年底前建立学习台账",
+        "十一月份组织一次现场观摩",
+        "下面进行第二个议题",
+    ])
+    assert [(r.owner, r.deadline) for r in res] == [
+        ("各党小组", "2026-11-10"), ("冯军", "2026-12-31"), (None, "2026-11-30")]
+
+
+def test_closing_words_never_end_up_in_the_content():
+    [res] = _resolutions(["请李强同志牵头，在本周内清理过期宣传资料今天咱们会就开到这里，散会"])
+    assert res.owner == "李强" and res.content.endswith("宣传资料")
