@@ -25,6 +25,12 @@ _TRANSITION = re.compile(
 _TRANSITION_WORDS = re.compile(r"下面|接下来|现在|首先|然后|最后|进入|进行")
 
 
+def later_item_begins(text: str) -> bool:
+    """'下面进行第二项议程…': the chair moves on to an agenda item after the first."""
+    m = _TRANSITION.search(text)
+    return bool(m and (cn_to_int(m.group("o")) or 0) >= 2 and (m.start() == 0 or _TRANSITION_WORDS.search(text[:m.start()])))
+
+
 def _ordinal(m: re.Match[str]) -> int | None:
     for key in ("o1", "o2", "o3", "o4"):
         value = m.groupdict().get(key)
@@ -79,11 +85,16 @@ def find_agenda(sentences: list[Sentence]) -> tuple[list[str], int | None]:
             continue
         # the announcement may run over the following sentences of the same speaker
         tail = [s]
-        for t in sentences[i + 1:i + 12]:  # continued only by sentences that start with the next enumerator
-            if t.speaker != s.speaker or t.seg - s.seg > 2 or not _ENUM.match(t.text):
+        for t in sentences[i + 1:i + 12]:
+            # continued by sentences that start with the next enumerator; after a count also by the
+            # items ASR cut into segments of their own ('有三个议题' / '学习…论述' / '第二个议题，…')
+            run_on = bool(count) and t.seg - tail[-1].seg <= 1 and t.start - tail[-1].end <= 2.0 and not (
+                _TRANSITION_WORDS.search(t.text[:8]) or _COUNT.search(t.text))
+            if t.speaker != s.speaker or t.seg - s.seg > (2 if not run_on else 8) or not (_ENUM.match(t.text) or run_on):
                 break
             tail.append(t)
-        text = "".join(t.text for t in tail)
+        text = "".join(t.text if re.search(r"[。！？!?；;，,：:]$", t.text) or k == len(tail) - 1 else t.text + "，"
+                       for k, t in enumerate(tail))
         start = count.end() if count else s.text.find(re.search(_TOPIC_WORD, s.text).group(0))
         items = _parse_items(text[start:], counted=bool(count))
         n = cn_to_int((count.group("n") or count.group("n2") or "").replace("两", "二")) if count else None

@@ -10,12 +10,13 @@ from __future__ import annotations
 import re
 
 from core.types import FirstTopic, Meeting
+from summarizer.agenda import later_item_begins
 from summarizer.names import Roster
 from summarizer.text import Sentence, alternation, strip_punct
 
 _STUDY_VERB = r"(?:传达学习|学习贯彻|学习领会|学习宣传|深入学习|集中学习|传达|学习|贯彻|研读|学)"
 _STUDY_TAIL = r"(?:讲话|论述|指示|批示|精神|思想|文章|回信|贺信|重要文献|著作|摘编|谈话)(?:精神)?"
-_NAMED = re.compile(r"第一议题")
+_NAMED = re.compile(r"第[一1]议题")
 _LEADER = re.compile(r"(?:请|由)?(?P<who>[\u4e00-\u9fff]{1,6}?)(?:同志|书记|委员)?(?:来|先|给大家)?(?P<cue>领学|带领大家学习|带领大家学|带学|传达|宣讲|导学|主讲)")
 
 
@@ -88,7 +89,7 @@ def extract_first_topic(
     content = ""
     anchor: Sentence | None = None
     for s in named:
-        after = s.text[s.text.find("第一议题") + 4:]
+        after = s.text[_NAMED.search(s.text).end():]
         content = _study_phrase(after) or ""
         if not content:
             # '第一议题：学习《习近平谈治国理政》第四卷' names the study without a speech word
@@ -118,6 +119,8 @@ def extract_first_topic(
         span = [anchor] + [s for s in sentences[anchor.index + 1:] if items_of[s.index] == k0][:40]
         if k0 is None:
             span = span[:12]
+            moved_on = next((i for i, s in enumerate(span) if i and later_item_begins(s.text)), None)
+            span = span[:moved_on] if moved_on else span
     if not span:
         return None
     if not content:
