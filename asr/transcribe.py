@@ -27,6 +27,9 @@ from core.types import Segment
 
 log = logging.getLogger(__name__)
 
+# faster-whisper decodes the audio after the last word once more (a full 30 s window's work); when
+# that is less than this much of speech, the words are all in and that pass is skipped.
+TAIL_SECONDS = 0.5
 MIN_RETRY_SECONDS = 1.0  # a speech region this long that came back without a word is decoded again
 
 
@@ -155,9 +158,11 @@ class Transcriber:
     def _decode_chunk(self, window: np.ndarray, chunk: Chunk, kwargs: dict, prompt_words: set[str]
                       ) -> list[tuple[Region, list[Word]]]:
         piece = window[int(chunk.start * SAMPLE_RATE): int(chunk.end * SAMPLE_RATE)]
-        return split_words(self._words(piece, chunk.start, kwargs, prompt_words), chunk.regions)
+        speech_end = chunk.regions[-1].end - chunk.start
+        return split_words(self._words(piece, chunk.start, speech_end, kwargs, prompt_words), chunk.regions)
 
-    def _words(self, piece: np.ndarray, start: float, kwargs: dict, prompt_words: set[str]) -> Iterator[Word]:
+    def _words(self, piece: np.ndarray, start: float, speech_end: float, kwargs: dict, prompt_words: set[str]
+               ) -> Iterator[Word]:
         """Recognised words of one chunk, in window time, without Whisper's inventions."""
         segments, _info = self.model.transcribe(piece, **kwargs)
         for index, seg in enumerate(segments):
@@ -168,6 +173,10 @@ class Transcriber:
                 continue  # Whisper thought it was silence and was unsure of the words: invented text
             for w in seg.words or []:
                 yield Word(start + w.start, start + w.end, w.word, index)
+            if seg.end >= speech_end - TAIL_SECONDS:
+                # Asking for more would decode the chunk's last breath in a pass of its own: slow, and
+                # where Whisper invents text.
+                break
 
 
 def _only_prompt(text: str, prompt_words: set[str]) -> bool:
