@@ -114,9 +114,58 @@ def tidy_punctuation(text: str) -> str:
     return text
 
 
+_DAYS_IN_MONTH = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+# A well-formed Chinese numeral from 1 to 31 (一, 九, 十, 十二, 二十, 二十一, 三十一)
+_SMALL_NUMERAL = re.compile("^(?:[一二三四五六七八九]|十[一二三四五六七八九]?|[二三]十[一二三四五六七八九]?)$")
+_DEADLINE_CUE = "(?=前|之前|以前|截止|为止)"
+_CN_RUN = "[一二三四五六七八九十]"
+
+
+def _valid_date(month: int | None, day: int | None) -> bool:
+    return month is not None and day is not None and 1 <= month <= 12 and 1 <= day <= _DAYS_IN_MONTH[month - 1]
+
+
+def _small(word: str) -> int | None:
+    return cn_to_int(word) if _SMALL_NUMERAL.match(word) else None
+
+
+def _misheard_date(m: re.Match) -> str:
+    """十二一二十一 -> 12月20日: the only reading that splits the numerals into month 一 day (一 for 月,
+    and a final 一 for 日, sound alike to Whisper)."""
+    run, suffix = m.group(1), m.group(2)
+    # A date before 前 says 日 or 号; with neither, the final 一 must be the misheard 日.
+    body, day_word = (run, suffix) if suffix else (run[:-1], "日") if run.endswith("一") else ("", "")
+    readings = {(_small(body[:i]), _small(body[i + 1:])) for i in range(1, len(body) - 1) if body[i] == "一"}
+    readings = {r for r in readings if _valid_date(*r)}
+    if len(readings) != 1:
+        return m.group(0)  # no reading, or more than one: not ours to guess
+    month, day = readings.pop()
+    return f"{month}月{day}{day_word}"
+
+
+def _impossible_date(m: re.Match) -> str:
+    """11月31日 -> 10月31日: 十月 heard as 十一月 (there is no 31 November; 31 October exists)."""
+    month, day = int(m.group(1)), int(m.group(2))
+    if month == 11 and not _valid_date(month, day) and _valid_date(10, day):
+        return f"10月{day}{m.group(3)}"
+    return m.group(0)
+
+
+def repair_dates(text: str) -> str:
+    """Dates Whisper mangles, repaired only where the text can be nothing but a date.
+
+    十二一二十一前 (十二月二十日前) and 十一二十日前 (十月二十日前): numerals right before 前/之前/以前/截止
+    that read as month, 一, day in exactly one way, with a real month and a day that month has.
+    11月31日: a day November lacks, that October has.
+    """
+    text = re.sub(rf"(?<![第几每0-9月{_CN_RUN[1:-1]}零两百千])({_CN_RUN}{{3,6}}?)([日号])?{_DEADLINE_CUE}",
+                  _misheard_date, text)
+    return re.sub(r"(?<![0-9])(\d{1,2})月(\d{1,2})([日号])", _impossible_date, text)
+
+
 def clean_text(text: str) -> str:
     """Whisper output -> display text for the minutes."""
-    return normalise_numerals(tidy_punctuation(to_simplified(text)))
+    return repair_dates(normalise_numerals(repair_dates(tidy_punctuation(to_simplified(text)))))
 
 
 def has_traditional(text: str) -> bool:

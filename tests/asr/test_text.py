@@ -49,3 +49,22 @@ def test_repetition_loops_and_subtitle_hallucinations():
     assert collapse_repeats("哈哈哈，大家好") == "哈哈哈，大家好"  # three is speech, not a loop
     assert is_hallucination("请不吝点赞 订阅 转发 打赏支持明镜与点点栏目")
     assert not is_hallucination("会议决定由刘芳同志负责")
+
+
+@pytest.mark.parametrize(("raw", "shown"), [
+    ("十二一二十一前完成", "12月20日前完成"),  # 月 and 日 both heard as 一
+    ("十一二十日前把活动方案报支部", "10月20日前把活动方案报支部"),  # 十月 -> 十一
+    ("请在十一月三十一日前上报", "请在10月31日前上报"),  # there is no 31 November
+    ("11月31日之前", "10月31日之前"),
+    ("十二一二十号之前", "12月20号之前"),
+    # not a date, or not only one way to read it: left alone
+    ("二十一日前", "二十一日前"),
+    ("统一二十日前", "统一二十日前"),
+    ("第十一二十日前", "第十一二十日前"),
+    ("三一五前", "三一五前"),
+    ("十二一二十一人", "十二一二十一人"),
+    ("11月30日前", "11月30日前"),
+    ("2月30日前", "2月30日前"),
+])
+def test_misheard_dates_repaired_only_where_they_must_be_dates(raw, shown):
+    assert clean_text(raw) == shown
