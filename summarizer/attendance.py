@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 
 from core.types import Absence, Attendance, Meeting
-from summarizer.names import Roster, sound_alike
+from summarizer.heard import restore
+from summarizer.names import Roster
 from summarizer.text import NUM, Sentence, alternation, clauses, cn_to_int, cue_list, cues
 
 _GAP = r"[^0-9零〇一两二三四五六七八九十，,。；;]{0,14}?"
@@ -48,24 +49,7 @@ def normalise_cues(text: str, roster: Roster) -> str:
     """Absence words heard as homophones (并嫁 -> 病假, 执班 -> 值班, 出拆 -> 出差) put back in place, so
     the reasons read right and the absence is seen at all. Roster names are left alone."""
     words = [c for c in cue_list("absence_cues") if len(c) >= 2]
-    taken = [False] * len(text)
-    for _, a, b in roster.find_all(text):
-        taken[a:b] = [True] * (b - a)
-    for word in words:
-        for m in re.finditer(re.escape(word), text):
-            taken[m.start():m.end()] = [True] * (m.end() - m.start())
-    chars = list(text)
-    for word in words:
-        n = len(word)
-        for i in range(len(text) - n + 1):
-            window = text[i:i + n]
-            if any(taken[i:i + n]) or not re.fullmatch(r"[\u4e00-\u9fff]+", window):
-                continue
-            # homophones only (tones aside): near-misses of two-character words are too common in speech
-            if sound_alike(window, word):
-                chars[i:i + n] = list(word)
-                taken[i:i + n] = [True] * n
-    return "".join(chars)
+    return restore(text, words, protect=[(a, b) for _, a, b in roster.find_all(text)])
 
 
 def _loose_expected(text: str, present: re.Match[str]) -> int | None:

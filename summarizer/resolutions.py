@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 
 from core.types import NEEDS_FILLING, Resolution
 from summarizer.dates import Deadline, find_deadline
+from summarizer.heard import restore
 from summarizer.names import sound_alike
 from summarizer.owners import SPEAKER, Owner, OwnerFinder
-from summarizer.text import Sentence, alternation, overlap, strip_punct
+from summarizer.text import Sentence, alternation, cue_list, overlap, strip_punct
 
 # Closing the meeting, also garbled (今天都会就开到这里) and without punctuation before it.
 _CLOSING_WORDS = r"(?:今天|今日|本次|这次)[^，,。]{0,4}?(?:就|先)?(?:开)?到这[里儿]|会(?:议)?(?:就|先)(?:开)?到这[里儿]|散会"
@@ -212,7 +213,20 @@ def join_continuations(sentences: list[Sentence], finder: OwnerFinder) -> list[S
             out.append(Sentence(len(out), s.seg, s.speaker, s.text, s.start, s.end))
     for i, s in enumerate(out):
         s.index = i
+        s.text = restore_cues(s.text)
     return out
+
+
+_OWNER_CONTEXT = re.compile(r"(?:同志|书记|委员|由[\u4e00-\u9fff]{2,3})$")
+
+
+def restore_cues(text: str) -> str:
+    """Decision frames and owner verbs heard as homophones (会议绝定, 同志佛则组织) read back: frames of
+    four characters anywhere (shorter ones sound like everyday words: 经研究/经验就), 负责/牵头 right after
+    a person (X同志, 由X)."""
+    frames = [f for f in cue_list("decision_frames") if len(f) >= 4 and not f.startswith("^")]
+    text = restore(text, frames)
+    return restore(text, ["负责", "牵头"], after=_OWNER_CONTEXT)
 
 
 def _first(pattern: str, text: str) -> int:

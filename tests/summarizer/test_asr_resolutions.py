@@ -109,3 +109,21 @@ def test_measures_listed_over_segments_without_numbers():
 def test_closing_words_never_end_up_in_the_content():
     [res] = _resolutions(["请李强同志牵头，在本周内清理过期宣传资料今天咱们会就开到这里，散会"])
     assert res.owner == "李强" and res.content.endswith("宣传资料")
+
+
+@pytest.mark.parametrize(
+    ("said", "owner", "deadline"),
+    [
+        ("会议绝定由孙悦同志负责党员活动日签到，本月底前完成", "孙悦", "2026-10-31"),  # 决定 as 绝定
+        ("请李强同志佛则组织社区志愿服务，本周五之前报名单", "李强", "2026-10-16"),  # 负责 as 佛则
+        ("冯军同志前头把支部台账补齐，下月十号前交", "冯军", "2026-11-10"),  # 牵头 as 前头
+    ],
+)
+def test_frames_heard_as_homophones(said, owner, deadline):
+    [res] = _resolutions([said])
+    assert (res.owner, res.deadline) == (owner, deadline)
+
+
+def test_everyday_words_that_sound_like_frames_stay_as_said():
+    # 经验就 sounds like 经研究, 走在前头 like 牵头: neither is a decision
+    assert _resolutions(["我们班组的经验就是每周五之前把问题清零", "大家都要走在前头，月底前多学一点"]) == []
