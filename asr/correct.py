@@ -185,8 +185,9 @@ class Corrector:
         best, best_gain = None, MIN_GAIN
         for term in candidates:
             is_name = term in self.names
-            # A roster name right before 同志/书记 is what the context asks for (有照明同志负责).
-            addressed = is_name and text.startswith(ADDRESS_SUFFIXES, end)
+            # A roster name right before 同志/书记 is what the context asks for (有照明同志负责), but
+            # not before 同志们 (正好同志们都在).
+            addressed = is_name and text.startswith(ADDRESS_SUFFIXES, end) and not text.startswith("同志们", end)
             # Otherwise an ordinary word (照明) is never turned into a term (赵敏). The dictionary
             # also lists some people's names (周小明), which may well be a roster name misheard.
             if not addressed and _is_common(window, COMMON_NAME_FREQ if is_name else COMMON_WORD_FREQ):
@@ -197,6 +198,10 @@ class Corrector:
                     and _is_common(window, 3):
                 continue  # two characters, none shared: only a non-word (英道 -> 应到)
             gain = self._gain(text, start, end, term) + (MIN_GAIN if addressed else 0.0)
+            if addressed and all(lightly_close(a, b) for a, b in zip(window, term, strict=True)):
+                # Sounds the same and is addressed as a comrade: the name, however common the word
+                # it was heard as (实到十五名正好同志病假 -> 郑浩同志).
+                gain = max(gain, 2 * MIN_GAIN)
             if gain > best_gain:
                 best, best_gain = term, gain
         return best

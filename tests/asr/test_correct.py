@@ -72,3 +72,13 @@ def test_transliterations_are_not_pulled_towards_terms(corrector):
 ])
 def test_light_confusions_and_addressed_names(corrector, heard, meant):
     assert corrector.correct(heard) == meant
+
+
+def test_a_homophone_addressed_as_comrade_is_the_roster_name():
+    from asr.correct import Corrector
+
+    roster = ["郑浩", "林静", "张伟"]
+    corrector = Corrector(roster, names=roster)
+    assert corrector.correct("实到15名正好同志病假") == "实到15名郑浩同志病假"
+    assert corrector.correct("今天正好同志们都来了") == "今天正好同志们都来了"
+    assert corrector.correct("正好开会") == "正好开会"
