@@ -83,6 +83,7 @@ def hotwords_for(meeting: Meeting, extra: tuple[str, ...] = ()) -> list[str]:
 
 
 def _transcribe(audio: Path, duration: float, meeting: Meeting, options: ProcessOptions) -> Generator[Progress, None, list[Segment]]:
+    from asr.lexicon import meeting_hotwords
     from asr.models import ModelRegistry
     from asr.transcribe import TranscribeOptions, Transcriber
 
@@ -98,7 +99,13 @@ def _transcribe(audio: Path, duration: float, meeting: Meeting, options: Process
     )
     segments: list[Segment] = []
     yield Progress("asr", 0.0, "正在加载语音模型…")
-    for seg in transcriber.transcribe(audio, hotwords=hotwords_for(meeting, options.extra_hotwords)):
+    # The people who may speak or be named (roster, host, recorder), then the agenda's and the meeting
+    # type's terms, then the user's own words: the names steer the decoder and post-correction.
+    names = list(dict.fromkeys(n.strip() for n in [*meeting.roster, meeting.host, meeting.recorder] if n and n.strip()))
+    agenda = [*meeting.agenda, meeting.planned_first_topic]
+    hotwords = list(dict.fromkeys([*meeting_hotwords(names, agenda, meeting.type),
+                                   *hotwords_for(meeting, options.extra_hotwords)]))
+    for seg in transcriber.transcribe(audio, hotwords=hotwords, names=names):
         segments.append(seg)
         yield Progress("asr", min(seg.end / duration, 1.0) if duration else 0.0, seg.text)
     yield Progress("asr", 1.0)
