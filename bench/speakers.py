@@ -3,6 +3,10 @@
     .venv/bin/python bench/speakers.py            # truth segment timings as input (diarization only)
     .venv/bin/python bench/speakers.py --asr      # also real ASR segments (runs Whisper: minutes of CPU)
     .venv/bin/python bench/speakers.py --memory   # also peak memory on a 4x longer recording
+    .venv/bin/python bench/speakers.py --asr-from /tmp/base_{meeting}/result.json   # segments of an earlier run
+
+Speaker turns always come from the audio; the input segments only decide what gets labelled (and, being
+trimmed to speech and split at speaker changes, where). "truth" inputs are the reference segments' timings.
 
 DER and named_speaker_acc come from ../shared/tools/score.py (its diarization() function, same frames and
 mapping). Time is wall time of diarize(); with --asr it is also given relative to the recognition time.
