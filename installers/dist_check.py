@@ -98,10 +98,16 @@ def check_result(out: Path) -> list[str]:
 def smoke_on_xvfb(exe: Path, env: dict[str, str], offline: list[str], timeout: float = 300) -> str | None:
     """`sanhui gui --smoke-test` on a virtual X display with the xcb plugin, the one a Linux desktop
     uses (its libraries must be in the bundle too). Returns None when it passed, else what went wrong."""
-    display = ":93"
-    xvfb = subprocess.Popen(["Xvfb", display, "-screen", "0", "1366x768x24", "-nolisten", "tcp"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    read_fd, write_fd = os.pipe()  # Xvfb picks a free display and writes its number here
+    xvfb = subprocess.Popen(["Xvfb", "-displayfd", str(write_fd), "-screen", "0", "1366x768x24", "-nolisten", "tcp"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, pass_fds=(write_fd,))
+    os.close(write_fd)
     try:
+        with os.fdopen(read_fd) as numbers:
+            number = numbers.readline().strip()
+        if not number:
+            return "Xvfb did not start"
+        display = f":{number}"
         gui_env = {**env, "DISPLAY": display, "QT_QPA_PLATFORM": "xcb"}
         proc, seconds = run_timed([*offline, str(exe), "gui", "--smoke-test"], gui_env, timeout=timeout)
         print(f"GUI smoke test on Xvfb (xcb): exit {proc.returncode} in {seconds:.1f} s  {proc.stdout.strip()}")

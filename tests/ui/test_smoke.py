@@ -17,3 +17,26 @@ def test_gui_smoke_test_shows_the_window_and_exits(sanhui_home):
     assert "主窗口" in proc.stdout and "已显示" in proc.stdout
     if sys.platform.startswith("linux"):
         assert "offscreen" in proc.stdout  # no display: it chose the offscreen platform by itself
+
+
+def test_dist_check_probes_the_app_with_the_flag(tmp_path, monkeypatch):
+    """installers/dist_check.check_gui on a stand-in for the frozen `sanhui` (this checkout's CLI):
+    offscreen, and on Xvfb with the xcb plugin where Xvfb is installed."""
+    import shutil
+
+    monkeypatch.syspath_prepend(str(REPO / "installers"))
+    import dist_check
+
+    exe = tmp_path / "sanhui"
+    exe.write_text(f'#!/bin/sh\ncd "{REPO}" && exec "{sys.executable}" -m app.cli "$@"\n', encoding="utf-8")
+    exe.chmod(0o755)
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {**dist_check.bare_env(home), "SANHUI_HOME": str(home / "data")}
+    old = tmp_path / "old-sanhui"  # a build from before the flag: reported, not silently skipped
+    old.write_text('#!/bin/sh\necho "usage: sanhui gui [-h]"\n', encoding="utf-8")
+    old.chmod(0o755)
+    assert "no `sanhui gui --smoke-test`" in dist_check.check_gui(old, env, offline=[])[0]
+    if shutil.which("Xvfb"):
+        assert dist_check.smoke_on_xvfb(exe, env, offline=[]) is None
+    assert dist_check.check_gui(exe, env, offline=[]) == []
