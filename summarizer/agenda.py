@@ -88,10 +88,14 @@ def find_agenda(sentences: list[Sentence]) -> tuple[list[str], int | None]:
         for t in sentences[i + 1:i + 12]:
             # continued by sentences that start with the next enumerator; after a count also by the
             # items ASR cut into segments of their own ('有三个议题' / '学习…论述' / '第二个议题，…')
-            run_on = bool(count) and t.seg - tail[-1].seg <= 1 and t.start - tail[-1].end <= 2.0 and not (
-                _TRANSITION_WORDS.search(t.text[:8]) or _COUNT.search(t.text))
-            if t.speaker != s.speaker or t.seg - s.seg > (2 if not run_on else 8) or not (_ENUM.match(t.text) or run_on):
+            goes_on = t.seg - s.seg <= 2 or (t.seg - tail[-1].seg <= 1 and t.start - tail[-1].end <= 2.0)
+            run_on = bool(count) and not (_TRANSITION_WORDS.search(t.text[:8]) or _COUNT.search(t.text))
+            enum = _ENUM.match(t.text)
+            if t.speaker != s.speaker or not goes_on or not (enum or run_on):
                 break
+            said = [k for m in _ENUM.finditer("".join(x.text for x in tail)) if (k := _ordinal(m))]
+            if enum and said and (_ordinal(enum) or 0) <= max(said):
+                break  # '第一议题：…' after '三、其他事项': the meeting has begun, the list is over
             tail.append(t)
         text = "".join(t.text if re.search(r"[。！？!?；;，,：:]$", t.text) or k == len(tail) - 1 else t.text + "，"
                        for k, t in enumerate(tail))

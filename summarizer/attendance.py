@@ -125,6 +125,18 @@ def _named_without_cue(window: list[Sentence], roster: Roster, host: str, absenc
                 absences.append(Absence(name=name, reason=_reason(clause[end:], clause)))
 
 
+def _said_on(s: Sentence, following: list[Sentence]) -> list[Sentence]:
+    """The sentences that go on from s: same segment, or the same speaker's next segments without a
+    pause (ASR cuts '周杰同志在外地参加培训' / '没能参加' apart)."""
+    out, last = [], s
+    for t in following:
+        if t.seg != s.seg and not (t.speaker == last.speaker and t.seg - last.seg <= 1 and t.start - last.end <= 2.0):
+            break
+        out.append(t)
+        last = t
+    return out
+
+
 def _quorum(meeting_type: str, expected: int, present: int) -> bool | None:
     rule = (cues().get("quorum") or {}).get(meeting_type)
     if not rule or expected <= 0:
@@ -152,7 +164,7 @@ def extract_attendance(sentences: list[Sentence], meeting: Meeting, roster: Rost
             all_here = True
         if e or p or a:
             # the announcement and the sentences right after it, in the same segment
-            window.extend([s] + [t for t in head[i + 1:i + 4] if t.seg == s.seg])
+            window.extend([s] + _said_on(s, head[i + 1:i + 4]))
         elif _STRONG_ABSENCE.search(s.text):
             window.append(s)
     if expected is None and present is not None:

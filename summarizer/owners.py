@@ -30,6 +30,7 @@ class OwnerFinder:
     def __init__(self, roster: Roster):
         self.roster = roster
         self.units = cue_list("owner_units")
+        self.chair_label: str | None = None  # the speaker label of the chair, for 由我负责 said anonymously
 
     def _resolve(self, token: str, titled: bool) -> tuple[str, int] | None:
         """(owner, confidence): 2 roster name or unit as said, 1 pinyin-corrected, 0 unlisted person."""

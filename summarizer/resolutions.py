@@ -26,7 +26,8 @@ _CLOSING = re.compile(rf"^(?:好的?[，,]?)?(?:{_CLOSING_WORDS})")
 _CLOSING_ANYWHERE = re.compile(_CLOSING_WORDS)
 # The deadline was read through a recognition error (十二一二十一前, 11月31日前): the secretary should check it.
 DEADLINE_INFERRED = "完成时限据语音推断，请核对"
-_LIST_HEADER = re.compile(r"(?:措施|决定如下|如下|以下几|几项|几点|几件事|分工|安排)\S{0,4}?(?:是|有|为|如下)?[：:]|措施(?:是|有|为)")
+_LIST_HEADER = re.compile(r"(?:措施|决定如下|如下|以下几|几项|几点|几件事|分工|安排)\S{0,4}?(?:是|有|为|如下)?[：:]|措施(?:是|有|为)"
+                          r"|(?:措施|决定|分工|安排)如下$")  # ASR ends the segment where the colon was
 _ENUMERATOR = re.compile(
     r"^(?:第?[一二三四五六七八九十][是、，,：:．.]|[0-9]{1,2}[、.．，,]|第[一二三四五六七八九十]条?[，,、：:]?|其一|其二|另外|此外|还有)"
 )
@@ -145,8 +146,8 @@ _ITEM_GAP = 2.0  # seconds between the segments of one spoken list or one spoken
 
 
 def _next_in_run(prev: Sentence, s: Sentence) -> bool:
-    """s goes on from prev without a pause: same speaker, next segment (or same), little silence."""
-    return s.speaker == prev.speaker and 0 <= s.seg - prev.seg <= 1 and s.start - prev.end <= _ITEM_GAP
+    """s goes on from prev without a pause: same speaker, later in the transcript, little silence."""
+    return s.speaker == prev.speaker and s.seg >= prev.seg and s.start - prev.end <= _ITEM_GAP
 
 
 def _units(sentences: list[Sentence], finder: OwnerFinder) -> list[_Unit]:
@@ -169,7 +170,7 @@ def _units(sentences: list[Sentence], finder: OwnerFinder) -> list[_Unit]:
             elif body and not unnumbered:
                 units.append(_Unit(s, s.text))
             continue
-        if open_list and _next_in_run(open_list[3], s) and s.seg - open_list[0].seg <= (9 if open_list[2] else 1) and (
+        if open_list and _next_in_run(open_list[3], s) and s.seg - open_list[0].seg <= 9 and (
             _ENUMERATOR.match(s.text) or (open_list[2] and not _AGENDA_STEP.match(s.text) and not _CLOSING.match(s.text))
         ):
             units.extend(_list_items(s, _ENUMERATOR.sub("", s.text).strip(), finder, open_list[1]))
@@ -185,35 +186,63 @@ def _carries_task(text: str, finder: OwnerFinder) -> bool:
     return bool((decision and re.search(decision, text)) or finder.find(text))
 
 
+_OPENS_NEW = re.compile(r"^(?:下面|接下来|好的?[，,]|(?:再|最后)?强调|再说|另)")
+
+
+def _starts_new_task(prev: str, text: str, finder: OwnerFinder) -> bool:
+    """text is a decision or task of its own, not the rest of prev: a decision frame, an owner other
+    than prev's, or an owner at its start followed by an action ('由赵敏同志负责指定…', not '由田甜同志负责')."""
+    decision = alternation("decision_frames")
+    if decision and re.search(decision, text):
+        return True
+    owner = finder.find(text)
+    if owner is None:
+        return False
+    earlier = finder.find(prev)
+    if earlier is not None and earlier.name != owner.name:
+        return True
+    rest = re.sub(r"^(?:同志)?[，,]?(?:你|您)?(?:来|具体)?(?:负责|牵头)?(?:落实|组织)?", "", text[owner.end:])
+    return owner.start <= 1 and len(strip_punct(rest)) >= 3
+
+
 def join_continuations(sentences: list[Sentence], finder: OwnerFinder) -> list[Sentence]:
     """A decision or task that ASR cut into segments ('会议决定由刘芳同志负责…' / '十二月二十日前全部收齐…'):
     the unfinished sentence (no full stop) goes on into the next segment of the same speaker when there
-    is no pause, unless that segment opens something new (另外, 第三个议题, 一、...). List items stay apart."""
+    is no pause, unless that segment opens something new (另外, 第三个议题, 一、, a task of its own).
+    Items of a list said without numbers stay apart; a numbered item takes its unnumbered rest."""
     out: list[Sentence] = []
-    listing = False
+    last: Sentence | None = None  # the last piece joined, for pauses and segment order
+    listing = ""  # "", "bare" (items come without numbers) or "numbered"
+    negative = alternation("not_decision")
     for s in sentences:
+        s = Sentence(len(out), s.seg, s.speaker, restore_cues(s.text), s.start, s.end)
         prev = out[-1] if out else None
-        if _LIST_HEADER.search(s.text):
-            listing = True
-        elif prev is None or not _next_in_run(prev, s):
-            listing = False
+        header = _LIST_HEADER.search(s.text)
+        if header:
+            body = strip_punct(s.text[header.end():])
+            listing = "numbered" if _ENUMERATOR.match(body) else "bare"
+        elif last is None or not _next_in_run(last, s):
+            listing = ""
+        elif _ENUMERATOR.match(s.text) and listing:
+            listing = "numbered"
         joins = (
-            prev is not None
-            and not listing
-            and s.seg == prev.seg + 1
-            and _next_in_run(prev, s)
+            prev is not None and last is not None
+            and not header
+            and listing != "bare"
+            and s.seg == last.seg + 1
+            and _next_in_run(last, s)
             and not re.search(r"[。！？!?；;]$", prev.text)
             and not (_NEW_MATTER.match(s.text) or _AGENDA_STEP.match(s.text) or _ENUMERATOR.match(s.text)
-                     or _CLOSING.match(s.text) or re.match(r"(?:下面|接下来|好的?[，,])", s.text))
-            and _carries_task(prev.text, finder)
+                     or _CLOSING.match(s.text) or _OPENS_NEW.match(s.text))
+            and not (negative and re.search(negative, s.text))  # a suggestion after a decision is not its rest
+            and (listing == "numbered" or _carries_task(prev.text, finder))
+            and not _starts_new_task(prev.text, s.text, finder)
         )
         if joins and prev is not None:
-            out[-1] = Sentence(prev.index, s.seg, prev.speaker, f"{strip_punct(prev.text)}，{s.text}", prev.start, s.end)
+            out[-1] = Sentence(prev.index, prev.seg, prev.speaker, f"{strip_punct(prev.text)}，{s.text}", prev.start, s.end)
         else:
-            out.append(Sentence(len(out), s.seg, s.speaker, s.text, s.start, s.end))
-    for i, s in enumerate(out):
-        s.index = i
-        s.text = restore_cues(s.text)
+            out.append(s)
+        last = s
     return out
 
 
@@ -238,8 +267,21 @@ def _owner_of(u: _Unit, finder: OwnerFinder) -> Owner | None:
     owner = finder.find(u.text)
     if owner and owner.name == SPEAKER:  # 由我负责: the speaker, when we know who that is
         speaker = u.sentence.speaker
-        return Owner(speaker, owner.start, owner.end, owner.frame) if speaker in finder.roster.names else None
+        if speaker not in finder.roster.names:
+            # anonymous labels (发言人1): the one who opened the meeting is the host; anyone else is left
+            # for the secretary to fill in
+            chair = finder.chair_label
+            speaker = finder.roster.host if speaker and speaker == chair and finder.roster.host else ""
+        return Owner(speaker, owner.start, owner.end, owner.frame)
     return owner
+
+
+def chair_label(sentences: list[Sentence]) -> str | None:
+    """The speaker label of whoever opens the meeting (开会, 应到/实到, 议程): the chair."""
+    for s in sentences[:12]:
+        if s.speaker and re.search(r"开会|应到|实到|应出席|议程|议题", s.text):
+            return s.speaker
+    return None
 
 
 def _is_resolution(u: _Unit, finder: OwnerFinder, base: dt.date) -> bool:
@@ -310,7 +352,7 @@ def _content(u: _Unit) -> str:
 
 
 def _to_resolution(units: list[_Unit]) -> Resolution:
-    owner = next((u.owner for u in units if u.owner), None)
+    owner = next((u.owner for u in units if u.owner and u.owner.name), None)
     deadline = next((u.deadline for u in units if u.deadline and u.deadline.date and u.deadline.explicit), None)
     deadline = deadline or next((u.deadline for u in units if u.deadline), None)
     content = "；".join(c for c in (_content(u) for u in units) if c)
@@ -366,7 +408,7 @@ def _merge_duplicates(items: list[Resolution]) -> list[Resolution]:
     return out
 
 
-_BARE = re.compile(r"散会|开会|休会|就这么|就这样|定了|定下来|办吧|没有意见|没意见|大家|同意|通过|好的?|行|那|吧|了|的|啊|嗯|就|这么|这样|[，,。！!\s]")
+_BARE = re.compile(r"散会|开会|休会|就这么|就这样|定了|定下来|办吧|没有意见|没意见|大家|一致|全票|全体|同意|通过|好的?|行|那|吧|了|的|啊|嗯|就|这么|这样|[，,。！!\s]")
 _PROPOSAL_LEAD = re.compile(r"^(?:(?:我看|我觉得|我认为|我建议|我提议|建议|提议|是不是|能不能|可不可以|可以考虑|可以|要不|咱们|我们)[，,]?)+")
 
 
@@ -392,6 +434,8 @@ def _ratify(units: list[_Unit], accepted: set[int], finder: OwnerFinder, base: d
                 break
             if j in accepted:
                 break
+            if _VOTE_WORDS.search(prev.text):
+                break  # '下面举手表决共建方案' / '大家一致同意': a vote, recorded under votes
             if _HARD_VETO.search(prev.text) or len(_BARE.sub("", prev.text)) < 4:
                 continue
             prev.text = _PROPOSAL_LEAD.sub("", strip_punct(prev.text))
@@ -404,6 +448,7 @@ def _ratify(units: list[_Unit], accepted: set[int], finder: OwnerFinder, base: d
 
 
 def extract_resolutions(sentences: list[Sentence], finder: OwnerFinder, base: dt.date) -> list[Resolution]:
+    finder.chair_label = chair_label(sentences)
     units = _units(join_continuations(sentences, finder), finder)
     chosen = {i for i, u in enumerate(units) if _is_resolution(u, finder, base)}
     _ratify(units, chosen, finder, base)
@@ -417,7 +462,7 @@ def extract_resolutions(sentences: list[Sentence], finder: OwnerFinder, base: dt
             prev is not None
             and i - last_index == 1
             and (prev.sentence.speaker == u.sentence.speaker or _continues(prev.sentence, u))
-            and u.sentence.seg - prev.sentence.seg <= 1
+            and (u.sentence.seg - prev.sentence.seg <= 1 or u.sentence.start - prev.sentence.end <= _ITEM_GAP)
             and not prev.in_list
             and not u.in_list
             and all(g.owner is None and g.deadline is None for g in groups[-1])
