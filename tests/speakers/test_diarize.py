@@ -85,3 +85,22 @@ def test_real_two_speakers_found(aishell_turns):
     for seg, ref in zip(out, turns, strict=True):
         mapping.setdefault(ref["speaker"], set()).add(seg.speaker)
     assert mapping == {"SPK_A_S0724": {"发言人1"}, "SPK_B_S0764": {"发言人2"}}
+
+
+def test_m01_speakers_from_the_audio_with_roster_cap_and_voiceprints(enroll_clips):
+    """A whole meeting: four voices found (the roster of five only caps the count), every reference
+    utterance one speaker, and with voiceprints each takes its member's name."""
+    from asr.speakers import SpeakerTurns, find_turns, label_segments
+
+    folder = CORPUS / "synthetic"
+    truth = json.loads((folder / "m01.truth.json").read_text(encoding="utf-8"))
+    roster = json.loads((folder / "m01.meta.json").read_text(encoding="utf-8"))["roster"]
+    segs = [Segment(s["start"], s["end"], s["text"]) for s in truth["segments"]]
+    prints = {name: embed_voice(clip) for name, clip in enroll_clips.items()}
+    found = find_turns(folder / "m01.wav", max_speakers=len(roster), voiceprints=prints, roster=roster)
+    out = label_segments(segs, found, collar=0.0)
+    assert len(out) == len(segs)  # no reference utterance split
+    assert [s.speaker for s in out] == [s["name"] for s in truth["segments"]]
+    anonymous = label_segments(segs, SpeakerTurns(found.turns, {}, found.duration), collar=0.0)
+    mapping = {(s.speaker, t["name"]) for s, t in zip(anonymous, truth["segments"], strict=True)}
+    assert len(mapping) == 4 and len({a for a, _ in mapping}) == 4
