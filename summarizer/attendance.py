@@ -179,6 +179,10 @@ def extract_attendance(sentences: list[Sentence], meeting: Meeting, roster: Rost
                 absences.append(absence)
     for absence in absences:
         absence.name = roster.resolve(absence.name) or absence.name
+        if absence.name not in roster.names:  # only members are absent: the nearest one not yet named
+            near = roster.closest(absence.name)
+            if near and near != meeting.host and all(a.name != near for a in absences):
+                absence.name = near
     roster_n = len(roster.names)
     due = expected if expected is not None else roster_n if present is not None and absent_n is None else None
     if due is not None and present is not None and len(absences) < due - present:

@@ -24,7 +24,7 @@ _MONTH = rf"(?P<m>{NUM})\s*月(?:份)?"
 # confuses 一/七. A deadline said with 前 is repaired along these lines only, to the nearest date ahead.
 _MONTH_WORD = re.compile(r"^(?:十[一二]?|[一二三四五六七八九]|[0-9]{1,2})$")
 _DAY_WORD = re.compile(r"^(?:[一二三]?十[一二三四五六七八九]?|[一二三四五六七八九]|[0-9]{1,2})$")
-_GARBLED = re.compile(r"(?<![0-9零〇一二两三四五六七八九十月年])(?P<run>[0-9一二三四五六七八九十月]{3,8})"
+_GARBLED = re.compile(r"(?<![0-9零〇一二两三四五六七八九十月年])(?P<run>[0-9一二三四五六七八九十月]{3,8})(?P<day>日|号)?"
                       r"(?P<before>之前|以前|前|截止)")
 _SUBSTITUTE_COST, _MISSING_COST = 1.0, 1.5  # same syllable count as said is the likelier reading
 
@@ -245,8 +245,9 @@ def repair_month_day(month: int, day: int, base: dt.date, year: int, stated: boo
     return _nearest(candidates, base)
 
 
-def read_garbled(run: str, base: dt.date) -> dt.date | None:
-    """'十二一二十一' before 前: 月 and 日 heard as 一 (十二月二十日); None when no reading fits."""
+def read_garbled(run: str, base: dt.date, day_said: bool = False) -> dt.date | None:
+    """'十二一二十一' before 前: 月 and 日 heard as 一 (十二月二十日); '十一二十日' (十月二十日, 月 as 一) when
+    the 日 was heard (day_said); None when no reading fits."""
     if re.fullmatch(r"[0-9]+", run) or re.search(r"[0-9]{3}", run):
         return None  # digits alone carry no misheard 月/日
     run = re.sub(r"[0-9]+", lambda d: _reading(int(d.group())), run)
@@ -260,6 +261,10 @@ def read_garbled(run: str, base: dt.date) -> dt.date | None:
         splits += [(_SUBSTITUTE_COST, run[:i], run[i + 1:]) for i, c in enumerate(run) if c == "一" and 0 < i < len(run) - 1]
     candidates: list[tuple[float, dt.date]] = []
     for cost, month_word, rest in splits:
+        if day_said:
+            if d := _valid(month_word, rest, base, base.year, False):
+                candidates.append((cost, d))
+            continue
         if rest.endswith("一") and (d := _valid(month_word, rest[:-1], base, base.year, False)):
             candidates.append((cost + _SUBSTITUTE_COST, d))
         if d := _valid(month_word, rest, base, base.year, False):
@@ -281,7 +286,7 @@ def find_dates(text: str, base: dt.date) -> list[Deadline]:
                 continue  # 今天的会议: the meeting itself, not a deadline
             corrected = False
             try:
-                date = read_garbled(m.group("run"), base) if kind == "garbled" else _resolve(kind, m, base)
+                date = read_garbled(m.group("run"), base, bool(m.group("day"))) if kind == "garbled" else _resolve(kind, m, base)
                 corrected = kind == "garbled" and date is not None
             except _Impossible as bad:  # only a deadline (…前) is worth repairing; a bare mention stays unread
                 date = repair_month_day(bad.month, bad.day, base, bad.year, bad.stated) if m.group("before") else None

@@ -96,7 +96,8 @@ def extract_first_topic(
             rest = strip_punct(re.split(r"[。；;！？!?]|[，,]\s*(?=[^，,。]*(?:领学|主讲|请|由|下面|现在))", after)[0])
             rest = re.sub(r"^(?:是|为|就是|主要是|内容是)", "", rest)
             rest = re.split(r"[，,]", rest)[0] if len(rest) > 40 else rest
-            if len(rest) >= 6 and re.match(rf"{_STUDY_VERB}|{alternation('study_objects')}", rest):
+            quoting = re.match(r"(?:习近平)?总书记(?:还|也|曾)?(?:强调|指出|说|要求|提出|讲)", rest)  # the study itself
+            if 6 <= len(rest) <= 40 and not quoting and re.match(rf"{_STUDY_VERB}|{alternation('study_objects')}", rest):
                 content = rest
         if content:
             anchor = s

@@ -90,6 +90,16 @@ class Roster:
                 best, best_sim = name, sim
         return best if best_sim >= MATCH_THRESHOLD else None
 
+    def closest(self, token: str, threshold: float = 0.7) -> str | None:
+        """The one roster name nearest to token, same surname sound, when only members can be meant
+        (an absentee: 黄偷 -> 黄涛); None when two are equally near or none is near enough."""
+        token = han_only(token)
+        scored = sorted(((name_similarity(token, n), n) for n in self.names
+                         if len(n) == len(token) and token and char_similarity(token[0], n[0]) >= 0.9), reverse=True)
+        if not scored or scored[0][0] < threshold or (len(scored) > 1 and scored[1][0] == scored[0][0]):
+            return None
+        return scored[0][1]
+
     def _by_surname(self, surname: str, prefer_host: bool = False) -> str | None:
         if prefer_host and self.host and char_similarity(self.host[0], surname) >= 0.9:
             return self.host

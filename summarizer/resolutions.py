@@ -23,7 +23,7 @@ from summarizer.text import Sentence, alternation, cue_list, overlap, strip_punc
 # Closing the meeting, also garbled (今天都会就开到这里) and without punctuation before it.
 _CLOSING_WORDS = r"(?:今天|今日|本次|这次)[^，,。]{0,4}?(?:就|先)?(?:开)?到这[里儿]|会(?:议)?(?:就|先)(?:开)?到这[里儿]|散会"
 _CLOSING = re.compile(rf"^(?:好的?[，,]?)?(?:{_CLOSING_WORDS})")
-_CLOSING_ANYWHERE = re.compile(_CLOSING_WORDS)
+_CLOSING_ANYWHERE = re.compile(rf"(?:[，,]?\s*好的?[，,]?\s*)?(?:{_CLOSING_WORDS})")
 # The deadline was read through a recognition error (十二一二十一前, 11月31日前): the secretary should check it.
 DEADLINE_INFERRED = "完成时限据语音推断，请核对"
 _LIST_HEADER = re.compile(r"(?:措施|决定如下|如下|以下几|几项|几点|几件事|分工|安排)\S{0,4}?(?:是|有|为|如下)?[：:]|措施(?:是|有|为)"
@@ -86,6 +86,13 @@ def _frame_only(text: str) -> bool:
     rest = _LEAD_IN.sub("", strip_punct(text))
     rest = re.sub(rf"(?:{frames})", "", rest) if frames else rest
     return len(re.sub(r"[，,：:\s]", "", rest)) <= 1
+
+
+def _frame_last(text: str) -> bool:
+    """The sentence ends with its only decision frame: nothing decided in it yet."""
+    frames = alternation("decision_frames")
+    found = list(re.finditer(frames, text)) if frames else []
+    return len(found) == 1 and not re.sub(r"[，,。：:；;！!\s]", "", text[found[0].end():])
 
 
 # '关于困难党员慰问，就按…办': the matter announced before the decision belongs to it
@@ -178,7 +185,26 @@ def _units(sentences: list[Sentence], finder: OwnerFinder) -> list[_Unit]:
             continue
         open_list = None
         units.extend(_Unit(piece, piece.text) for piece in _pieces(s, finder))
-    return units
+    return _lead_frames_forward(units)
+
+
+_RATIFY = re.compile(r"定了|定下来|就这么|就这样|照此|同意|通过|没有意见|没意见|办吧")
+
+
+def _lead_frames_forward(units: list[_Unit]) -> list[_Unit]:
+    """A bare frame ('…支部要认真改进，经研究。' / '决定设立…') opens what the speaker says next: one unit.
+    A bare confirmation (就这么定了) stays: it ratifies what came before (see _ratify)."""
+    out: list[_Unit] = []
+    for u in units:
+        prev = out[-1] if out else None
+        if (prev is not None and not prev.in_list and not u.in_list and _frame_only(prev.text)
+                and not _RATIFY.search(prev.text) and _next_in_run(prev.sentence, u.sentence)):
+            p, t = prev.sentence, u.sentence
+            text = f"{strip_punct(prev.text)}，{u.text}"
+            out[-1] = _Unit(Sentence(t.index, t.seg, t.speaker, text, p.start, t.end), text)
+            continue
+        out.append(u)
+    return out
 
 
 def _carries_task(text: str, finder: OwnerFinder) -> bool:
@@ -289,6 +315,8 @@ def _is_resolution(u: _Unit, finder: OwnerFinder, base: dt.date) -> bool:
     if _HARD_VETO.search(text) or (_QUESTION.search(text) and not u.in_list):
         return False
     u.decision_at = _first(alternation("decision_frames"), text)
+    if u.decision_at > 0 and _frame_last(text) and not _frame_only(text):
+        u.decision_at = -1  # '…支部要认真改进，经研究。' / '决定设立…': the frame opens the next sentence
     weak_at = _first(alternation("weak_decision_frames"), text)
     negative_at = _first(alternation("not_decision"), text)
     u.owner = _owner_of(u, finder)

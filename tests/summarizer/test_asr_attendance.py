@@ -57,3 +57,14 @@ def test_no_invented_absentee_when_everyone_is_there():
 def test_a_count_larger_than_present_before_it_is_not_taken_as_due():
     att = _attendance("上季度发展了3名，实到9名，王磊同志请假。")
     assert att.present == 9 and att.expected == 10  # the roster, not the 3 of an unrelated sentence part
+
+
+def test_an_absentee_heard_with_a_wrong_vowel_is_the_nearest_member():
+    # 郑伟 heard as 郑委 is a homophone; 李强 as 李琼 (qiong for qiang) is only near, yet no other member is
+    att = _attendance("应到10名，实到8名，郑委同志执班，李琼同志出差，会议有效。")
+    assert {a.name for a in att.absent} == {"郑伟", "李强"}
+
+
+def test_a_stranger_with_no_near_member_is_kept_as_heard():
+    att = _attendance("应到10名，实到9名，欧阳同志出差。")
+    assert [a.name for a in att.absent] == ["欧阳"]

@@ -127,3 +127,15 @@ def test_frames_heard_as_homophones(said, owner, deadline):
 def test_everyday_words_that_sound_like_frames_stay_as_said():
     # 经验就 sounds like 经研究, 走在前头 like 牵头: neither is a decision
     assert _resolutions(["我们班组的经验就是每周五之前把问题清零", "大家都要走在前头，月底前多学一点"]) == []
+
+
+def test_a_frame_said_at_the_end_of_a_sentence_opens_the_next_one():
+    res = _resolutions(["大家的意见很中肯，班子要认真研究，经研究。", "决定成立青年突击队，由孙悦同志牵头组建，下月十号前完成"])
+    assert [(r.owner, r.deadline) for r in res] == [("孙悦", "2026-11-10")]
+    assert "青年突击队" in res[0].content and "意见" not in res[0].content
+
+
+def test_a_month_heard_as_one_before_a_day_said_with_ri():
+    [res] = _resolutions(["下季度的主题党日请冯军同志负责策划十一二十五日前报方案，好，散会"])
+    assert (res.owner, res.deadline) == ("冯军", "2026-10-25") and DEADLINE_INFERRED in res.flags
+    assert not res.content.endswith("好")

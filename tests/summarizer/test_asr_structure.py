@@ -36,3 +36,13 @@ def test_first_topic_ends_where_the_chair_moves_on_without_an_announced_agenda()
     ft = minutes.first_topic
     assert ft is not None and len(ft.measures) == 1 and "学习计划" in ft.measures[0]
     assert len(minutes.resolutions) == 2
+
+
+def test_first_topic_named_then_quoted_without_punctuation_takes_the_announced_study():
+    minutes = _minutes([
+        ("发言人1", "本次会议有两项一世学习关彻习近平总书记在中央城市工作会议上的重要讲话精神"),
+        ("发言人1", "首先学习第一议题总书记强调要坚持人民城市人民建人民城市为人民请大家谈谈认识"),
+        ("发言人2", "我谈一点体会城市工作要把群众满意作为标准"),
+    ])
+    assert minutes.first_topic is not None
+    assert minutes.first_topic.content.startswith("学习") and "中央城市工作会议" in minutes.first_topic.content
