@@ -53,6 +53,7 @@ class ProcessOptions:
     llm_endpoint: str = ""
     llm_model: str = ""
     transcript: Path | None = None  # skip recognition and use these segments
+    keep_names_from: str = ""  # id of an earlier result of this meeting whose speaker names are carried over
     save: bool = True  # keep the meeting in the local store
 
     @classmethod
@@ -175,6 +176,11 @@ def process(
             roster=meeting.roster,
         )
         yield Progress("speakers", 1.0)
+    if options.keep_names_from:
+        from app.speaker_names import keep_speaker_names
+
+        previous = (store or Store()).load_result(options.keep_names_from)
+        segments = keep_speaker_names(previous.segments, segments)
     timings["speakers"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
