@@ -79,6 +79,8 @@ def cmd_process(args: argparse.Namespace) -> int:
         overrides["model"] = args.model
     if args.no_speakers:
         overrides["diarize"] = False
+    if args.keep_names_from:
+        overrides["keep_names_from"] = args.keep_names_from
     options = ProcessOptions.from_settings(load_settings(), **overrides)
     bar = ProgressBar()
     try:
@@ -211,6 +213,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--model", help="语音模型名称（默认见设置，通常为 base）")
     p.add_argument("--no-speakers", action="store_true", help="不区分发言人")
     p.add_argument("--no-save", action="store_true", help="不保存到本地会议库")
+    p.add_argument("--keep-names-from", metavar="会议编号", help="重新处理时沿用该会议记录中已确认的发言人姓名")
     p.set_defaults(func=cmd_process)
 
     p = sub.add_parser("demo", help="处理内置示例会议")

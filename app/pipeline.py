@@ -139,6 +139,9 @@ def process(
     timings: dict[str, float] = {}
     t_total = time.perf_counter()
 
+    # Checked first, so a wrong id is reported before minutes of recognition, not after.
+    previous = (store or Store()).load_result(options.keep_names_from) if options.keep_names_from else None
+
     t0 = time.perf_counter()
     yield Progress("decode", 0.0)
     duration = 0.0
@@ -176,10 +179,9 @@ def process(
             roster=meeting.roster,
         )
         yield Progress("speakers", 1.0)
-    if options.keep_names_from:
+    if previous is not None:
         from app.speaker_names import keep_speaker_names
 
-        previous = (store or Store()).load_result(options.keep_names_from)
         segments = keep_speaker_names(previous.segments, segments)
     timings["speakers"] = time.perf_counter() - t0
 

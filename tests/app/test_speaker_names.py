@@ -53,3 +53,15 @@ def test_pipeline_carries_names_from_the_earlier_result(tmp_path):
     again = run(None, meeting, ProcessOptions(transcript=rerun, keep_names_from=earlier.id), store=store)
     assert [s.speaker for s in again.segments] == ["王建国", "刘芳"]
     assert {p.speaker for p in again.assessment.participation} == {"王建国", "刘芳"}
+
+
+def test_an_unknown_earlier_result_is_refused_before_any_work(tmp_path):
+    import pytest
+
+    from app.pipeline import process
+    from core.errors import StoreError
+
+    gen = process(tmp_path / "missing.wav", Meeting(), ProcessOptions(keep_names_from="20261012-nope"),
+                  store=Store(tmp_path / "db.sqlite"))
+    with pytest.raises(StoreError, match="找不到"):
+        next(gen)
