@@ -157,6 +157,13 @@ def _next_in_run(prev: Sentence, s: Sentence) -> bool:
     return s.speaker == prev.speaker and s.seg >= prev.seg and s.start - prev.end <= _ITEM_GAP
 
 
+def _unnumbered_item(text: str) -> bool:
+    """A list item said without its number is a task ('各党小组本月底前完成一次集中学习'), not the chair
+    moving on ('好，大家还有没有补充', '下面进行第二个议题')."""
+    return bool(_task_verb().search(text)) and not (
+        _AGENDA_STEP.match(text) or _CLOSING.match(text) or _OPENS_NEW.match(text) or re.match(r"(?:好|那|大家|同志们)", text))
+
+
 def _units(sentences: list[Sentence], finder: OwnerFinder) -> list[_Unit]:
     """Sentences, with enumerated list items (after a 措施/如下 header) split into their own units,
     and long sentences split where a new decision or task begins."""
@@ -178,7 +185,7 @@ def _units(sentences: list[Sentence], finder: OwnerFinder) -> list[_Unit]:
                 units.append(_Unit(s, s.text))
             continue
         if open_list and _next_in_run(open_list[3], s) and s.seg - open_list[0].seg <= 9 and (
-            _ENUMERATOR.match(s.text) or (open_list[2] and not _AGENDA_STEP.match(s.text) and not _CLOSING.match(s.text))
+            _ENUMERATOR.match(s.text) or (open_list[2] and _unnumbered_item(s.text))
         ):
             units.extend(_list_items(s, _ENUMERATOR.sub("", s.text).strip(), finder, open_list[1]))
             open_list = (*open_list[:3], s)
@@ -281,7 +288,9 @@ def restore_cues(text: str) -> str:
     a person (X同志, 由X)."""
     frames = [f for f in cue_list("decision_frames") if len(f) >= 4 and not f.startswith("^")]
     text = restore(text, frames)
-    return restore(text, ["负责", "牵头"], after=_OWNER_CONTEXT)
+    text = restore(text, ["负责", "牵头"], after=_OWNER_CONTEXT)
+    # 本月低前 / 年抵前: 底 heard as a homophone, only between 月/年 and 前
+    return re.sub(r"(?<=[月年])([\u4e00-\u9fff])(?=之?前)", lambda m: "底" if sound_alike(m.group(1), "底") else m.group(1), text)
 
 
 def _first(pattern: str, text: str) -> int:

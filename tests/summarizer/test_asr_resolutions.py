@@ -139,3 +139,17 @@ def test_a_month_heard_as_one_before_a_day_said_with_ri():
     [res] = _resolutions(["下季度的主题党日请冯军同志负责策划十一二十五日前报方案，好，散会"])
     assert (res.owner, res.deadline) == ("冯军", "2026-10-25") and DEADLINE_INFERRED in res.flags
     assert not res.content.endswith("好")
+
+
+def test_an_unnumbered_list_ends_where_the_chair_stops_listing_tasks():
+    res = _resolutions([
+        "落实措施是一",
+        "各党小组本月低前完成一次专题学习",  # 底 heard as 低
+        "大家还有没有补充",
+        "由冯军同志年底前建立学习台账",
+    ])
+    assert [(r.owner, r.deadline) for r in res] == [("各党小组", "2026-10-31"), ("冯军", "2026-12-31")]
+
+
+def test_words_that_sound_like_di_stay_outside_a_deadline():
+    assert _resolutions(["这个月低价采购的物资要登记"]) == []
