@@ -9,7 +9,7 @@ from summarizer.text import Sentence, cn_to_int, overlap, strip_punct
 
 _ORD = r"[一二三四五六七八九十0-9]{1,3}"
 _TOPIC_WORD = r"(?:议题|议程|内容|事项)"
-_COUNT = re.compile(rf"(?:有|共|包括|分为|安排了?|研究|讨论|审议|就|只有)\s*(?P<n>{_ORD}|两)\s*(?:个|项|件|方面)\s*(?:主要)?(?P<w>{_TOPIC_WORD}|事情|事)"
+_COUNT = re.compile(rf"(?:有|共|包括|分为|安排了?|研究|讨论|审议|就|只有|主要)\s*(?P<n>{_ORD}|两)\s*(?:个|项|件|方面)\s*(?:主要)?(?P<w>{_TOPIC_WORD}|事情|事)"
                     rf"|{_TOPIC_WORD}\S{{0,4}}?(?:有|共)\s*(?P<n2>{_ORD}|两)\s*(?:个|项|件)")
 _ENUM = re.compile(
     rf"(?:第(?P<o1>{_ORD})(?:个|项|条|件)?(?:{_TOPIC_WORD}|(?=[，,：:、是为\s]))(?:是|为|：|:)?"

@@ -32,9 +32,26 @@ def _readings(char: str) -> frozenset[str]:
     return frozenset(pinyin(char, style=Style.NORMAL, heteronym=True)[0])
 
 
+@lru_cache(maxsize=8192)
+def _said(word: str) -> tuple[str, ...]:
+    """How a word is read, toneless, with the reading its context calls for (出差: chu chai, 病假: bing jia)."""
+    from pypinyin import lazy_pinyin
+
+    return tuple(lazy_pinyin(word))
+
+
 def sound_alike(a: str, b: str) -> bool:
-    """Equally long strings whose characters can be read the same, tones aside (出拆 / 出差, 执班 / 值班)."""
-    return len(a) == len(b) > 0 and all(x == y or _readings(x) & _readings(y) for x, y in zip(a, b, strict=True))
+    """Equally long strings read the same, tones aside (出拆 / 出差, 执班 / 值班, 正好 / 郑浩).
+
+    Each word is read as a word, so rare readings do not count (节 is not 假 although 假 can be jie)."""
+    if len(a) != len(b) or not a:
+        return False
+    if a == b:
+        return True
+    # cheap per-character gate before reading the words as a whole
+    if not all(x == y or _readings(x) & _readings(y) for x, y in zip(a, b, strict=True)):
+        return False
+    return _said(a) == _said(b)
 
 
 def char_similarity(a: str, b: str) -> float:

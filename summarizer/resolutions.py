@@ -379,7 +379,7 @@ def _content(u: _Unit) -> str:
     text = re.sub(rf"^(?:(?:{frames})[，,：:]?\s*)+", "", text) if frames else text
     text = re.sub(r"^(?:同志)?[，,]?(?:你|您)?(?:来|去|要|具体)?(?=负责|牵头)", "", strip_punct(text))
     text = re.sub(r"来(?=负责|牵头)", "", text)
-    text = re.sub(r"[，,](?:负责|牵头)$", "", text)
+    text = re.sub(r"[，,](?:具体|统一)?(?:负责|牵头)$", "", text)
     text = re.sub(r"(?<=[，,])(?:负责|牵头)[，,]", "", text)  # '宣传方面，(请X同志)牵头，在本月底前更新…'
     text = re.sub(r"(?:^|[，,])\s*(?:好的?[，,]?\s*)?(?:散会|今天的会就开到这里|会就开到这里)\S*$", "", text)
     text = re.sub(r"^(牵头|负责)[，,]", r"\1", text)
