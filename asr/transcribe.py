@@ -157,13 +157,13 @@ class Transcriber:
 
     def _decode_chunk(self, window: np.ndarray, chunk: Chunk, kwargs: dict, prompt_words: set[str]
                       ) -> list[tuple[Region, list[Word]]]:
-        piece = window[int(chunk.start * SAMPLE_RATE): int(chunk.end * SAMPLE_RATE)]
-        speech_end = chunk.regions[-1].end - chunk.start
-        return split_words(self._words(piece, chunk.start, speech_end, kwargs, prompt_words), chunk.regions)
+        speech_end = chunk.chunk_time(chunk.regions[-1].end)
+        words = [Word(chunk.source_time(w.start), chunk.source_time(w.end), w.text, w.piece)
+                 for w in self._words(chunk.audio(window), speech_end, kwargs, prompt_words)]
+        return split_words(words, chunk.regions)
 
-    def _words(self, piece: np.ndarray, start: float, speech_end: float, kwargs: dict, prompt_words: set[str]
-               ) -> Iterator[Word]:
-        """Recognised words of one chunk, in window time, without Whisper's inventions."""
+    def _words(self, piece: np.ndarray, speech_end: float, kwargs: dict, prompt_words: set[str]) -> Iterator[Word]:
+        """Recognised words of one chunk, in chunk time, without Whisper's inventions."""
         segments, _info = self.model.transcribe(piece, **kwargs)
         for index, seg in enumerate(segments):
             text = clean_text(seg.text)
@@ -172,7 +172,7 @@ class Transcriber:
             if seg.no_speech_prob > 0.8 and seg.avg_logprob < -1.0:
                 continue  # Whisper thought it was silence and was unsure of the words: invented text
             for w in seg.words or []:
-                yield Word(start + w.start, start + w.end, w.word, index)
+                yield Word(w.start, w.end, w.word, index)
             if seg.end >= speech_end - TAIL_SECONDS:
                 # Asking for more would decode the chunk's last breath in a pass of its own: slow, and
                 # where Whisper invents text.

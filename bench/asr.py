@@ -5,7 +5,8 @@
     .venv/bin/python bench/asr.py --long-minutes 120 --sets long --engines ours   # memory on a long meeting
 
 Each engine runs in its own child process (so peak RSS is its own), on the same model folder, and
-the two alternate per set so that a noisy shared machine slows both alike. CER is computed exactly
+the two alternate per set so that a noisy shared machine slows both alike; the CPU-time ratio (all
+threads' process time) is steadier than the wall-clock one when other programs compete for the cores. CER is computed exactly
 as ../shared/tools/score.py does (its functions are imported from there). "floor" is the timing
 floor: score.py's DER after giving every segment the true speaker it overlaps most, i.e. the error
 diarization cannot remove because segments cover pauses or miss speech (m01, m02, 2spk).
@@ -136,21 +137,23 @@ def run_child(engine: str, items: list[dict], model_path: Path, options: dict) -
         for item in items:
             hotwords = meeting_hotwords(item.get("roster", []), item.get("agenda", []),
                                         item.get("meeting_type", ""))
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             segments = list(transcriber.transcribe(Path(item["audio"]), hotwords=hotwords, names=item.get("roster")))
             out["items"].append({"id": item["id"], "text": "".join(s.text for s in segments),
-                                 "seconds": time.perf_counter() - t0, "duration": probe_duration(Path(item["audio"])),
+                                 "seconds": time.perf_counter() - t0, "cpu": time.process_time() - c0,
+                                 "duration": probe_duration(Path(item["audio"])),
                                  "segments": [[s.start, s.end, s.text] for s in segments]})
     else:
         from faster_whisper import WhisperModel
 
         model = WhisperModel(str(model_path), device="cpu", compute_type="int8")
         for item in items:
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             segments, _ = model.transcribe(item["audio"], language="zh", beam_size=5, vad_filter=True)
             segments = list(segments)
             out["items"].append({"id": item["id"], "text": "".join(s.text for s in segments),
-                                 "seconds": time.perf_counter() - t0, "duration": probe_duration(Path(item["audio"])),
+                                 "seconds": time.perf_counter() - t0, "cpu": time.process_time() - c0,
+                                 "duration": probe_duration(Path(item["audio"])),
                                  "segments": [[s.start, s.end, s.text] for s in segments]})
     out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return out
@@ -186,7 +189,7 @@ def summarise(scorer, items: list[dict], run: dict) -> dict:
     floors = [timing_floor(scorer, item["truth"], got["segments"])
               for item, got in zip(items, run["items"], strict=False) if item.get("truth")]
     edits = chars = 0
-    seconds = duration = 0.0
+    seconds = duration = cpu = 0.0
     no_traditional = True
     for item, got in zip(items, run["items"], strict=False):
         ref, hyp = scorer.norm_text(item["ref"]), scorer.norm_text(got["text"])
@@ -194,11 +197,12 @@ def summarise(scorer, items: list[dict], run: dict) -> dict:
             edits += scorer.edit_distance(ref, hyp)
             chars += len(ref)
         seconds += got["seconds"]
+        cpu += got["cpu"]
         duration += got["duration"]
         from asr.text import has_traditional
 
         no_traditional &= not has_traditional(got["text"])
-    return {"cer": edits / chars if chars else None, "rtf": seconds / duration, "seconds": seconds,
+    return {"cer": edits / chars if chars else None, "rtf": seconds / duration, "seconds": seconds, "cpu": cpu,
             "audio_seconds": duration, "peak_rss_mb": run["peak_rss_mb"], "simplified": no_traditional,
             "timing_floor": sum(floors) / len(floors) if floors else None}
 
@@ -250,7 +254,8 @@ def main(argv: list[str] | None = None) -> int:
                       f"{figures['peak_rss_mb']:11.0f} {floor}  {figures['simplified']}", flush=True)
             if {"ours", "plain"} <= set(engines):
                 ours, plain = report["sets"][name]["ours"], report["sets"][name]["plain"]
-                print(f"{name:8} ratio  time ours/plain = {ours['seconds'] / plain['seconds']:.2f}", flush=True)
+                print(f"{name:8} ratio  time ours/plain = {ours['seconds'] / plain['seconds']:.2f}  "
+                      f"CPU time ours/plain = {ours['cpu'] / plain['cpu']:.2f}", flush=True)
             if args.show and name in ("m01", "m02") and "ours" in engines:
                 print(report["sets"][name]["ours"]["texts"][0])
     if args.json:

@@ -66,3 +66,20 @@ def test_options_choose_hotwords_or_prompt():
     kwargs = t._decode_kwargs(["刘芳", "刘芳", "陈志强", "第一议题", "党费收缴"])
     assert kwargs["initial_prompt"] == "刘芳，陈志强。" and "hotwords" not in kwargs
     assert "hotwords" not in Transcriber(Path("x"), TranscribeOptions(hotword_mode="none"))._decode_kwargs(["刘芳"])
+
+
+def test_segments_are_tight_to_speech_and_never_span_a_pause(tmp_path, base_model):
+    speech = next(iter_chunks(SAMPLE_AUDIO, seconds=20.0))
+    # 6 s of the sample meeting, 2 s of silence, the next 6 s: the pause is where a speaker would change
+    audio = np.concatenate([speech[: 6 * SAMPLE_RATE], np.zeros(2 * SAMPLE_RATE, np.float32),
+                            speech[6 * SAMPLE_RATE: 12 * SAMPLE_RATE]])
+    path = write_wav(tmp_path / "pause.wav", audio)
+    segments = list(Transcriber(base_model).transcribe(path, names=[]))
+    assert segments
+    assert not any(s.start < 7.8 and s.end > 6.2 for s in segments), segments  # the pause is nobody's
+    assert any(s.end <= 6.2 for s in segments) and any(s.start >= 7.8 for s in segments)
+    # and nothing was lost: the words of both halves are there
+    plain = "".join(s.text for s in Transcriber(base_model).transcribe(
+        write_wav(tmp_path / "whole.wav", speech[: 12 * SAMPLE_RATE]), names=[]))
+    text = "".join(s.text for s in segments)
+    assert abs(len(text) - len(plain)) <= 0.2 * len(plain), (text, plain)
