@@ -7,8 +7,9 @@ are restored, and only where the caller says the word belongs, so ordinary words
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
-from summarizer.names import sound_alike
+from summarizer.names import readings, sound_alike
 
 _HAN = re.compile(r"[\u4e00-\u9fff]+")
 
@@ -28,17 +29,31 @@ def restore(text: str, words: list[str], protect: list[tuple[int, int]] | None =
     for word in words:
         for m in re.finditer(re.escape(word), text):
             taken[m.start():m.end()] = [True] * (m.end() - m.start())
+    by_sound = _by_first_sound(tuple(sorted(set(words), key=len, reverse=True)))
     chars = list(text)
-    for word in sorted(words, key=len, reverse=True):
-        n = len(word)
-        for i in range(len(text) - n + 1):
+    for i, char in enumerate(text):
+        if taken[i]:
+            continue
+        candidates = [w for reading in readings(char) for w in by_sound.get(reading, ())]
+        for word in sorted(dict.fromkeys(candidates), key=len, reverse=True):
+            n = len(word)
             window = text[i:i + n]
-            if any(taken[i:i + n]) or not _HAN.fullmatch(window) or not sound_alike(window[0], word[0]):
+            if len(window) < n or any(taken[i:i + n]) or not _HAN.fullmatch(window):
                 continue
             if after is not None and not after.search(text[:i]):
                 continue
             if sound_alike(window, word):
                 chars[i:i + n] = list(word)
                 taken[i:i + n] = [True] * n
+                break
     return "".join(chars)
 
+
+@lru_cache(maxsize=64)
+def _by_first_sound(words: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    """Words by every reading of their first character, so each position is compared with few words."""
+    out: dict[str, list[str]] = {}
+    for word in words:
+        for reading in readings(word[0]):
+            out.setdefault(reading, []).append(word)
+    return {k: tuple(v) for k, v in out.items()}

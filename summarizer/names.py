@@ -24,8 +24,8 @@ def _syllable(char: str) -> tuple[str, str]:
     return initial, final
 
 
-@lru_cache(maxsize=4096)
-def _readings(char: str) -> frozenset[str]:
+@lru_cache(maxsize=8192)
+def readings(char: str) -> frozenset[str]:
     """Every toneless reading of a character (差: cha, chai, ci)."""
     from pypinyin import Style, pinyin
 
@@ -49,7 +49,7 @@ def sound_alike(a: str, b: str) -> bool:
     if a == b:
         return True
     # cheap per-character gate before reading the words as a whole
-    if not all(x == y or _readings(x) & _readings(y) for x, y in zip(a, b, strict=True)):
+    if not all(x == y or readings(x) & readings(y) for x, y in zip(a, b, strict=True)):
         return False
     return _said(a) == _said(b)
 
