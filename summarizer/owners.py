@@ -94,12 +94,17 @@ class OwnerFinder:
                 candidates.append(Owner(name, m.start(), end, m.group(0)))
         for m in _AFTER_OWNER.finditer(text):
             left = re.sub(r"(?:同志|书记|委员)?[，, ]?(?:你|您)?(?:来|具体|要|去|统一|总)?$", "", text[: m.start()])
+            # '拥刘芳同志负责' (由 misheard): a roster name inside beats a longer unlisted one
+            best: tuple[int, int, Owner] | None = None
             for length in range(min(8, len(left)), 0, -1):
                 start = len(left) - length
                 hit = self._name_at(text, start)
                 if hit and hit[1] >= len(left):
-                    candidates.append(Owner(hit[0], start, hit[1], m.group(0)))
-                    break
+                    rank = 2 if hit[0] in self.roster.names or hit[0] in self.units else 1 if "、" in hit[0] else 0
+                    if best is None or rank > best[0]:
+                        best = (rank, length, Owner(hit[0], start, hit[1], m.group(0)))
+            if best:
+                candidates.append(best[2])
         for m in re.finditer(r"(?:^|[，,；;：:])", text):
             pos = m.end()
             hit = self._name_at(text, pos)

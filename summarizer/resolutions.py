@@ -264,7 +264,7 @@ def join_continuations(sentences: list[Sentence], finder: OwnerFinder) -> list[S
             and listing != "bare"
             and s.seg == last.seg + 1
             and _next_in_run(last, s)
-            and not re.search(r"[。！？!?；;]$", prev.text)
+            and (not re.search(r"[。！？!?；;]$", prev.text) or re.match(r"(?:并且?|以及)(?!且)", s.text))
             and not (_NEW_MATTER.match(s.text) or _AGENDA_STEP.match(s.text) or _ENUMERATOR.match(s.text)
                      or _CLOSING.match(s.text) or _OPENS_NEW.match(s.text))
             and not (negative and re.search(negative, s.text))  # a suggestion after a decision is not its rest
@@ -364,6 +364,8 @@ def _content(u: _Unit) -> str:
     if u.owner:
         a, b = u.owner.start, u.owner.end
         a -= text[a - 1:a] == "就" and a > 0  # 就交给X同志了
+        if a > 0 and u.owner.frame in ("负责", "牵头") and sound_alike(text[a - 1], "由"):
+            a -= 1  # '有赵敏同志负责': 由 misheard, not part of the matter
         b += text[b:b + 1] == "了"
         cuts.append((a, b))
     if u.deadline and u.deadline.date:
@@ -385,6 +387,8 @@ def _content(u: _Unit) -> str:
     text = re.sub(r"^(牵头|负责)[，,]", r"\1", text)
     text = re.sub(r"[，,](?:全部|按时)?(?:完成|办结|落实)$", "", strip_punct(text))
     text = re.sub(r"[，,]{2,}", "，", text)
+    if u.in_list:  # '…专题研讨二，各党小组…': the next item's number stuck to this one
+        text = re.sub(r"(?<=[\u4e00-\u9fff])(?<![一二三四五六七八九十第])[二三四五六七八九十]$", "", strip_punct(text))
     return strip_punct(text)[:120]
 
 

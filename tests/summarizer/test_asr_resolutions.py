@@ -153,3 +153,18 @@ def test_an_unnumbered_list_ends_where_the_chair_stops_listing_tasks():
 
 def test_words_that_sound_like_di_stay_outside_a_deadline():
     assert _resolutions(["这个月低价采购的物资要登记"]) == []
+
+
+def test_a_roster_name_inside_a_misheard_frame_is_the_owner():
+    # 由 heard as 拥 / 有: the owner is the member, not '拥钱丽'
+    res = _resolutions(["好，会议决定拥钱丽同志负责年度党费收缴工作，12月20日前全部收齐。",
+                        "并向驻外同志发送线上缴纳说明",
+                        "会议同意有李强同志负责联系共建单位，本月底前完成"])
+    assert [(r.owner, r.deadline) for r in res] == [("钱丽", "2026-12-20"), ("李强", "2026-10-31")]
+    assert "驻外同志" in res[0].content  # '并…' goes on after the full stop ASR put in
+    assert not res[1].content.startswith("有")
+
+
+def test_a_list_item_does_not_keep_the_next_items_number():
+    res = _resolutions(["落实措施是1,11月份开展一次安全生产专题研讨二，各党小组在本月底前完成一次集中学习。"])
+    assert [r.content for r in res] == ["开展一次安全生产专题研讨", "完成一次集中学习"]

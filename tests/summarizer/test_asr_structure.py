@@ -46,3 +46,17 @@ def test_first_topic_named_then_quoted_without_punctuation_takes_the_announced_s
     ])
     assert minutes.first_topic is not None
     assert minutes.first_topic.content.startswith("学习") and "中央城市工作会议" in minutes.first_topic.content
+
+
+def test_a_misheard_transition_still_opens_the_next_item():
+    minutes = _minutes([
+        ("发言人1", "今天有两个议题，第一个议题，学习习近平总书记关于安全生产的重要指示精神。第二个议题，研究春季防火检查。"),
+        ("发言人1", "下面定型第一议题，请高峰同志领学"),  # 进行 heard as 定型
+        ("发言人2", "总书记指出，安全生产必须警钟长鸣"),
+        ("发言人3", "我谈点体会，隐患排查要细"),
+        ("发言人1", "经过讨论，落实措施是：一，各班组本月底前完成隐患排查。"),
+        ("发言人1", "下面进行第二个议题，研究春季防火检查"),
+        ("发言人1", "会议决定由罗兰同志负责防火检查，四月十日前完成。"),
+    ])
+    assert minutes.first_topic.measures == ["完成隐患排查"]
+    assert {p.speaker for p in minutes.points if p.agenda_index == 0} == {"发言人1", "发言人2", "发言人3"}
