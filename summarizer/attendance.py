@@ -6,7 +6,7 @@ import re
 
 from core.types import Absence, Attendance, Meeting
 from summarizer.heard import restore
-from summarizer.names import Roster
+from summarizer.names import Roster, sound_alike
 from summarizer.text import NUM, Sentence, alternation, clauses, cn_to_int, cue_list, cues
 
 _GAP = r"[^0-9零〇一两二三四五六七八九十，,。；;]{0,14}?"
@@ -50,6 +50,20 @@ def normalise_cues(text: str, roster: Roster) -> str:
     the reasons read right and the absence is seen at all. Roster names are left alone."""
     words = [c for c in cue_list("absence_cues") if len(c) >= 2]
     return restore(text, words, protect=[(a, b) for _, a, b in roster.find_all(text)])
+
+
+_COUNT_WORDS = ["应到", "实到", "到会", "出席", "应出席", "实际出席", "缺席", "请假"]
+_DIGITS = "一二三四五六七八九十"
+
+
+def normalise_counts(text: str) -> str:
+    """The count words of an announcement heard as homophones: '应到舞人，十道4人' -> '应到五人，实到4人'."""
+    text = restore(text, _COUNT_WORDS)
+
+    def digit(m: re.Match[str]) -> str:
+        return next((d for d in _DIGITS if sound_alike(m.group(1), d)), m.group(1))
+
+    return re.sub(r"(?<=[到席假])([\u4e00-\u9fff])(?=[人名位])", digit, text)
 
 
 def _loose_expected(text: str, present: re.Match[str]) -> int | None:
@@ -147,7 +161,9 @@ def _quorum(meeting_type: str, expected: int, present: int) -> bool | None:
 
 def extract_attendance(sentences: list[Sentence], meeting: Meeting, roster: Roster) -> Attendance:
     """Counts as announced when they were; otherwise from the roster minus the absentees named."""
-    head = sentences[: max(12, len(sentences) // 3)]
+    head = [Sentence(s.index, s.seg, s.speaker, normalise_counts(s.text), s.start, s.end)
+            for s in sentences[: max(12, len(sentences) // 3)]]
+    said = {s.index: s.text for s in head}
     expected = present = absent_n = None
     absences: list[Absence] = []
     all_here = False
@@ -174,7 +190,7 @@ def extract_attendance(sentences: list[Sentence], meeting: Meeting, roster: Rost
             if expected is not None:
                 break
     for t in dict.fromkeys(t.index for t in window):
-        for absence in _absences(normalise_cues(sentences[t].text, roster), roster, meeting.host):
+        for absence in _absences(normalise_cues(said.get(t, sentences[t].text), roster), roster, meeting.host):
             if all(x.name != absence.name for x in absences):
                 absences.append(absence)
     for absence in absences:

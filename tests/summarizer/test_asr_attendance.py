@@ -68,3 +68,9 @@ def test_an_absentee_heard_with_a_wrong_vowel_is_the_nearest_member():
 def test_a_stranger_with_no_near_member_is_kept_as_heard():
     att = _attendance("应到10名，实到9名，欧阳同志出差。")
     assert [a.name for a in att.absent] == ["欧阳"]
+
+
+def test_count_words_and_digits_heard_as_homophones():
+    att = _attendance("同志们，应到时人，十道久人，郑伟同志出拆请假。")  # 应到十人，实到九人
+    assert (att.expected, att.present, [a.name for a in att.absent]) == (10, 9, ["郑伟"])
+    assert att.absent[0].reason == "出差"
