@@ -46,7 +46,8 @@ class OwnerFinder:
                 return token, 2
         # an unlisted person named with 同志 (guests, or no roster entered): keep the name as said
         if titled and re.fullmatch(r"[\u4e00-\u9fff]{2,3}", token) and token[0] not in "这那各某有该本我你他她咱":
-            return token, 0
+            near = self.roster.closest(token, threshold=0.75)  # 周凯同志 for 周海: one syllable half-heard
+            return (near, 1) if near else (token, 0)
         return None
 
     def _name_at(self, text: str, pos: int) -> tuple[str, int] | None:

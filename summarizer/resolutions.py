@@ -289,8 +289,15 @@ def restore_cues(text: str) -> str:
     frames = [f for f in cue_list("decision_frames") if len(f) >= 4 and not f.startswith("^")]
     text = restore(text, frames)
     text = restore(text, ["负责", "牵头"], after=_OWNER_CONTEXT)
-    # 本月低前 / 年抵前: 底 heard as a homophone, only between 月/年 and 前
-    return re.sub(r"(?<=[月年])([\u4e00-\u9fff])(?=之?前)", lambda m: "底" if sound_alike(m.group(1), "底") else m.group(1), text)
+    # deadline words heard as homophones, only where a deadline is being said: 本月低前 / 年抵前 (底),
+    # 二十好前 (号), 本月底签 / 二十日钱 (前)
+    text = re.sub(r"(?<=[月年])([\u4e00-\u9fff])(?=之?前)", lambda m: _as(m.group(1), "底"), text)
+    text = re.sub(r"(?<=[0-9一二三四五六七八九十])([\u4e00-\u9fff])(?=之?前)", lambda m: _as(m.group(1), "号"), text)
+    return re.sub(r"(?<=[0-9一二三四五六七八九十][日号]|月底|年底)([\u4e00-\u9fff])", lambda m: _as(m.group(1), "前"), text)
+
+
+def _as(heard: str, word: str) -> str:
+    return word if sound_alike(heard, word) else heard
 
 
 def _first(pattern: str, text: str) -> int:

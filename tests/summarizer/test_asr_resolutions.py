@@ -168,3 +168,27 @@ def test_a_roster_name_inside_a_misheard_frame_is_the_owner():
 def test_a_list_item_does_not_keep_the_next_items_number():
     res = _resolutions(["落实措施是1,11月份开展一次安全生产专题研讨二，各党小组在本月底前完成一次集中学习。"])
     assert [r.content for r in res] == ["开展一次安全生产专题研讨", "完成一次集中学习"]
+
+
+@pytest.mark.parametrize(
+    ("said", "owner", "deadline"),
+    [
+        ("会议决定由孙悦同志负责党员信息采集，二十好前报组织部", "孙悦", "2026-10-20"),  # 号 as 好
+        ("会议决定由孙悦同志负责党员信息采集，本月底签报组织部", "孙悦", "2026-10-31"),  # 前 as 签
+        ("会议决定由冯俊同志负责党员信息采集，下月十号前报组织部", "冯军", "2026-11-10"),  # jun/jun: homophone
+        ("会议决定由吴方同志负责党员信息采集，下月十号前报组织部", "吴芳", "2026-11-10"),
+        ("会议决定由李墙同志负责党员信息采集，下月十号前报组织部", "李强", "2026-11-10"),
+        ("会议决定由李琼同志负责党员信息采集，下月十号前报组织部", "李强", "2026-11-10"),  # qiong: half heard
+        ("会议决定由钱丽同志负责，请外单位的张华同志配合，下月十号前报组织部", "钱丽", "2026-11-10"),
+    ],
+)
+def test_deadline_and_owner_words_heard_nearly(said, owner, deadline):
+    [res] = _resolutions([said])
+    assert (res.owner, res.deadline) == (owner, deadline)
+
+
+def test_a_guest_with_a_members_surname_but_another_name_stays_as_heard():
+    [res] = _resolutions(["会议决定请孙明同志负责联系共建单位，本月底前完成"])  # 孙悦 is sun yue; 孙明 is not near
+    assert res.owner == "孙明"
+    [res] = _resolutions(["会议决定请李华同志负责联系共建单位，本月底前完成"])  # nor is 李华 near 李强
+    assert res.owner == "李华"
