@@ -13,10 +13,12 @@ from pathlib import Path
 
 from core.files import atomic_path
 from core.types import NEEDS_FILLING, Meeting, Minutes, Segment
+from summarizer.resolutions import DEADLINE_INFERRED
 
 TITLE_FONT, HEADING_FONT, BODY_FONT, LATIN_FONT = "宋体", "黑体", "仿宋", "Times New Roman"
 BODY_PT, TABLE_PT, TITLE_PT = 16, 12, 22  # 三号, 小四, 二号
 _RED = (0xC0, 0x00, 0x00)
+CHECK_NOTE = "（请核对）"  # after a value read through a recognition error
 _NUMERALS = "一二三四五六七八九十"
 
 
@@ -96,7 +98,7 @@ class _Writer:
         p = self.para(text, HEADING_FONT)
         p.paragraph_format.space_before = self.Pt(6)
 
-    def cell(self, cell, text: str, bold: bool = False, flagged: bool = False) -> None:
+    def cell(self, cell, text: str, bold: bool = False, flagged: bool = False, check: bool = False) -> None:
         cell.text = ""
         p = cell.paragraphs[0]
         p.paragraph_format.space_after = self.Pt(0)
@@ -104,9 +106,11 @@ class _Writer:
             self.run(p, NEEDS_FILLING, BODY_FONT, TABLE_PT, bold=True, red=True)
         else:
             self.run(p, text, BODY_FONT, TABLE_PT, bold=bold)
+            if check:  # read through a recognition error: the secretary confirms it
+                self.run(p, CHECK_NOTE, BODY_FONT, TABLE_PT, red=True)
 
     def table(self, rows: list[list[str]], widths_mm: list[float], header: bool = False,
-              flagged: set[tuple[int, int]] | None = None) -> None:
+              flagged: set[tuple[int, int]] | None = None, check: set[tuple[int, int]] | None = None) -> None:
         from docx.shared import Mm
 
         table = self.doc.add_table(rows=len(rows), cols=len(widths_mm))
@@ -119,7 +123,7 @@ class _Writer:
                 cell = table.cell(r, c)
                 cell.width = Mm(widths_mm[c])
                 self.cell(cell, value, bold=(header and r == 0) or (not header and c % 2 == 0 and len(widths_mm) > 2),
-                          flagged=(r, c) in (flagged or set()))
+                          flagged=(r, c) in (flagged or set()), check=(r, c) in (check or set()))
         self.para("", size=TABLE_PT)
 
 
@@ -185,6 +189,7 @@ def _resolutions(w: _Writer, minutes: Minutes) -> None:
         return
     rows = [["序号", "事项", "责任人", "完成时限"]]
     flagged: set[tuple[int, int]] = set()
+    check: set[tuple[int, int]] = set()
     for i, r in enumerate(minutes.resolutions, 1):
         recurring = "周期性任务" in r.flags
         rows.append([str(i), r.content, r.owner or "", cn_date(r.deadline) if r.deadline else ("长期" if recurring else "")])
@@ -192,7 +197,9 @@ def _resolutions(w: _Writer, minutes: Minutes) -> None:
             flagged.add((i, 2))
         if not r.deadline and not recurring:
             flagged.add((i, 3))
-    w.table(rows, [12, 84, 24, 36], header=True, flagged=flagged)
+        elif DEADLINE_INFERRED in r.flags:
+            check.add((i, 3))
+    w.table(rows, [12, 84, 24, 36], header=True, flagged=flagged, check=check)
 
 
 def _votes(w: _Writer, minutes: Minutes) -> None:

@@ -118,3 +118,14 @@ def test_renders_with_libreoffice(written: Path, tmp_path: Path):
     pdf = tmp_path / "minutes.pdf"
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
     assert "会议记录" in text and "决议事项" in text and "散会" in text
+
+
+def test_a_deadline_read_through_a_recognition_error_asks_for_a_check(tmp_path: Path):
+    lines = [("王建国", "会议决定由刘芳同志负责第四季度党费收缴工作十二一二十一前全部收齐")]  # 十二月二十日前, heard
+    segs = segments(lines)
+    path = tmp_path / "minutes.docx"
+    write_minutes_docx(path, MEETING, extract_minutes(segs, MEETING), segs)
+    table = next(t for t in docx.Document(str(path)).tables if t.rows[0].cells[1].text == "事项")
+    cell = table.rows[1].cells[3]
+    assert cell.text == "2026年12月20日（请核对）"
+    assert cell.paragraphs[0].runs[-1].font.color.rgb is not None
