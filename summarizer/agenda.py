@@ -139,9 +139,39 @@ def assign_items(sentences: list[Sentence], agenda: list[str], announced_at: int
     return out
 
 
+_STUDY = re.compile(r"(?:传达)?学习[^。；;！？!?]{0,6}?(?:习近平|总书记)[^。；;！？!?]*?(?:讲话|论述|指示|批示|思想)(?:精神)?")
+_QUOTE = re.compile(r"^(?:习近平)?总书记(?:还|也)?(?:强调|指出|说|要求)")
+
+
+def agenda_from_steps(sentences: list[Sentence]) -> list[str]:
+    """The agenda as the chair walks through it ('首先学习第一议题…', '下面进行第二项议程，讨论…') when no
+    announcement was understood: at least two items in order, each the first real clause after the step."""
+    items: list[str] = []
+    for i, s in enumerate(sentences):
+        m = _TRANSITION.search(s.text)
+        if not m or cn_to_int(m.group("o")) != len(items) + 1:
+            continue
+        rest = [c for c in re.split(r"[，,：:。；;]", s.text[m.end():]) if len(strip_punct(c)) >= 4]
+        nxt = sentences[i + 1] if i + 1 < len(sentences) and sentences[i + 1].speaker == s.speaker else None
+        if not rest and nxt is not None:
+            rest = [c for c in re.split(r"[，,：:。；;]", nxt.text) if len(strip_punct(c)) >= 4]
+        item = strip_punct(re.sub(r"^(?:是|为|就是)", "", rest[0])) if rest else ""
+        if not item or _QUOTE.match(item) or re.match(r"请|由", item):
+            # the first item is the study, usually read out before: take its title from the opening
+            study = next((m2.group(0) for t in sentences[:i + 1] if (m2 := _STUDY.search(t.text))), "")
+            item = strip_punct(study)
+        if not item:
+            break
+        items.append(item)
+    return items if len(items) >= 2 else []
+
+
 def extract_agenda(sentences: list[Sentence], meeting: Meeting) -> tuple[list[str], list[int | None]]:
-    """Announced agenda (or the prepared one) and the item of every sentence."""
+    """Announced agenda (or the prepared one, or the steps the chair walked through) and the item of
+    every sentence."""
     items, at = find_agenda(sentences)
     if not items:
         items = [strip_punct(a) for a in (meeting.agenda or []) if isinstance(a, str) and strip_punct(a)]
+    if not items:
+        items = agenda_from_steps(sentences)
     return items, assign_items(sentences, items, at)

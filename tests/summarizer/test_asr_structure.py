@@ -60,3 +60,20 @@ def test_a_misheard_transition_still_opens_the_next_item():
     ])
     assert minutes.first_topic.measures == ["完成隐患排查"]
     assert {p.speaker for p in minutes.points if p.agenda_index == 0} == {"发言人1", "发言人2", "发言人3"}
+
+
+def test_agenda_from_the_steps_when_the_announcement_was_not_understood():
+    minutes = _minutes([
+        ("发言人1", "今天会义一成有两项一世传达学习习近平总书记关于安全生产的重要指示精神，很巧的切往后描农"),
+        ("发言人1", "首先学习第一议题，总书记强调，安全生产必须警钟长鸣"),
+        ("发言人2", "我们班组要把隐患排查做细"),
+        ("发言人1", "下面进行第二项一成员，研究春季防火检查安排，请罗兰同志汇报"),
+        ("发言人3", "我汇报一下今年的检查计划"),
+    ])
+    assert minutes.agenda == ["传达学习习近平总书记关于安全生产的重要指示精神", "研究春季防火检查安排"]
+    assert [p.agenda_index for p in minutes.points if p.speaker == "发言人3"] == [1]
+
+
+def test_a_single_step_is_no_agenda():
+    minutes = _minutes([("发言人1", "下面进行第一项，大家谈谈近期的工作"), ("发言人2", "我先说两句")])
+    assert minutes.agenda == []
