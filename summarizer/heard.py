@@ -1,7 +1,8 @@
 """Cue words that speech recognition wrote as homophones (并嫁 for 病假, 佛则 for 负责), read back.
 
-Only whole words that sound alike (every character shares a toneless reading, see names.sound_alike)
-are restored, and only where the caller says the word belongs, so ordinary words stay as heard.
+Only whole words that sound alike (read as words, tones aside: names.sound_alike) are restored, and
+only where the word belongs (restore's protect/after, restore_task_words' contexts), so ordinary words
+stay as heard.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import re
 from functools import lru_cache
 
 from summarizer.names import readings, sound_alike
+from summarizer.text import cue_list
 
 _HAN = re.compile(r"[\u4e00-\u9fff]+")
 
@@ -57,3 +59,24 @@ def _by_first_sound(words: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
         for reading in readings(word[0]):
             out.setdefault(reading, []).append(word)
     return {k: tuple(v) for k, v in out.items()}
+
+
+_OWNER_CONTEXT = re.compile(r"(?:同志|书记|委员|由[\u4e00-\u9fff]{2,3})$")
+
+
+def restore_task_words(text: str) -> str:
+    """Decision frames and owner verbs heard as homophones (会议绝定, 同志佛则组织) read back: frames of
+    four characters anywhere (shorter ones sound like everyday words: 经研究/经验就), 负责/牵头 right after
+    a person (X同志, 由X)."""
+    frames = [f for f in cue_list("decision_frames") if len(f) >= 4 and not f.startswith("^")]
+    text = restore(text, frames)
+    text = restore(text, ["负责", "牵头"], after=_OWNER_CONTEXT)
+    # deadline words heard as homophones, only where a deadline is being said: 本月低前 / 年抵前 (底),
+    # 二十好前 (号), 本月底签 / 二十日钱 (前)
+    text = re.sub(r"(?<=[月年])([\u4e00-\u9fff])(?=之?前)", lambda m: _as(m.group(1), "底"), text)
+    text = re.sub(r"(?<=[0-9一二三四五六七八九十])([\u4e00-\u9fff])(?=之?前)", lambda m: _as(m.group(1), "号"), text)
+    return re.sub(r"(?<=[0-9一二三四五六七八九十][日号]|月底|年底)([\u4e00-\u9fff])", lambda m: _as(m.group(1), "前"), text)
+
+
+def _as(heard: str, word: str) -> str:
+    return word if sound_alike(heard, word) else heard

@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 
 from core.types import NEEDS_FILLING, Resolution
 from summarizer.dates import Deadline, find_deadline
-from summarizer.heard import restore
+from summarizer.heard import restore_task_words
 from summarizer.names import sound_alike
 from summarizer.owners import SPEAKER, Owner, OwnerFinder
-from summarizer.text import Sentence, alternation, cue_list, overlap, strip_punct
+from summarizer.text import Sentence, alternation, overlap, strip_punct
 
 # Closing the meeting, also garbled (今天都会就开到这里) and without punctuation before it.
 _CLOSING_WORDS = r"(?:今天|今日|本次|这次)[^，,。]{0,4}?(?:就|先)?(?:开)?到这[里儿]|会(?:议)?(?:就|先)(?:开)?到这[里儿]|散会"
@@ -248,7 +248,7 @@ def join_continuations(sentences: list[Sentence], finder: OwnerFinder) -> list[S
     listing = ""  # "", "bare" (items come without numbers) or "numbered"
     negative = alternation("not_decision")
     for s in sentences:
-        s = Sentence(len(out), s.seg, s.speaker, restore_cues(s.text), s.start, s.end)
+        s = Sentence(len(out), s.seg, s.speaker, restore_task_words(s.text), s.start, s.end)
         prev = out[-1] if out else None
         header = _LIST_HEADER.search(s.text)
         if header:
@@ -277,27 +277,6 @@ def join_continuations(sentences: list[Sentence], finder: OwnerFinder) -> list[S
             out.append(s)
         last = s
     return out
-
-
-_OWNER_CONTEXT = re.compile(r"(?:同志|书记|委员|由[\u4e00-\u9fff]{2,3})$")
-
-
-def restore_cues(text: str) -> str:
-    """Decision frames and owner verbs heard as homophones (会议绝定, 同志佛则组织) read back: frames of
-    four characters anywhere (shorter ones sound like everyday words: 经研究/经验就), 负责/牵头 right after
-    a person (X同志, 由X)."""
-    frames = [f for f in cue_list("decision_frames") if len(f) >= 4 and not f.startswith("^")]
-    text = restore(text, frames)
-    text = restore(text, ["负责", "牵头"], after=_OWNER_CONTEXT)
-    # deadline words heard as homophones, only where a deadline is being said: 本月低前 / 年抵前 (底),
-    # 二十好前 (号), 本月底签 / 二十日钱 (前)
-    text = re.sub(r"(?<=[月年])([\u4e00-\u9fff])(?=之?前)", lambda m: _as(m.group(1), "底"), text)
-    text = re.sub(r"(?<=[0-9一二三四五六七八九十])([\u4e00-\u9fff])(?=之?前)", lambda m: _as(m.group(1), "号"), text)
-    return re.sub(r"(?<=[0-9一二三四五六七八九十][日号]|月底|年底)([\u4e00-\u9fff])", lambda m: _as(m.group(1), "前"), text)
-
-
-def _as(heard: str, word: str) -> str:
-    return word if sound_alike(heard, word) else heard
 
 
 def _first(pattern: str, text: str) -> int:
