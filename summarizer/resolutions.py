@@ -23,6 +23,7 @@ from summarizer.text import Sentence, alternation, overlap, strip_punct
 # Closing the meeting, also garbled (今天都会就开到这里) and without punctuation before it.
 _CLOSING_WORDS = r"(?:今天|今日|本次|这次)[^，,。]{0,4}?(?:就|先)?(?:开)?到这[里儿]|会(?:议)?(?:就|先)(?:开)?到这[里儿]|散会"
 _CLOSING = re.compile(rf"^(?:好的?[，,]?)?(?:{_CLOSING_WORDS})")
+_NEXT_STEP_ANYWHERE = re.compile(r"(?:下面|接下来)?(?:进行|进入)?第[一二三四五六七八九十0-9]{1,2}(?:个|项)(?:议题|议程)")
 _CLOSING_ANYWHERE = re.compile(rf"(?:[，,]?\s*好的?[，,]?\s*)?(?:{_CLOSING_WORDS})")
 # The deadline was read through a recognition error (十二一二十一前, 11月31日前): the secretary should check it.
 DEADLINE_INFERRED = "完成时限据语音推断，请核对"
@@ -343,9 +344,9 @@ def _is_resolution(u: _Unit, finder: OwnerFinder, base: dt.date) -> bool:
 def _content(u: _Unit) -> str:
     """The decided matter: the sentence without lead-in, owner words and deadline words."""
     text = u.text
-    closing = _CLOSING_ANYWHERE.search(text)
-    if closing and closing.start() > 0:  # '…更新支部宣传栏今天的会就开到这里' without a full stop in between
-        text = text[: closing.start()]
+    for ending in (_CLOSING_ANYWHERE.search(text), _NEXT_STEP_ANYWHERE.search(text)):
+        if ending and ending.start() > 0:  # '…更新支部宣传栏今天的会就开到这里' without a full stop between
+            text = text[: ending.start()]
     cuts: list[tuple[int, int]] = []
     if u.owner:
         a, b = u.owner.start, u.owner.end

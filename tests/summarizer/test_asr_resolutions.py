@@ -192,3 +192,9 @@ def test_a_guest_with_a_members_surname_but_another_name_stays_as_heard():
     assert res.owner == "孙明"
     [res] = _resolutions(["会议决定请李华同志负责联系共建单位，本月底前完成"])  # nor is 李华 near 李强
     assert res.owner == "李华"
+
+
+def test_the_next_agenda_item_said_without_a_pause_is_not_content():
+    [res] = _resolutions(["会议决定由吴芳同志负责整理党员档案本月底前完成下面进行第三个议题讨论发展对象"])
+    assert (res.owner, res.deadline) == ("吴芳", "2026-10-31")
+    assert "整理党员档案" in res.content and "议题" not in res.content and "发展对象" not in res.content
