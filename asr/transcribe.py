@@ -158,6 +158,9 @@ class Transcriber:
     def _decode_chunk(self, window: np.ndarray, chunk: Chunk, kwargs: dict, prompt_words: set[str]
                       ) -> list[tuple[Region, list[Word]]]:
         speech_end = chunk.chunk_time(chunk.regions[-1].end)
+        # Word times are needed only to share a chunk's text among its regions; a lone region takes
+        # Whisper's segments whole (cut between them at their own times), which saves the alignment pass.
+        kwargs = {**kwargs, "word_timestamps": len(chunk.regions) > 1}
         words = [Word(chunk.source_time(w.start), chunk.source_time(w.end), w.text, w.piece)
                  for w in self._words(chunk.audio(window), speech_end, kwargs, prompt_words)]
         return split_words(words, chunk.regions)
@@ -171,8 +174,11 @@ class Transcriber:
                 continue
             if seg.no_speech_prob > 0.8 and seg.avg_logprob < -1.0:
                 continue  # Whisper thought it was silence and was unsure of the words: invented text
-            for w in seg.words or []:
-                yield Word(w.start, w.end, w.word, index)
+            if kwargs.get("word_timestamps"):
+                for w in seg.words or []:
+                    yield Word(w.start, w.end, w.word, index)
+            else:
+                yield Word(seg.start, seg.end, seg.text, index)
             if seg.end >= speech_end - TAIL_SECONDS:
                 # Asking for more would decode the chunk's last breath in a pass of its own: slow, and
                 # where Whisper invents text.
