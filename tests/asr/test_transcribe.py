@@ -83,3 +83,19 @@ def test_segments_are_tight_to_speech_and_never_span_a_pause(tmp_path, base_mode
         write_wav(tmp_path / "whole.wav", speech[: 12 * SAMPLE_RATE]), names=[]))
     text = "".join(s.text for s in segments)
     assert abs(len(text) - len(plain)) <= 0.2 * len(plain), (text, plain)
+
+
+def test_prompt_recited_alone_is_dropped_but_names_in_speech_are_kept():
+    from asr.transcribe import _only_prompt
+
+    prompt = {"李红梅", "张伟"}
+    assert _only_prompt("李红梅，张伟，张伟，", prompt)
+    assert not _only_prompt("李红梅，张伟，张伟，", set())  # no prompt given: a roll call is speech
+    assert not _only_prompt("请张伟同志发言", prompt)
+
+
+def test_without_vad_the_window_is_cut_in_fixed_pieces():
+    from asr.transcribe import _fixed_regions
+
+    regions = _fixed_regions(65.0, 29.0)
+    assert [(r.start, r.end) for r in regions] == [(0.0, 29.0), (29.0, 58.0), (58.0, 65.0)]
