@@ -338,7 +338,9 @@ class MainWindow(QMainWindow):
     def start_processing(self, audio: Path | None, transcript: Path | None = None) -> Worker | None:
         if self.meeting is None or (self.process_worker is not None and not self.process_worker.finished.is_set()):
             return None
-        overrides = {"transcript": transcript} if transcript else {}
+        overrides: dict = {"transcript": transcript} if transcript else {}
+        if self.result is not None and self.result.id:
+            overrides["keep_names_from"] = self.result.id  # processing again keeps the names the secretary gave
         options = ProcessOptions.from_settings(self.settings, **overrides)  # a frozen copy
         worker = Worker(in_child, process_job, audio, copy.deepcopy(self.meeting), options, self.store.path)
         worker.signals.progress.connect(self.capture.show_progress)
