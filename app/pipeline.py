@@ -43,7 +43,7 @@ class ProcessOptions:
     """Copied when a job is queued, so later edits in the UI cannot change a running job."""
 
     model: str = "base"
-    device: str = "cpu"
+    device: str = "auto"  # asr.models.resolve_device: CUDA when present, else CPU
     compute_type: str = "int8"
     beam_size: int = 5
     diarize: bool = True
@@ -52,6 +52,10 @@ class ProcessOptions:
     llm_model_dir: str = ""
     llm_endpoint: str = ""
     llm_model: str = ""
+    asr_engine: str = "local"  # "local" or "remote" (see core.settings)
+    asr_endpoint: str = ""
+    asr_remote_model: str = ""
+    asr_ca: str = ""
     transcript: Path | None = None  # skip recognition and use these segments
     keep_names_from: str = ""  # id of an earlier result of this meeting whose speaker names are carried over
     save: bool = True  # keep the meeting in the local store
@@ -69,6 +73,10 @@ class ProcessOptions:
             llm_model_dir=settings.llm_model_dir,
             llm_endpoint=settings.llm_endpoint,
             llm_model=settings.llm_model,
+            asr_engine=settings.asr_engine,
+            asr_endpoint=settings.asr_endpoint,
+            asr_remote_model=settings.asr_remote_model,
+            asr_ca=settings.asr_ca or settings.platform_ca,
         )
         return replace(base, **overrides)
 
@@ -83,23 +91,30 @@ def hotwords_for(meeting: Meeting, extra: tuple[str, ...] = ()) -> list[str]:
     return list(seen)
 
 
-def _transcribe(audio: Path, duration: float, meeting: Meeting, options: ProcessOptions) -> Generator[Progress, None, list[Segment]]:
-    from asr.lexicon import meeting_hotwords
-    from asr.models import ModelRegistry
+def _transcriber(options: ProcessOptions):
+    """The engine the settings chose: faster-whisper here, or the unit's server (only when asked and set)."""
+    if options.asr_engine == "remote":
+        from asr.remote import RemoteTranscriber, get_token
+
+        return RemoteTranscriber(options.asr_endpoint, options.asr_remote_model, token=get_token(),
+                                 ca_file=options.asr_ca or None)
+    from asr.models import ModelRegistry, resolve_device
     from asr.transcribe import TranscribeOptions, Transcriber
 
-    model_path = ModelRegistry().find(options.model)
-    transcriber = Transcriber(
-        model_path,
-        TranscribeOptions(
-            model=options.model,
-            device=options.device,
-            compute_type=options.compute_type,
-            beam_size=options.beam_size,
-        ),
+    device, compute_type = resolve_device(options.device, options.compute_type)
+    return Transcriber(
+        ModelRegistry().find(options.model),
+        TranscribeOptions(model=options.model, device=device, compute_type=compute_type,
+                          beam_size=options.beam_size),
     )
+
+
+def _transcribe(audio: Path, duration: float, meeting: Meeting, options: ProcessOptions) -> Generator[Progress, None, list[Segment]]:
+    from asr.lexicon import meeting_hotwords
+
+    transcriber = _transcriber(options)
     segments: list[Segment] = []
-    yield Progress("asr", 0.0, "正在加载语音模型…")
+    yield Progress("asr", 0.0, "正在连接语音识别服务器…" if options.asr_engine == "remote" else "正在加载语音模型…")
     # The people who may speak or be named (roster, host, recorder), then the agenda's and the meeting
     # type's terms, then the user's own words: the names steer the decoder and post-correction.
     names = list(dict.fromkeys(n.strip() for n in [*meeting.roster, meeting.host, meeting.recorder] if n and n.strip()))

@@ -34,14 +34,63 @@ HUB_REPOS = {
     "large-v3": "Systran/faster-whisper-large-v3",
     "turbo": "mobiuslabsgmbh/faster-whisper-large-v3-turbo",
 }
-MODEL_COSTS = {
-    "tiny": "约 75 MB，最快，准确率最低",
-    "base": "约 145 MB，2 核电脑上约 0.15 倍实时，默认",
-    "small": "约 480 MB，约为 base 的 3 倍耗时，更准确",
-    "medium": "约 1.5 GB，约为 base 的 8 倍耗时，需 4 GB 以上内存",
-    "large-v3": "约 3 GB，仅建议在有 NVIDIA 显卡（CUDA）时使用",
-    "turbo": "约 1.6 GB，large-v3 的加速版，建议有显卡时使用",
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """What a model costs on a laptop: download size, memory while transcribing, time relative to base."""
+
+    name: str
+    disk_mb: int  # model.bin and friends as downloaded (float16 weights, quantised to int8 on load)
+    ram_mb: int  # peak resident memory of a transcription on CPU, int8
+    cpu_speed: float  # transcription time relative to base on CPU (base: 0.16 x real time on 2 cores)
+    note: str
+
+    def describe(self) -> str:
+        size = f"{self.disk_mb / 1000:.1f} GB" if self.disk_mb >= 1000 else f"{self.disk_mb} MB"
+        ram = f"{self.ram_mb / 1000:.1f} GB" if self.ram_mb >= 1000 else f"{self.ram_mb} MB"
+        speed = "与 base 相同" if self.cpu_speed == 1 else f"约为 base 的 {self.cpu_speed:g} 倍"
+        return f"磁盘 {size}，内存约 {ram}，CPU 耗时{speed}；{self.note}"
+
+
+# base is measured (bench/asr.py: 752 MB peak RSS for a 2-hour meeting, 0.16 CPU s per audio s);
+# the others are extrapolated from the models' parameter counts (39M / 74M / 244M / 769M / 1550M,
+# turbo 809M with 4 decoder layers) and the published size of each Systran / mobiuslabs repository.
+MODEL_SPECS = {
+    "tiny": ModelSpec("tiny", 75, 450, 0.5, "最快，准确率最低，仅适合试用"),
+    "base": ModelSpec("base", 145, 750, 1, "默认，笔记本电脑上的折中选择"),
+    "small": ModelSpec("small", 485, 1300, 3, "更准确，适合 4 核以上电脑"),
+    "medium": ModelSpec("medium", 1530, 2600, 8, "需 8 GB 以上内存，建议有显卡时使用"),
+    "large-v3": ModelSpec("large-v3", 3090, 4800, 16, "最准确，仅建议在有 NVIDIA 显卡（CUDA）时使用"),
+    "turbo": ModelSpec("turbo", 1620, 2800, 7, "large-v3 的加速版，接近其准确率，建议有显卡时使用"),
 }
+MODEL_COSTS = {name: spec.describe() for name, spec in MODEL_SPECS.items()}
+
+
+def cuda_device_count() -> int:
+    """NVIDIA GPUs CTranslate2 can use (0 without CUDA, or when the library cannot tell)."""
+    try:
+        import ctranslate2
+
+        return int(ctranslate2.get_cuda_device_count())
+    except Exception:  # no CUDA runtime, a broken driver: the CPU still works
+        return 0
+
+
+def resolve_device(device: str = "auto", compute_type: str = "int8") -> tuple[str, str]:
+    """(device, compute_type) to load a model with.
+
+    "auto" picks CUDA when CTranslate2 sees a GPU, with float16 there and int8 on the CPU (each the
+    fastest at Whisper's accuracy). A device named by the user keeps the user's compute type, except
+    the half-precision types a CPU cannot run fast, which become int8.
+    """
+    device = (device or "auto").lower()
+    if device == "auto":
+        return ("cuda", "float16") if cuda_device_count() > 0 else ("cpu", "int8")
+    if device == "cpu" and compute_type in ("float16", "int8_float16", "bfloat16", "int8_bfloat16"):
+        return device, "int8"
+    return device, compute_type or ("float16" if device == "cuda" else "int8")
+
 
 # SHA-256 of model.bin where we know it; a folder with a different model.bin is refused.
 KNOWN_SHA256 = {

@@ -17,7 +17,7 @@ log = logging.getLogger(__name__)
 @dataclass
 class Settings:
     model: str = "base"  # Whisper model name, looked up by asr.models.ModelRegistry
-    device: str = "cpu"  # "cpu" or "cuda"
+    device: str = "auto"  # "auto" (CUDA when CTranslate2 sees a GPU, else CPU), "cpu" or "cuda"
     compute_type: str = "int8"  # CTranslate2 quantisation; int8 is fastest on a laptop CPU
     beam_size: int = 5
     diarize: bool = True  # tell speakers apart (and name enrolled members)
@@ -28,6 +28,12 @@ class Settings:
     llm_model: str = ""  # model name at that endpoint
     platform_url: str = ""  # party-building platform base URL, empty = sync off
     platform_ca: str = ""  # CA bundle for an intranet platform with its own certificate authority
+    # Speech recognition on the unit's GPU server (asr.remote), off by default; its token lives in the
+    # OS keyring or SANHUI_ASR_TOKEN, never here.
+    asr_engine: str = "local"  # "local" (faster-whisper on this computer) or "remote"
+    asr_endpoint: str = ""  # OpenAI-compatible server, e.g. https://asr.example:8000/v1 (with or without /v1)
+    asr_remote_model: str = ""  # model name at that server, e.g. Systran/faster-whisper-large-v3
+    asr_ca: str = ""  # CA bundle for that server; empty = the platform's (platform_ca), then the system's
     schema: int = SCHEMA_VERSION
 
 
