@@ -34,7 +34,7 @@ log = logging.getLogger(__name__)
 
 POLL_SECONDS = 0.25  # how often the file is checked for new audio
 MIN_SILENCE = 0.5  # a pause this long ends a region (its text becomes final)
-PROVISIONAL_STEP = 1.5  # seconds of further speech before the region in progress is decoded again
+PROVISIONAL_STEP = 2.0  # seconds of further speech before the region in progress is decoded again
 MAX_REGION = 20.0  # speech without a pause is committed in pieces of at most this long
 KEEP_SILENCE = 1.0  # seconds of silence kept ahead of possible speech onset
 PAD = 0.1  # seconds of audio around a region handed to Whisper, so no syllable is clipped
@@ -101,7 +101,7 @@ class WavTail:
         positions = np.arange(self._phase, len(x) - 1, step)
         out = np.interp(positions, np.arange(len(x)), x).astype(np.float32)
         next_pos = self._phase + len(positions) * step
-        keep = int(next_pos)
+        keep = min(int(next_pos), len(x))  # the next output may lie beyond what has arrived
         self._carry, self._phase = x[keep:], next_pos - keep
         return out
 
