@@ -125,10 +125,24 @@ def cmd_models(args: argparse.Namespace) -> int:
         path = registry.download(args.path)
         print(f"已下载模型：{path}")
     else:
+        from asr.models import MODEL_COSTS, cuda_device_count
+        from core.settings import load_settings
+
         registry.find()  # assembles the bundled base model on first use
+        installed = {info.name: info for info in registry.installed()}
+        settings = load_settings()
+        gpus = cuda_device_count()
         print(f"模型文件夹：{registry.root}")
-        for info in registry.installed():
-            print(f"  {info.name:<12} {info.size_bytes / 1e6:8.1f} MB  {info.source}  {info.path}")
+        print(f"运行设备：{'检测到 NVIDIA 显卡（CUDA，float16）' if gpus else '未检测到 NVIDIA 显卡，使用 CPU（int8）'}"
+              f"；当前设置：{settings.device}，模型 {settings.model}")
+        for name in dict.fromkeys([*MODEL_COSTS, *installed]):
+            info = installed.get(name)
+            state = f"已安装（{info.source}）" if info else "未安装"
+            cost = MODEL_COSTS.get(name) or f"磁盘 {info.size_bytes / 1e6:.0f} MB"
+            print(f"  {name:<10} {state:<16} {cost}")
+        if settings.asr_engine == "remote":
+            print(f"语音识别：使用服务器 {settings.asr_endpoint or '（未设置地址）'}，模型 {settings.asr_remote_model or '服务器默认'}")
+        print("未安装的模型可用 sanhui models download 名称 下载，或 sanhui models import 文件夹 从 U 盘导入。")
     return 0
 
 

@@ -49,7 +49,8 @@ class ModelSpec:
     def describe(self) -> str:
         size = f"{self.disk_mb / 1000:.1f} GB" if self.disk_mb >= 1000 else f"{self.disk_mb} MB"
         ram = f"{self.ram_mb / 1000:.1f} GB" if self.ram_mb >= 1000 else f"{self.ram_mb} MB"
-        speed = "与 base 相同" if self.cpu_speed == 1 else f"约为 base 的 {self.cpu_speed:g} 倍"
+        speed = ("约为录音时长的 0.16 倍（2 核实测）" if self.cpu_speed == 1
+                 else f"约为 base 的 {self.cpu_speed:g} 倍")
         return f"磁盘 {size}，内存约 {ram}，CPU 耗时{speed}；{self.note}"
 
 

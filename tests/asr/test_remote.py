@@ -208,3 +208,32 @@ def test_text_only_answers_and_silence_inventions():
     assert [(s.start, s.end, s.text) for s in parse_segments(invented, 0.0, 10.0)] == [(4.0, 10.0, "散会")]
     with pytest.raises(RemoteASRError):
         parse_segments({"segments": [{"start": 0}]}, 0.0, 1.0)
+
+
+def test_pipeline_runs_the_remote_engine_the_settings_chose(audio, tmp_path, monkeypatch):
+    from app.pipeline import ProcessOptions, run
+    from core.settings import Settings
+    from core.types import Meeting
+
+    monkeypatch.setenv("SANHUI_ASR_TOKEN", "tok")
+    meeting = Meeting(title="测试支委会", date="2026-10-12", host="王建国", roster=["王建国", "刘芳"])
+    with FakeServer() as server:
+        server.text = "會議決定，由劉方同志負責本月底前收齊黨費。"
+        settings = Settings(asr_engine="remote", asr_endpoint=server.url + "/v1", asr_remote_model="large-v3")
+        options = ProcessOptions.from_settings(settings, diarize=False, save=False)
+        result = run(audio, meeting, options)
+    assert server.requests[0]["fields"]["model"] == "large-v3"
+    assert server.requests[0]["headers"]["Authorization"] == "Bearer tok"
+    assert [s.text for s in result.segments] == ["会议决定，由刘芳同志负责本月底前收齐党费。"]
+    assert result.minutes.resolutions and result.minutes.resolutions[0].deadline == "2026-10-31"
+
+
+def test_remote_engine_is_off_by_default(tmp_path):
+    from app.pipeline import ProcessOptions, _transcriber
+    from core.settings import Settings
+
+    assert Settings().asr_engine == "local"
+    options = ProcessOptions.from_settings(Settings(asr_endpoint="http://127.0.0.1:9"))
+    assert type(_transcriber(options)).__name__ == "Transcriber"  # an endpoint alone sends nothing
+    with pytest.raises(RemoteASRError, match="尚未设置"):
+        _transcriber(ProcessOptions.from_settings(Settings(asr_engine="remote")))
