@@ -28,13 +28,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from asr.models import MODEL_COSTS, MODEL_SPECS
 from core import paths
+from core.errors import SanhuiError
 from core.settings import Settings
 from core.storage import Store
 
 log = logging.getLogger(__name__)
 
-MODEL_CHOICES = ("tiny", "base", "small", "medium", "large-v3")
+MODEL_CHOICES = tuple(MODEL_SPECS)  # tiny, base, small, medium, large-v3, turbo
+ENGINES = (("local", "本机识别（faster-whisper，录音不离开本机）"),
+           ("remote", "单位语音识别服务器（OpenAI 兼容接口）"))
 
 
 def installed_models() -> list[str]:
@@ -110,10 +114,19 @@ class SettingsDialog(QDialog):
         installed = installed_models()
         self.model_combo = QComboBox()
         self.model_combo.setEditable(True)
-        for name in dict.fromkeys([*installed, *MODEL_CHOICES]):
-            self.model_combo.addItem(f"{name}（已安装）" if name in installed else name, name)
+        for name in dict.fromkeys([*MODEL_CHOICES, *installed]):
+            self.model_combo.addItem(f"{name}（已安装）" if name in installed else f"{name}（未安装）", name)
+            self.model_combo.setItemData(self.model_combo.count() - 1, MODEL_COSTS.get(name, ""),
+                                         Qt.ItemDataRole.ToolTipRole)
         self.model_combo.setCurrentIndex(max(0, self.model_combo.findData(settings.model)))
+        # What the chosen model costs, so nobody picks large-v3 on a 2-core laptop by accident.
+        self.model_cost = QLabel()
+        self.model_cost.setWordWrap(True)
+        self.model_cost.setStyleSheet("color: #666;")
+        self.model_combo.currentIndexChanged.connect(self._show_model_cost)
+        self._show_model_cost()
         self.device_combo = QComboBox()
+        self.device_combo.addItem("自动（有 NVIDIA 显卡时用 CUDA）", "auto")
         self.device_combo.addItem("CPU", "cpu")
         self.device_combo.addItem("NVIDIA 显卡 (CUDA)", "cuda")
         self.device_combo.setCurrentIndex(max(0, self.device_combo.findData(settings.device)))
@@ -127,13 +140,31 @@ class SettingsDialog(QDialog):
         self.hotwords_edit.setPlaceholderText("本支部常用的专有名词、人名，每行一个，可提高识别准确率")
         self.hotwords_edit.setFixedHeight(90)
         self.platform_edit = QLineEdit(settings.platform_url, placeholderText="留空表示不同步")
+        self.engine_combo = QComboBox()
+        for key, label in ENGINES:
+            self.engine_combo.addItem(label, key)
+        self.engine_combo.setCurrentIndex(max(0, self.engine_combo.findData(settings.asr_engine)))
+        self.endpoint_edit = QLineEdit(settings.asr_endpoint, placeholderText="例如 https://asr.单位内网:8000/v1")
+        self.endpoint_edit.setToolTip("speaches、vLLM 或 FunASR 服务的地址；必须 https，http 仅限本机或内网 IP 地址")
+        self.remote_model_edit = QLineEdit(settings.asr_remote_model, placeholderText="例如 large-v3，留空用服务器默认模型")
+        self.token_edit = QLineEdit(placeholderText="留空则沿用已保存的令牌；令牌只保存在系统密钥环中")
+        self.token_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.asr_ca_edit = QLineEdit(settings.asr_ca, placeholderText="服务器使用单位自建证书时填写根证书文件路径")
+        self.engine_combo.currentIndexChanged.connect(self._show_engine)
 
         rec = QGroupBox("语音识别")
         f = QFormLayout(rec)
+        f.addRow("识别方式", self.engine_combo)
         f.addRow("语音模型", self.model_combo)
+        f.addRow("", self.model_cost)
         f.addRow("运行设备", self.device_combo)
         f.addRow("计算精度", self.compute_combo)
         f.addRow("搜索宽度", self.beam_spin)
+        f.addRow("服务器地址", self.endpoint_edit)
+        f.addRow("服务器模型", self.remote_model_edit)
+        f.addRow("访问令牌", self.token_edit)
+        f.addRow("根证书文件", self.asr_ca_edit)
+        self._show_engine()
         f.addRow("", self.diarize_check)
         f.addRow("热词", self.hotwords_edit)
 
@@ -198,7 +229,44 @@ class SettingsDialog(QDialog):
             diarize=self.diarize_check.isChecked(),
             extra_hotwords=[w.strip() for w in self.hotwords_edit.toPlainText().splitlines() if w.strip()],
             platform_url=self.platform_edit.text().strip(),
+            asr_engine=self.engine_combo.currentData(),
+            asr_endpoint=self.endpoint_edit.text().strip(),
+            asr_remote_model=self.remote_model_edit.text().strip(),
+            asr_ca=self.asr_ca_edit.text().strip(),
         )
+
+    def _show_model_cost(self) -> None:
+        self.model_cost.setText(MODEL_COSTS.get(self.model_combo.currentData() or "", ""))
+
+    def _show_engine(self) -> None:
+        """Local settings for the local engine, server settings for the remote one."""
+        remote = self.engine_combo.currentData() == "remote"
+        for widget in (self.model_combo, self.device_combo, self.compute_combo, self.beam_spin):
+            widget.setEnabled(not remote)
+        for widget in (self.endpoint_edit, self.remote_model_edit, self.token_edit, self.asr_ca_edit):
+            widget.setEnabled(remote)
+
+    def check_asr(self) -> str:
+        """Why the speech recognition settings cannot be saved ("" when they can); stores a new token."""
+        if self.engine_combo.currentData() != "remote":
+            return ""
+        from asr.remote import check_endpoint, set_token
+
+        try:
+            check_endpoint(self.endpoint_edit.text())
+            if self.token_edit.text().strip():
+                set_token(self.token_edit.text().strip())
+                self.token_edit.clear()
+        except SanhuiError as exc:
+            return str(exc)
+        return ""
+
+    def accept(self) -> None:
+        problem = self.check_asr()
+        if problem:
+            QMessageBox.warning(self, "语音识别设置", problem)
+            return
+        super().accept()
 
     def _fill_voices(self) -> None:
         self.voice_list.clear()
