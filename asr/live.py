@@ -34,7 +34,7 @@ log = logging.getLogger(__name__)
 
 POLL_SECONDS = 0.25  # how often the file is checked for new audio
 MIN_SILENCE = 0.5  # a pause this long ends a region (its text becomes final)
-PROVISIONAL_STEP = 2.0  # seconds of further speech before the region in progress is decoded again
+PROVISIONAL_STEP = 1.5  # seconds of further speech before the region in progress is decoded again
 MAX_REGION = 20.0  # speech without a pause is committed in pieces of at most this long
 KEEP_SILENCE = 1.0  # seconds of silence kept ahead of possible speech onset
 PAD = 0.1  # seconds of audio around a region handed to Whisper, so no syllable is clipped
@@ -117,7 +117,7 @@ class LiveTranscriber:
         self.max_region = max_region
         self.audio = np.zeros(0, dtype=np.float32)  # not yet committed; starts at self.offset
         self.offset = 0.0
-        self._provisional_until = 0.0  # buffer time the last provisional decode reached
+        self._provisional: LiveText | None = None  # the latest provisional text of the open region
 
     def feed(self, samples: np.ndarray) -> list[LiveText]:
         if len(samples):
@@ -143,22 +143,31 @@ class LiveTranscriber:
             self._emit(region.start, region.end, True, out)
         if closed:
             self._drop(closed[-1].end)
-            self._provisional_until = 0.0
+        self._provisional = self._provisional if not closed else None
         open_regions = regions[len(closed):]
         if open_regions:
             start = open_regions[0].start - (closed[-1].end if closed else 0.0)
             now = len(self.audio) / SAMPLE_RATE
-            if now - self._provisional_until >= self.provisional_step:
-                self._provisional_until = now
+            spoken = now - start
+            done_before = self._provisional.end - self.offset - start if self._provisional else 0.0
+            # Short remarks get only their final text (each decode costs a full Whisper window).
+            if spoken - done_before >= self.provisional_step:
                 self._emit(start, now, False, out)
         return out
 
     def _emit(self, start: float, end: float, final: bool, out: list[LiveText]) -> None:
-        lo = max(0, int((start - PAD) * SAMPLE_RATE))
-        hi = min(len(self.audio), int((end + PAD) * SAMPLE_RATE))
-        text = self.decode(self.audio[lo:hi])
+        prov = self._provisional
+        if final and prov and abs(prov.start - (self.offset + start)) < 0.2 and self.offset + end - prov.end < 0.2:
+            text = prov.text  # the provisional decode already heard the whole region: no second pass
+        else:
+            lo = max(0, int((start - PAD) * SAMPLE_RATE))
+            hi = min(len(self.audio), int((end + PAD) * SAMPLE_RATE))
+            text = self.decode(self.audio[lo:hi])
+        item = LiveText(round(self.offset + start, 2), round(self.offset + end, 2), text, final)
+        if not final:
+            self._provisional = item
         if text or not final:  # an empty provisional text still clears the previous one
-            out.append(LiveText(round(self.offset + start, 2), round(self.offset + end, 2), text, final))
+            out.append(item)
 
     def _drop(self, seconds: float) -> None:
         n = int(max(0.0, seconds) * SAMPLE_RATE)
