@@ -99,14 +99,12 @@ def cmd_process(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     sample = _sample_dir()
-    args.audio = str(sample / "sample_meeting.ogg")
-    args.meta = str(sample / "sample_meeting.meta.json")
-    args.transcript = None
-    args.model = None
-    args.no_speakers = False
-    args.no_save = False
     print("演示：处理内置的示例会议（第一党支部 2026年10月支委会）", file=sys.stderr)
-    return cmd_process(args)
+    # Parsed like a typed command, so the demo always carries every option `process` reads.
+    process_args = build_parser().parse_args([
+        "process", str(sample / "sample_meeting.ogg"), "--meta", str(sample / "sample_meeting.meta.json"), "--out", args.out,
+    ])
+    return cmd_process(process_args)
 
 
 def cmd_models(args: argparse.Namespace) -> int:

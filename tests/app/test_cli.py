@@ -158,3 +158,13 @@ def test_entry_point_is_installed():
     proc = subprocess.run([bindir / "sanhui", "--help"], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0
     assert "三会一课" in proc.stdout
+
+
+def test_demo_processes_the_bundled_sample(capsys, tmp_path):
+    """What `make demo` runs: the whole sample meeting, real model, every output written."""
+    code, out, err = run_cli(capsys, "demo", "--out", tmp_path / "demo")
+    assert code == 0, err
+    result = json.loads((tmp_path / "demo" / "result.json").read_text(encoding="utf-8"))
+    check_result_contract(result)
+    assert result["minutes"]["resolutions"]
+    assert Document(str(tmp_path / "demo" / "minutes.docx")).paragraphs
