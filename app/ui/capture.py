@@ -16,13 +16,17 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMessageBox,
+    QPlainTextEdit,
     QProgressBar,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
+from app.jobs import in_child
 from app.pipeline import STAGE_LABELS, Progress
+from app.ui.worker import Worker, WorkerPool
+from asr.live import LiveText, follow_recording
 from asr.recorder import Recorder, StreamFactory, list_input_devices
 from core import paths
 from core.errors import SanhuiError
@@ -32,6 +36,8 @@ log = logging.getLogger(__name__)
 AUDIO_FILTER = "录音文件 (*.wav *.mp3 *.m4a *.aac *.flac *.ogg *.opus *.wma *.amr *.mp4 *.mov);;所有文件 (*)"
 SILENT_WARN_SECONDS = 15.0
 NO_AUDIO_WARN_SECONDS = 2.0
+LIVE_MODEL = "base"  # the live preview needs speed, whatever model the full pass uses
+LIVE_PLACEHOLDER = "开始录音后，这里实时显示发言文字（仅供参考，录音结束后会重新精确转写）。"
 
 
 def elapsed_text(seconds: float) -> str:
@@ -49,6 +55,14 @@ class CapturePanel(QWidget):
         self.stream_factory = stream_factory
         self.recorder: Recorder | None = None
         self.meeting_title = ""
+        # The live transcript follows the file the recorder writes, in a child process of its own.
+        # A test source (file replay) starts it only when asked, so other tests stay quick.
+        self.live_enabled = stream_factory is None
+        self.live_model: str | Path = LIVE_MODEL
+        self.live_worker: Worker | None = None
+        self.live_pool = WorkerPool(self, max_threads=1)
+        self._live_final: list[str] = []
+        self._live_pending = ""
 
         # ------------------------------------------------ recording
         self.device_combo = QComboBox()
@@ -101,6 +115,22 @@ class CapturePanel(QWidget):
         grid.addWidget(self.markers_label, 5, 0, 1, 2)
         grid.setColumnStretch(1, 1)
 
+        # ------------------------------------------------ live transcript, beside the meter
+        self.live_pane = QPlainTextEdit(readOnly=True)
+        self.live_pane.setPlaceholderText(LIVE_PLACEHOLDER)
+        self.live_pane.setMinimumWidth(280)
+        self.live_status = QLabel()
+        self.live_status.setStyleSheet("color: #555;")
+        self.live_status.setWordWrap(True)
+        self.live_box = QGroupBox("实时转写")
+        live_layout = QVBoxLayout(self.live_box)
+        live_layout.addWidget(self.live_pane, 1)
+        live_layout.addWidget(self.live_status)
+        self.live_box.setVisible(False)  # shown while recording
+        top = QHBoxLayout()
+        top.addWidget(rec_box, 3)
+        top.addWidget(self.live_box, 2)
+
         # ------------------------------------------------ processing
         self.stage_bars: dict[str, QProgressBar] = {}
         proc_box = QGroupBox("处理进度")
@@ -123,7 +153,7 @@ class CapturePanel(QWidget):
         self.proc_box = proc_box
 
         layout = QVBoxLayout(self)
-        layout.addWidget(rec_box)
+        layout.addLayout(top)
         layout.addWidget(proc_box)
         layout.addStretch(1)
 
@@ -172,6 +202,8 @@ class CapturePanel(QWidget):
         self.status_label.setText(f"● 正在录音　文件：{path}")
         self.timer.start()
         self._update_buttons()
+        if self.live_enabled:
+            self._start_live(path)
 
     def toggle_pause(self) -> None:
         if not self.recorder:
@@ -195,6 +227,7 @@ class CapturePanel(QWidget):
             return None
         recorder = self.recorder
         info = recorder.stop()
+        self._stop_live()  # the full pass that follows replaces the preview
         self.timer.stop()
         self.level.setValue(0)
         self._update_buttons()
@@ -204,6 +237,44 @@ class CapturePanel(QWidget):
         if process and info.frames:
             self.audio_ready.emit(info.path)
         return info.path
+
+    # ------------------------------------------------ live transcript
+
+    def _start_live(self, path: Path) -> None:
+        self._live_final, self._live_pending = [], ""
+        self.live_pane.clear()
+        self.live_status.setText("正在加载语音模型…")
+        self.live_box.setVisible(True)
+        # throttle=0: every final text matters, and they come at most a few per second anyway
+        worker = Worker(in_child, follow_recording, path, self.live_model, throttle=0.0)
+        worker.signals.progress.connect(self._show_live)
+        worker.signals.failed.connect(self._live_failed)
+        self.live_worker = self.live_pool.start(worker)
+
+    def _stop_live(self) -> None:
+        if self.live_worker is not None:
+            self.live_worker.cancel()  # the child stops between two decodes, or is killed
+            self.live_worker = None
+        self.live_box.setVisible(False)
+
+    def _show_live(self, item: LiveText) -> None:
+        if not isinstance(item, LiveText) or self.sender() is not getattr(self.live_worker, "signals", None):
+            return  # a late message from a stopped recording
+        self.live_status.setText("实时文字仅供参考，录音结束后将重新精确转写。")
+        if item.final:
+            self._live_final.append(f"[{elapsed_text(item.start)}] {item.text}")
+            self._live_pending = ""
+        else:
+            self._live_pending = f"[{elapsed_text(item.start)}] {item.text}…" if item.text else ""
+        bar = self.live_pane.verticalScrollBar()
+        at_bottom = bar.value() >= bar.maximum() - 4  # keep following unless the user scrolled up
+        self.live_pane.setPlainText("\n".join([*self._live_final, self._live_pending]).rstrip())
+        if at_bottom:
+            bar.setValue(bar.maximum())
+
+    def _live_failed(self, message: str) -> None:
+        # The recording itself is unaffected: only the preview is missing.
+        self.live_status.setText(f"实时转写不可用（录音不受影响）：{message}")
 
     def choose_file(self) -> None:
         name, _ = QFileDialog.getOpenFileName(self, "导入会议录音", str(Path.home()), AUDIO_FILTER)
