@@ -1,7 +1,7 @@
 """Recognition on a GPU server over the OpenAI-compatible API (speaches, vLLM, FunASR's server).
 
 Off by default: nothing here runs unless the user chose the remote engine and gave an endpoint.
-The meeting goes out in pieces of a few minutes, each cut at a pause (asr.transcribe.quietest_cut) and
+The meeting goes out in pieces of two minutes, each cut at a pause (asr.transcribe.quietest_cut) and
 sent as 16 kHz mono WAV, so a long meeting neither times out nor sits in memory whole; each
 piece's timestamps are shifted by its offset. The text gets the same clean-up and post-correction
 as the local engine, so the minutes do not depend on where recognition ran.
@@ -43,7 +43,10 @@ TOKEN_ENV = "SANHUI_ASR_TOKEN"
 KEYRING_SERVICE = "sanhui-asr"
 KEYRING_USER = "token"
 API_PATH = "/v1/audio/transcriptions"
-PIECE_SECONDS = 180.0  # about 5.8 MB of WAV: well under common upload limits, minutes of GPU work at most
+# 2 minutes = 3.8 MB of WAV: under common upload limits, seconds of GPU work. Against a plain
+# faster-whisper base server (bench/remote_asr.py) m01/m02 CER was 6.4/8.9 % with 120 s pieces,
+# 7.0/8.9 % with 60 s and 8.0/9.2 % with 180 s (the local engine: 7.4/8.9 %).
+PIECE_SECONDS = 120.0
 MAX_RESPONSE_BYTES = 8 * 1024 * 1024
 TRANSIENT_STATUS = (502, 503, 504)
 ATTEMPTS = 2  # per piece: one resend after a transient failure, then the user is told
