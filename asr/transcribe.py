@@ -70,10 +70,21 @@ class Transcriber:
             from faster_whisper import WhisperModel
 
             opts = self.options
-            self._model = WhisperModel(
-                str(self.model_path), device=opts.device, compute_type=opts.compute_type,
-                cpu_threads=opts.threads, num_workers=1, local_files_only=True,
-            )
+            try:
+                self._model = WhisperModel(
+                    str(self.model_path), device=opts.device, compute_type=opts.compute_type,
+                    cpu_threads=opts.threads, num_workers=1, local_files_only=True,
+                )
+            except (RuntimeError, ValueError) as exc:
+                if opts.device == "cpu":
+                    raise
+                # A GPU that ctranslate2 sees but whose CUDA libraries are missing or broken: the
+                # meeting still gets transcribed, only slower.
+                log.warning("GPU model load failed (%s); using the CPU with int8", exc)
+                self._model = WhisperModel(
+                    str(self.model_path), device="cpu", compute_type="int8",
+                    cpu_threads=opts.threads, num_workers=1, local_files_only=True,
+                )
             if opts.correct:
                 from asr.correct import warm_up
 

@@ -99,3 +99,13 @@ def test_without_vad_the_window_is_cut_in_fixed_pieces():
 
     regions = _fixed_regions(65.0, 29.0)
     assert [(r.start, r.end) for r in regions] == [(0.0, 29.0), (29.0, 58.0), (58.0, 65.0)]
+
+
+def test_a_broken_gpu_falls_back_to_the_cpu(shared_models_dir):
+    """device="cuda" on a machine without working CUDA still loads the model (on the CPU)."""
+    from asr.models import ModelRegistry
+    from asr.transcribe import TranscribeOptions, Transcriber
+
+    path = ModelRegistry(shared_models_dir).find("base")
+    model = Transcriber(path, TranscribeOptions(device="cuda", compute_type="float16", correct=False)).model
+    assert model.model.device == "cpu"
