@@ -35,7 +35,7 @@ log = logging.getLogger(__name__)
 POLL_SECONDS = 0.25  # how often the file is checked for new audio
 MIN_SILENCE = 0.5  # a pause this long ends a region (its text becomes final)
 PROVISIONAL_STEP = 1.5  # seconds of further speech before the region in progress is decoded again
-MAX_REGION = 20.0  # speech without a pause is committed in pieces of at most this long
+MAX_REGION = 10.0  # speech without a pause is committed in pieces of at most this long
 KEEP_SILENCE = 1.0  # seconds of silence kept ahead of possible speech onset
 PAD = 0.1  # seconds of audio around a region handed to Whisper, so no syllable is clipped
 EXTRA_NICENESS = 5  # on top of the job runner's: live text matters less than the recorder and the window
@@ -223,7 +223,7 @@ def follow_recording(wav: Path, model: str | Path = "base", *, decoder: Decoder 
             from asr.models import ModelRegistry
 
             model_path = ModelRegistry().find(str(model))
-        decoder = whisper_decoder(model_path)
+        decoder = whisper_decoder(model_path, threads=1)  # one core stays free for the recorder and the window
     tail = WavTail(Path(wav))
     live = LiveTranscriber(decoder)
     while True:
