@@ -49,3 +49,19 @@ def test_live_text_appears_while_recording_and_stopping_keeps_the_file_whole(qtb
     assert data.tobytes() == pcm[:frames].tobytes()
     # The live child stops with the recording (cancelled between two decodes, or killed).
     qtbot.waitUntil(lambda: not panel.live_pool.active, timeout=10000)
+
+
+def test_without_a_model_the_pane_says_so_and_recording_goes_on(qtbot):
+    tone = (np.sin(np.arange(3 * SAMPLE_RATE) / 8) * 8000).astype(np.int16)
+    panel = CapturePanel(stream_factory=functools.partial(FileStream, tone, realtime=True))
+    panel.live_enabled = True
+    panel.live_model = "nosuchmodel"
+    qtbot.addWidget(panel)
+    panel.refresh_devices()
+    panel.start_recording()
+    qtbot.waitUntil(lambda: "实时转写不可用" in panel.live_status.text(), timeout=20000)
+    assert "nosuchmodel" in panel.live_status.text() and panel.recording
+    recorder = panel.recorder
+    with qtbot.waitSignal(panel.audio_ready):
+        panel.stop_recording()
+    assert recorder.frames_written == recorder.frames_received > 0 and recorder.error is None
