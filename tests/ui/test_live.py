@@ -11,6 +11,7 @@ from app.ui.capture import CapturePanel
 from asr.decode import SAMPLE_RATE, read_audio
 from asr.recorder import FileStream
 from tests.conftest import SAMPLE_AUDIO
+from tests.ui.conftest import shoot
 
 SECONDS = 14.0  # the opening of the sample 支委会: "同志们，现在开会……"
 
@@ -36,6 +37,8 @@ def test_live_text_appears_while_recording_and_stopping_keeps_the_file_whole(qtb
     print(f"live text at {panel.recorder.elapsed:.1f} s of recording: {text!r}")
     assert "[0:00:" in text and panel.recorder.elapsed < SECONDS  # shown during the recording, not after it
     assert "不可用" not in panel.live_status.text()
+    panel.resize(1100, 640)
+    shoot(panel, "capture_live")
 
     recorder = panel.recorder
     with qtbot.waitSignal(panel.audio_ready) as ready:
