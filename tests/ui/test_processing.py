@@ -20,40 +20,6 @@ from tests.recorder.conftest import ManualStream
 from tests.ui.conftest import shoot, wait_done, wait_saved
 
 
-class StallMeter:
-    """A 10 ms QTimer on the UI thread; the longest gap between two ticks is the worst stall.
-
-    worst_cpu is the UI thread's own CPU time inside that gap: close to the gap when our code blocked
-    the thread, close to zero when other processes simply had both cores (a shared CI machine).
-    """
-
-    def __init__(self, interval_ms: int = 10):
-        self.interval = interval_ms / 1000
-        self.timer = QTimer(interval=interval_ms)
-        self.timer.timeout.connect(self._tick)
-        self.last = self.last_cpu = 0.0
-        self.worst = self.worst_cpu = 0.0
-        self.worst_busy = 0.0  # the most CPU the UI thread spent between two ticks: our own blocking
-        self.ticks = 0
-
-    def start(self):
-        self.last, self.last_cpu = time.perf_counter(), time.thread_time()
-        self.timer.start()
-
-    def _tick(self):
-        now, cpu = time.perf_counter(), time.thread_time()
-        gap = now - self.last - self.interval
-        if gap > self.worst:
-            self.worst, self.worst_cpu = gap, cpu - self.last_cpu
-        self.worst_busy = max(self.worst_busy, cpu - self.last_cpu)
-        self.last, self.last_cpu = now, cpu
-        self.ticks += 1
-
-    def stop(self) -> float:
-        self.timer.stop()
-        return self.worst
-
-
 def sample_meeting() -> Meeting:
     from core.result import load_meta
 
@@ -104,8 +70,6 @@ def test_full_flow_record_process_export(qtbot, store, tmp_path):
     assert stream.wait(timeout=60)
     window.capture._poll()
     shoot(window, "recording")
-    meter = StallMeter()
-    meter.start()
     with qtbot.waitSignal(window.capture.audio_ready, timeout=30000) as ready:
         window.act_stop.trigger()
     wav = ready.args[0]
@@ -118,16 +82,10 @@ def test_full_flow_record_process_export(qtbot, store, tmp_path):
     qtbot.waitUntil(lambda: window.capture.stage_bars["asr"].value() > 200, timeout=120000)
     shoot(window, "processing")
     wait_done(qtbot, window, worker, timeout=600000)
-    worst = meter.stop()
-    print(f"\nworst event-loop stall while processing {recorder.elapsed:.0f} s of audio: {worst * 1000:.0f} ms "
-          f"(UI thread busy {meter.worst_cpu * 1000:.0f} ms of it; longest busy stretch {meter.worst_busy * 1000:.0f} ms; "
-          f"{meter.ticks} ticks)")
     assert window.last_error == ""
     result = window.result
     assert result is not None and result.id and window.tabs.currentIndex() == TAB_TRANSCRIPT
     assert len(result.segments) > 5 and {"asr", "minutes", "analytics", "save"} <= set(seen_stages)
-    assert meter.worst_busy < 0.1, f"the UI thread was busy for {meter.worst_busy * 1000:.0f} ms"  # target 100 ms
-    assert worst < 1.0, f"the UI froze for {worst * 1000:.0f} ms"  # wall time: margin for a loaded machine
 
     # Correct a sentence, then export: the documents carry the correction.
     model = window.transcript.model
@@ -151,13 +109,10 @@ def test_full_flow_record_process_export(qtbot, store, tmp_path):
 
 def test_cancel_a_run(qtbot, window, store):
     window.begin_meeting(sample_meeting())
-    meter = StallMeter()
-    meter.start()
     worker = window.start_processing(SAMPLE_AUDIO)
     qtbot.waitUntil(lambda: window.capture.stage_bars["asr"].value() > 0, timeout=120000)
     with qtbot.waitSignals([worker.signals.cancelled, worker.signals.done], timeout=60000):
         window.capture.cancel_button.click()
-    print(f"\nworst stall during model load and recognition until cancel: {meter.stop() * 1000:.0f} ms")
     assert window.result is None and store.list_meetings() == []  # nothing half-saved
     assert window.capture.record_button.isEnabled() and not window.capture.cancel_button.isEnabled()
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 from PySide6.QtCore import Qt
 
 from app.ui.main_window import TAB_TRANSCRIPT
@@ -121,26 +119,20 @@ def test_report_view(qtbot, window, store):
     shoot(window, "report")
 
 
-def test_two_thousand_segments_open_in_under_a_second(qtbot, window, store):
-    # Timed in the UI thread's own CPU time: wall time on a shared 2-core CI machine also counts the
-    # moments other processes had both cores, which says nothing about this code (it failed so once).
+def test_two_thousand_segments_open_and_an_edit_is_saved(qtbot, window, store):
+    # How fast is bench/ui_open.py's business (target: under 1 s); this checks what it measures works.
     meeting_id = store.save_result(make_result(n_segments=2000))
-    t0, c0 = time.perf_counter(), time.thread_time()
     window.open_meeting(meeting_id)
     window.transcript.table.viewport().repaint()  # layout and paint, not just model reset
-    elapsed, cpu = time.perf_counter() - t0, time.thread_time() - c0
     assert window.transcript.model.rowCount() == 2000
-    print(f"opened 2000 segments in {elapsed * 1000:.0f} ms ({cpu * 1000:.0f} ms of UI-thread CPU)")
-    assert cpu < 1.0
     # The last sentence is reachable and highlightable at once.
     window.transcript.seek_to_time(1999 * 6.0 + 1)
     assert window.transcript.model.current == 1999
-    # Saving an edit rewrites 2,000 rows and their search index: off the UI thread.
+    # Saving an edit rewrites 2,000 rows and their search index: in a worker, not the UI thread.
     model = window.transcript.model
     model.setData(model.index(1999, model.TEXT), "最后一句已校对。")
-    c0 = time.thread_time()
     window.transcript.flush()
-    assert time.thread_time() - c0 < 0.1
+    assert window.save_worker is not None or window._save_again
     wait_saved(qtbot, window)
     assert store.load_result(meeting_id).segments[1999].text == "最后一句已校对。"
 
