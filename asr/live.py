@@ -8,8 +8,9 @@ window compete with Whisper for the GIL.
 Each step, Silero VAD looks at the audio not yet committed. A speech region followed by a pause is
 decoded once (greedy, beam 1, no temperature fallback) and committed as final text; the region still
 being spoken is decoded again every PROVISIONAL_STEP seconds as provisional text, which the next
-decode replaces. This text is only a preview: after the recording stops, the normal full pass
-(asr.transcribe, beam search, corrections) produces the transcript that is kept.
+decode replaces. Roster names and party terms are restored in it as in the full pass (asr.correct,
+a few milliseconds a line). This text is only a preview: after the recording stops, the normal full
+pass (asr.transcribe, beam search) produces the transcript that is kept.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import logging
 import os
 import struct
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -202,17 +203,30 @@ def whisper_decoder(model_path: Path, threads: int = 0) -> Decoder:
     return decode
 
 
+def corrected(decode: Decoder, names: Sequence[str], hotwords: Sequence[str]) -> Decoder:
+    """`decode` followed by the full pass's pinyin correction of terms and names (党飞收脚 -> 党费收缴)."""
+    from asr.correct import Corrector, warm_up
+    from asr.lexicon import correction_terms
+
+    names = [n for n in names if n]
+    corrector = Corrector(correction_terms(names, [w for w in hotwords if w not in names]), names=names)
+    warm_up()  # the word model loads now, with the speech model, not on the first words
+    return lambda audio: corrector.correct(decode(audio))
+
+
 def _recording_finished(wav: Path) -> bool:
     sidecar = _read_sidecar(wav)
     return bool(sidecar) and sidecar.get("state") == "finished"
 
 
-def follow_recording(wav: Path, model: str | Path = "base", *, decoder: Decoder | None = None,
+def follow_recording(wav: Path, model: str | Path = "base", *, names: Sequence[str] = (),
+                     hotwords: Sequence[str] = (), decoder: Decoder | None = None,
                      poll: float = POLL_SECONDS) -> Iterator[LiveText | None]:
     """Yield LiveTexts for the recording being written to `wav` until its recorder closes it.
 
     A job for app.jobs.in_child; None is yielded while waiting for audio, so a cancel is noticed.
     `model` is a registry name or a model folder; `decoder` (tests) replaces the Whisper model.
+    `names` (the roster) and `hotwords` (asr.lexicon.meeting_hotwords) are restored in the text.
     """
     if hasattr(os, "nice"):
         with contextlib.suppress(OSError):
@@ -224,6 +238,7 @@ def follow_recording(wav: Path, model: str | Path = "base", *, decoder: Decoder 
 
             model_path = ModelRegistry().find(str(model))
         decoder = whisper_decoder(model_path, threads=1)  # one core stays free for the recorder and the window
+    decoder = corrected(decoder, names, hotwords)
     tail = WavTail(Path(wav))
     live = LiveTranscriber(decoder)
     while True:

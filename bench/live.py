@@ -4,7 +4,8 @@ recorder, with the live engine in a child process as the app runs it.
     .venv/bin/python bench/live.py [SECONDS]      # default 60
 
 Prints every live line (F final, p provisional), then the delay from a region's end to its final text,
-the child's CPU seconds per second of audio and its peak RSS.
+how far the text on screen lags the speech at each update, the child's CPU seconds per second of
+audio and its peak RSS.
 """
 
 from __future__ import annotations
@@ -41,7 +42,8 @@ def main(seconds: float) -> None:
     t0 = time.monotonic()
     recorder.start()
     threading.Thread(target=lambda: (recorder._stream.wait(), recorder.stop())).start()
-    delays: list[float] = []
+    delays: list[float] = []  # a region's end on disk -> its final text
+    lags: list[float] = []  # any text shown -> how long ago the newest speech in it was said
     first = None
     for item in in_child(follow_recording, path, "base"):
         if item is None:  # heartbeat
@@ -50,12 +52,15 @@ def main(seconds: float) -> None:
         first = t if first is None else first
         if item.final:
             delays.append(t - item.end)
+        if item.text:
+            lags.append(t - item.end)
         print(f"{t:6.1f} {'F' if item.final else 'p'} {item.start:6.1f}-{item.end:6.1f} {item.text}")
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = usage.ru_utime + usage.ru_stime
     print(
         f"audio {seconds:.0f} s; first text at {first or 0:.1f} s (child start and model load included); "
-        f"final delay mean {np.mean(delays):.2f} s, max {max(delays):.2f} s over {len(delays)} regions; "
+        f"final delay median {np.median(delays):.2f} s, p90 {np.percentile(delays, 90):.2f} s, max {max(delays):.2f} s over {len(delays)} regions; "
+        f"text on screen lags speech: median {np.median(lags):.2f} s, p90 {np.percentile(lags, 90):.2f} s over {len(lags)} updates; "
         f"child CPU {cpu:.1f} s = {cpu / seconds:.2f} CPU-s per audio s; child peak RSS {usage.ru_maxrss / 1024:.0f} MB"
     )
 

@@ -55,6 +55,8 @@ class CapturePanel(QWidget):
         self.stream_factory = stream_factory
         self.recorder: Recorder | None = None
         self.meeting_title = ""
+        self.meeting_names: list[str] = []  # the roster, restored in the live text
+        self.meeting_hotwords: list[str] = []
         # The live transcript follows the file the recorder writes, in a child process of its own.
         # A test source (file replay) starts it only when asked, so other tests stay quick.
         self.live_enabled = stream_factory is None
@@ -246,7 +248,8 @@ class CapturePanel(QWidget):
         self.live_status.setText("正在加载语音模型…")
         self.live_box.setVisible(True)
         # throttle=0: every final text matters, and they come at most a few per second anyway
-        worker = Worker(in_child, follow_recording, path, self.live_model, throttle=0.0)
+        worker = Worker(in_child, follow_recording, path, self.live_model, names=self.meeting_names,
+                        hotwords=self.meeting_hotwords, throttle=0.0)
         worker.signals.progress.connect(self._show_live)
         worker.signals.failed.connect(self._live_failed)
         self.live_worker = self.live_pool.start(worker)

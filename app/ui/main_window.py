@@ -45,6 +45,7 @@ from app.ui.report import ReportView
 from app.ui.settings_dialog import SettingsDialog, about_text
 from app.ui.transcript import TranscriptView
 from app.ui.worker import Worker, WorkerPool
+from asr.lexicon import meeting_hotwords
 from asr.recorder import StreamFactory, recover_wav, unfinished_recordings
 from core import paths
 from core.errors import SanhuiError
@@ -264,6 +265,8 @@ class MainWindow(QMainWindow):
         self.minutes.flush()
         self.meeting, self.result, self.status = meeting, None, ""
         self.capture.meeting_title = meeting.title
+        self.capture.meeting_names = list(meeting.roster)
+        self.capture.meeting_hotwords = meeting_hotwords(meeting.roster, meeting.agenda, meeting.type)
         self.capture.reset_progress()
         self._show_result()
         self.tabs.setCurrentIndex(TAB_CAPTURE)

@@ -11,7 +11,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from asr.live import LiveTranscriber, WavTail, follow_recording, whisper_decoder
+from asr.lexicon import meeting_hotwords
+from asr.live import LiveTranscriber, WavTail, corrected, follow_recording, whisper_decoder
 from asr.models import ModelRegistry
 from asr.recorder import FileStream, Recorder, wav_header
 from asr.text import has_traditional
@@ -54,6 +55,14 @@ def test_silence_is_never_decoded_and_never_piles_up():
     for _ in range(60):  # 30 s of room noise in half-second reads
         assert live.feed(np.random.default_rng(0).normal(0, 1e-4, 8000).astype(np.float32)) == []
     assert len(live.audio) <= 1.5 * 16000 and live.offset > 28.0
+
+
+def test_live_text_restores_terms_and_roster_names():
+    def decode(audio):
+        return "研究第四季度党飞收脚工作，请臣志抢同志领学"
+
+    decode_corrected = corrected(decode, ["陈志强", "刘芳"], meeting_hotwords(["陈志强", "刘芳"]))
+    assert decode_corrected(np.zeros(16000, dtype=np.float32)) == "研究第四季度党费收缴工作，请陈志强同志领学"
 
 
 def test_live_text_follows_real_speech_within_seconds(tmp_path, corpus_dir, record_property):
