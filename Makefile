@@ -2,6 +2,7 @@
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
 export QT_QPA_PLATFORM ?= offscreen
 
 .PHONY: setup demo test lint bench clean
@@ -15,6 +16,13 @@ $(STAMP): pyproject.toml installers/system-deps.sh
 
 setup: $(STAMP)
 
+# The tests also exercise the optional local-LLM engine (a tiny model built in the test), which needs
+# transformers and torch. torch is pinned: 2.13.0 resolves to the CPU build here; an unpinned torch
+# would pull a multi-GB CUDA build. The installers never carry either (installers/bundle.py).
+$(TEST_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet torch==2.13.0 -e '.[dev,llm]'
+	touch $(TEST_STAMP)
+
 demo: setup
 	$(VENV)/bin/sanhui demo --out out/demo
 
@@ -22,7 +30,7 @@ lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
 
-test: lint
+test: lint $(TEST_STAMP)
 	$(VENV)/bin/pytest -q
 
 clean:
