@@ -25,7 +25,9 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 from measure import BUDGET_MB, internal_dir, total_bytes  # noqa: E402
 
-FORBIDDEN_IN_BUNDLE = ("torch", "torchaudio", "tensorflow", "resemblyzer", "librosa", "numba", "llvmlite")
+FORBIDDEN_IN_BUNDLE = (
+    "torch", "torchaudio", "tensorflow", "transformers", "resemblyzer", "librosa", "numba", "llvmlite",
+)
 
 
 def offline_prefix() -> list[str]:
