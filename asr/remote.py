@@ -23,6 +23,7 @@ import io
 import ipaddress
 import json
 import logging
+import math
 import os
 import socket
 import ssl
@@ -50,6 +51,7 @@ PIECE_SECONDS = 120.0
 MAX_RESPONSE_BYTES = 8 * 1024 * 1024
 TRANSIENT_STATUS = (502, 503, 504)
 ATTEMPTS = 2  # per piece: one resend after a transient failure, then the user is told
+MIN_PIECE_SECONDS = 10.0  # a server refusing the size (413) gets pieces halved down to this long
 
 
 class RemoteASRError(ModelError):
@@ -175,6 +177,14 @@ class _Transient(Exception):
         self.error = error
 
 
+class _TooLarge(Exception):
+    """The server refused the piece's size (413)."""
+
+    def __init__(self, error: RemoteASRError):
+        super().__init__(str(error))
+        self.error = error
+
+
 class RemoteTranscriber:
     """Same contract as asr.transcribe.Transcriber: transcribe(audio, hotwords, names) -> Segments."""
 
@@ -187,6 +197,7 @@ class RemoteTranscriber:
         self.ca_file = ca_file or None
         self.piece_seconds = piece_seconds
         self.correct = correct
+        self._fits = math.inf  # seconds of audio the server accepted in one piece after refusing more (413)
         self._context: ssl.SSLContext | None = None
 
     def __repr__(self) -> str:  # never the token
@@ -204,12 +215,34 @@ class RemoteTranscriber:
         names = roster_names(hotwords) if names is None else [n for n in names if n]
         corrector = self._corrector(hotwords, names) if self.correct else None
         for offset, piece in pieces(audio, self.piece_seconds):
-            duration = len(piece) / SAMPLE_RATE
-            data = self._post_piece(wav_bytes(piece), offset)
-            for segment in parse_segments(data, offset, duration):
+            for segment in self._piece_segments(piece, offset):
                 if corrector is not None:
                     segment.text = corrector.correct(segment.text)
                 yield segment
+
+    def _piece_segments(self, piece: np.ndarray, offset: float) -> Iterator[Segment]:
+        """Segments of one piece. A server whose upload limit is below the piece (413) gets it in two
+        halves cut in a pause, and from then on every piece no longer than what it accepted."""
+        duration = len(piece) / SAMPLE_RATE
+        if duration <= self._fits:
+            try:
+                data = self._post_piece(wav_bytes(piece), offset)
+            except _TooLarge as exc:
+                if duration < 2 * MIN_PIECE_SECONDS:
+                    raise exc.error from None
+                self._fits = duration / 2  # at most: the halves are tried next, and what passes is kept
+                log.warning("ASR server refused %.0f s of audio (413); sending shorter pieces", duration)
+            else:
+                if not math.isinf(self._fits):  # only a refusal sets a limit; what passes may raise it
+                    self._fits = max(self._fits, duration)
+                yield from parse_segments(data, offset, duration)
+                return
+        from asr.transcribe import quietest_cut
+
+        third = len(piece) // 3
+        cut = third + quietest_cut(piece[third : 2 * third], search_seconds=third / SAMPLE_RATE)
+        yield from self._piece_segments(piece[:cut], offset)
+        yield from self._piece_segments(piece[cut:], offset + cut / SAMPLE_RATE)
 
     @staticmethod
     def _corrector(hotwords: Sequence[str], names: Sequence[str]):
@@ -285,9 +318,10 @@ class RemoteTranscriber:
                 f"请在设置中重新录入令牌（保存在系统密钥环）或设置环境变量 {TOKEN_ENV}。"
             )
         if status == 413:
-            raise RemoteASRError(
-                f"语音识别服务器拒收录音片段（413，片段过大，约 {len(body) / 2**20:.1f} MB）：请调大服务器的上传限制。"
-            )
+            raise _TooLarge(RemoteASRError(
+                f"语音识别服务器拒收录音片段（413，片段过大，约 {len(body) / 2**20:.1f} MB，已试过拆成更短的片段）："
+                f"请调大服务器的上传限制。"
+            ))
         if status in TRANSIENT_STATUS:
             raise _Transient(RemoteASRError(f"语音识别服务器暂时不可用（{status}），请稍后重试或改用本机识别。"))
         if status >= 500:

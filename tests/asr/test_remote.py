@@ -143,6 +143,22 @@ def test_http_errors_become_chinese_messages(audio, status, words):
     assert len(server.requests) == 1  # not resent
 
 
+def test_a_server_with_a_small_upload_limit_gets_shorter_pieces(tmp_path):
+    # 80 s of speech in 5 s stretches with 1 s pauses; the server refuses more than 25 s of audio.
+    audio = speech_like(tmp_path / "long.wav", [(t, t + 5.0) for t in range(0, 75, 6)], 80.0)
+
+    def limited(request):
+        return (413, b"too large") if request["seconds"] > 25 else server.verbose_json(request)
+
+    with FakeServer(limited) as server:
+        segments = list(RemoteTranscriber(server.url, "m", piece_seconds=40.0).transcribe(audio))
+    refused = [r["seconds"] for r in server.requests if r["seconds"] > 25]
+    sent = [r["seconds"] for r in server.requests if r["seconds"] <= 25]
+    assert len(refused) == 1  # learned once: the next 40 s piece is split before it is sent
+    assert sum(sent) == pytest.approx(80.0, abs=0.01) and len(sent) == len(segments) >= 4
+    assert all(a.end <= b.start for a, b in zip(segments, segments[1:], strict=False))  # in time order
+
+
 def test_unavailable_server_gets_the_piece_once_more_then_stops(audio):
     with FakeServer(lambda r: (503, b"busy")) as server, pytest.raises(RemoteASRError, match="暂时不可用"):
         list(RemoteTranscriber(server.url, "m", piece_seconds=5.0).transcribe(audio))
