@@ -181,6 +181,9 @@ def whisper_decoder(model_path: Path, threads: int = 0) -> Decoder:
     """A fast preview decoder: greedy, one temperature, no timestamps; Simplified Chinese text."""
     from faster_whisper import WhisperModel
 
+    from asr.heap import pin_mmap_threshold
+
+    pin_mmap_threshold()  # the live child runs as long as the meeting: keep its memory flat
     model = WhisperModel(str(model_path), device="cpu", compute_type="int8", cpu_threads=threads,
                          num_workers=1, local_files_only=True)
 

@@ -69,6 +69,10 @@ class Transcriber:
         if self._model is None:
             from faster_whisper import WhisperModel
 
+            from asr.heap import pin_mmap_threshold
+
+            pin_mmap_threshold()  # before the model's buffers: memory stays flat over a long meeting
+
             opts = self.options
             try:
                 self._model = WhisperModel(
