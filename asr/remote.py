@@ -36,6 +36,7 @@ import numpy as np
 
 from asr.decode import SAMPLE_RATE
 from core.errors import ModelError
+from core.tls import verified_context
 from core.types import Segment
 
 log = logging.getLogger(__name__)
@@ -275,7 +276,7 @@ class RemoteTranscriber:
         parts = urlsplit(self.url)
         if parts.scheme == "https":
             if self._context is None:
-                self._context = _ssl_context(self.ca_file)
+                self._context = verified_context(self.ca_file, RemoteASRError)
             return http.client.HTTPSConnection(parts.hostname, parts.port, timeout=self.timeout,
                                                context=self._context)
         return http.client.HTTPConnection(parts.hostname, parts.port, timeout=self.timeout)
@@ -343,17 +344,6 @@ class RemoteTranscriber:
         if not isinstance(data, dict):
             raise RemoteASRError("语音识别服务器返回的内容格式不对（应为 JSON 对象）。")
         return data
-
-
-def _ssl_context(ca_file: str | None) -> ssl.SSLContext:
-    """System trust store plus the unit's own CA when given; verification can never be switched off."""
-    context = ssl.create_default_context()
-    if ca_file:
-        try:
-            context.load_verify_locations(cafile=ca_file)
-        except (OSError, ssl.SSLError) as exc:
-            raise RemoteASRError(f"无法读取根证书文件“{ca_file}”：{getattr(exc, 'strerror', None) or exc}") from None
-    return context
 
 
 def _clock(seconds: float) -> str:

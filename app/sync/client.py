@@ -21,6 +21,7 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 from core.errors import SanhuiError
+from core.tls import verified_context
 
 log = logging.getLogger(__name__)
 
@@ -93,14 +94,7 @@ def check_url(url: str) -> str:
 
 
 def ssl_context(ca_file: str | None = None) -> ssl.SSLContext:
-    """System trust store plus the unit's own CA when given; verification can never be switched off."""
-    context = ssl.create_default_context()
-    if ca_file:
-        try:
-            context.load_verify_locations(cafile=ca_file)
-        except (OSError, ssl.SSLError) as exc:
-            raise ConfigError(f"无法读取平台根证书文件“{ca_file}”：{getattr(exc, 'strerror', None) or exc}") from None
-    return context
+    return verified_context(ca_file, ConfigError, "平台")
 
 
 def get_token() -> str:
