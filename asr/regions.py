@@ -79,16 +79,54 @@ class Word:
     piece: int = 0  # which Whisper segment of the chunk it came from
 
 
+VAD_BATCH_FRAMES = 500  # Silero frames (32 ms each) per ONNX call
+
+
+class SlicedSilero:
+    """faster-whisper's Silero VAD model run over VAD_BATCH_FRAMES frames at a time, its LSTM state
+    carried from one call to the next: the same probabilities as faster-whisper's single batch of up to
+    10 000 frames, whose work space for a 5-minute window is 110 MB, the largest transient in recognition
+    (with 500 frames: 15 MB)."""
+
+    def __init__(self, model):
+        self.session = model.session
+
+    def __call__(self, audio: np.ndarray, num_samples: int = 512, context_size_samples: int = 64) -> np.ndarray:
+        frames = audio.reshape(-1, num_samples)
+        # Each frame goes in with the last samples of the frame before it (zeros before the first).
+        context = np.zeros((len(frames), context_size_samples), dtype=np.float32)
+        context[1:] = frames[:-1, -context_size_samples:]
+        h = np.zeros((1, 1, 128), dtype=np.float32)
+        c = np.zeros((1, 1, 128), dtype=np.float32)
+        outputs = []
+        for i in range(0, len(frames), VAD_BATCH_FRAMES):
+            batch = np.concatenate([context[i: i + VAD_BATCH_FRAMES], frames[i: i + VAD_BATCH_FRAMES]], axis=1)
+            output, h, c = self.session.run(None, {"input": batch, "h": h, "c": c})
+            outputs.append(output)
+        return np.concatenate(outputs, axis=0)
+
+
+def silero_timestamps(audio: np.ndarray, options) -> list[dict]:
+    """faster_whisper.vad.get_speech_timestamps (sample ranges of speech) with the model run in slices."""
+    from faster_whisper import vad
+
+    if not isinstance(vad.get_vad_model(), SlicedSilero):
+        # get_speech_timestamps takes its model from this module function, so that is where it goes in.
+        sliced = SlicedSilero(vad.get_vad_model())
+        vad.get_vad_model = lambda: sliced
+    return vad.get_speech_timestamps(audio, options)
+
+
 def speech_regions(audio: np.ndarray, min_silence: float = 0.5, threshold: float = 0.5,
                    min_speech: float = 0.25, max_speech: float = 28.0) -> list[Region]:
     """Speech regions of 16 kHz `audio`, unpadded: a pause of `min_silence` seconds ends a region."""
-    from faster_whisper.vad import VadOptions, get_speech_timestamps
+    from faster_whisper.vad import VadOptions
 
     if len(audio) < SAMPLE_RATE // 10:
         return []
     options = VadOptions(threshold=threshold, min_silence_duration_ms=int(min_silence * 1000), speech_pad_ms=0,
                          min_speech_duration_ms=int(min_speech * 1000), max_speech_duration_s=max_speech)
-    return [Region(r["start"] / SAMPLE_RATE, r["end"] / SAMPLE_RATE) for r in get_speech_timestamps(audio, options)]
+    return [Region(r["start"] / SAMPLE_RATE, r["end"] / SAMPLE_RATE) for r in silero_timestamps(audio, options)]
 
 
 def pad_regions(regions: Sequence[Region], pad: float, duration: float) -> list[Region]:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
+from asr.regions import silero_timestamps
 from asr.speaker_features import HOP, SAMPLE_RATE, mel_frames, normalize_volume
 
 WINDOW_FRAMES = 160  # 1.6 s, the encoder's training length
@@ -58,11 +59,11 @@ def embed_stretch(audio: np.ndarray) -> tuple[np.ndarray, list[int]]:
 def speech_regions(audio: np.ndarray, min_silence_ms: int = MIN_SILENCE_MS,
                    pad_ms: int = SPEECH_PAD_MS) -> list[tuple[int, int]]:
     """Sample ranges of speech (Silero VAD as shipped by faster-whisper)."""
-    from faster_whisper.vad import VadOptions, get_speech_timestamps
+    from faster_whisper.vad import VadOptions
 
     if len(audio) == 0:
         return []
-    stamps = get_speech_timestamps(audio, VadOptions(min_silence_duration_ms=min_silence_ms, speech_pad_ms=pad_ms))
+    stamps = silero_timestamps(audio, VadOptions(min_silence_duration_ms=min_silence_ms, speech_pad_ms=pad_ms))
     return [(int(s["start"]), min(int(s["end"]), len(audio))) for s in stamps]
 
 

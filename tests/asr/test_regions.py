@@ -6,7 +6,16 @@ import numpy as np
 import pytest
 
 from asr.decode import SAMPLE_RATE, iter_chunks
-from asr.regions import Chunk, Region, Word, pad_regions, plan_chunks, speech_regions, split_words
+from asr.regions import (
+    VAD_BATCH_FRAMES,
+    Chunk,
+    Region,
+    Word,
+    pad_regions,
+    plan_chunks,
+    speech_regions,
+    split_words,
+)
 from tests.conftest import SAMPLE_AUDIO
 
 
@@ -70,3 +79,28 @@ def test_speech_regions_of_real_speech_are_separated_by_pauses():
     assert all(b.start - a.end >= 0.5 - 0.04 for a, b in zip(regions, regions[1:], strict=False))
     # silence is no speech
     assert speech_regions(np.zeros(5 * SAMPLE_RATE, dtype=np.float32)) == []
+
+
+def test_sliced_vad_gives_faster_whispers_probabilities_in_a_fraction_of_the_memory():
+    from faster_whisper.vad import get_vad_model
+
+    from asr.regions import SlicedSilero, silero_timestamps
+
+    silero_timestamps(np.zeros(SAMPLE_RATE, np.float32), None)  # installs the sliced model
+    sliced = get_vad_model()
+    assert isinstance(sliced, SlicedSilero)
+    speech = np.concatenate(list(iter_chunks(SAMPLE_AUDIO, seconds=60.0)))[: 120 * SAMPLE_RATE]
+    speech = speech[: len(speech) // 512 * 512]
+
+    def whole_batch(audio):
+        """faster-whisper's own call: every frame in one ONNX run."""
+        frames = audio.reshape(-1, 512)
+        context = np.roll(np.concatenate([frames[:-1, -64:], np.zeros((1, 64), np.float32)]), 1, 0)
+        zeros = np.zeros((1, 1, 128), np.float32)
+        return sliced.session.run(None, {"input": np.concatenate([context, frames], 1), "h": zeros, "c": zeros})[0]
+
+    expected = whole_batch(speech)
+    got = sliced(speech)
+    assert len(speech) // 512 > 3 * VAD_BATCH_FRAMES  # several slices, state carried across them
+    np.testing.assert_allclose(got, expected, atol=1e-5)
+    assert (expected > 0.5).mean() > 0.3  # real speech, not a run of zeros
