@@ -90,6 +90,7 @@ def test_a_homophone_addressed_as_comrade_is_the_roster_name():
     ("青年职工地交的入党申请书", "青年职工递交的入党申请书"),
     ("做好结能减排工作", "做好节能减排工作"),
     ("年度考核和格", "年度考核合格"),
+    ("去年大领团队完成了设备改造", "去年带领团队完成了设备改造"),  # 大 read dai4, as in 大夫
 ])
 def test_non_words_sounding_exactly_like_common_words_are_fixed(corrector, heard, meant):
     assert corrector.correct(heard) == meant
@@ -118,6 +119,30 @@ def test_general_pass_leaves_real_text_alone(corrector, text):
     assert corrector.correct(text) == text
 
 
+@pytest.mark.parametrize("text", [
+    # correct written Chinese (People's Daily, 1998) the general pass once rewrote
+    "平（女）、王怀俊、王录生",  # 王 and 怀 read yu4 and fu4 only in the character table: no 预付
+    "本报记者郭嘉",  # a surname starts a name, not 国家
+    "军民的关爱之情",  # function words make real phrases (no 知情)
+    "前些日偶然读到你报的网络",
+    "不得不将自己锁在栅栏之内",
+])
+def test_general_pass_leaves_names_and_written_phrases_alone(text):
+    plain = Corrector(correction_terms([]), names=[])
+    assert plain.correct(text) == text
+
+
+def test_a_comrade_heard_with_another_vowel_is_the_one_roster_name_it_can_be():
+    roster = ["刘芳", "黄涛"]
+    corrector = Corrector(correction_terms(roster), names=roster)
+    assert corrector.correct("请刘锋同志汇报党费收缴情况") == "请刘芳同志汇报党费收缴情况"
+    assert corrector.correct("黄偷同志值班") == "黄涛同志值班"
+    assert corrector.correct("刘锋说了") == "刘锋说了"  # not addressed: may be anyone
+    assert corrector.correct("黄偷同志们") == "黄偷同志们"
+    two = ["刘芳", "刘发"]  # 锋 could be either: left as heard
+    assert Corrector(correction_terms(two), names=two).correct("请刘锋同志汇报") == "请刘锋同志汇报"
+
+
 def test_general_pass_can_be_switched_off():
     plain = Corrector(correction_terms(ROSTER), names=ROSTER, homophones=False)
     assert plain.correct("今天由我执班") == "今天由我执班"
@@ -133,7 +158,7 @@ def test_split_gives_the_likeliest_words(corrector):
 
 def test_a_real_meeting_transcript_is_left_almost_untouched(corpus_dir):
     """AISHELL-4's hand transcript of a real (colloquial) meeting is correct text: the corrector, with
-    no roster, may rewrite at most 1 % of its lines (measured: 3 of 542)."""
+    no roster, may rewrite at most 1 % of its lines (measured: 2 of 542)."""
     import csv
     import re
 
