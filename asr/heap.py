@@ -4,7 +4,8 @@ glibc raises its mmap threshold each time a large block is freed, so later large
 per-chunk work space, Silero's batch) come from the heap, which fragments and keeps growing: peak RSS
 on 15 minutes of corpus audio was 799 MB, 647 MB with the threshold pinned at 8 MB (579 MB at 1 MB, but
 mapping every buffer cost ~15 % CPU), where such buffers are mapped and unmapped whole. bench/asr.py long
-set: 10 min 696 -> 554 MB, 2 h 797 -> 662 MB.
+set: 10 min 696 -> 554 MB, 2 h 797 -> 662 MB. With Silero sliced (asr.regions.SlicedSilero) and 2 fallback samples:
+10 min 544 MB, 2 h 548 MB.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ _done = False
 
 
 def pin_mmap_threshold() -> None:
-    """Pin glibc's mmap threshold at 1 MB for this process (once; harmless to call again)."""
+    """Pin glibc's mmap threshold at MMAP_THRESHOLD_BYTES for this process (once; harmless to call again)."""
     global _done
     if _done or not sys.platform.startswith("linux"):
         return
