@@ -213,6 +213,11 @@ def syllables_close(a: str, b: str) -> bool:
         fb, _FUZZY_FINALS)
 
 
+def _addressed(text: str, end: int) -> bool:
+    """text[:end] ends in a name's place: right before 同志/书记/委员, but not 同志们 (正好同志们都在)."""
+    return text.startswith(ADDRESS_SUFFIXES, end) and not text.startswith("同志们", end)
+
+
 @dataclass
 class Correction:
     start: int
@@ -272,7 +277,7 @@ class Corrector:
     def _addressed_name(self, text: str, end: int, window: str) -> str | None:
         """The one roster name a comrade addressed by `window` can be, heard with another vowel (刘锋同志 ->
         刘芳同志, 黄偷同志 -> 黄涛同志): the same surname character and the same initials."""
-        if not text.startswith(ADDRESS_SUFFIXES, end) or text.startswith("同志们", end) or _is_common(window):
+        if not _addressed(text, end) or _is_common(window):
             return None
         matches = [name for name in self.names if len(name) == len(window) and name[0] == window[0]
                    and all(_syllable(a)[0] == _syllable(b)[0] for a, b in zip(window[1:], name[1:], strict=True))]
@@ -294,10 +299,10 @@ class Corrector:
                     continue
                 if window[0] in _SURNAMES and len(window) <= 3:
                     continue
-                candidates = {w for key in product(*(_spoken_readings(c) for c in window))
-                              for w in index.get(key, ())}
                 if text.startswith(ADDRESS_SUFFIXES, end):
                     continue  # a name's place (一民同志 is no 移民): names are the first pass's business
+                candidates = {w for key in product(*(_spoken_readings(c) for c in window))
+                              for w in index.get(key, ())}
                 if not candidates or self._straddled(text, start, end):
                     continue
                 best, best_gain = None, HOMOPHONE_GAIN
@@ -368,7 +373,7 @@ class Corrector:
             is_name = term in self.names
             # A roster name right before 同志/书记 is what the context asks for (有照明同志负责), but
             # not before 同志们 (正好同志们都在).
-            addressed = is_name and text.startswith(ADDRESS_SUFFIXES, end) and not text.startswith("同志们", end)
+            addressed = is_name and _addressed(text, end)
             # Otherwise an ordinary word (照明) is never turned into a term (赵敏). The dictionary
             # also lists some people's names (周小明), which may well be a roster name misheard.
             if not addressed and _is_common(window, COMMON_NAME_FREQ if is_name else COMMON_WORD_FREQ):

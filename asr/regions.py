@@ -110,9 +110,10 @@ def silero_timestamps(audio: np.ndarray, options) -> list[dict]:
     """faster_whisper.vad.get_speech_timestamps (sample ranges of speech) with the model run in slices."""
     from faster_whisper import vad
 
-    if not isinstance(vad.get_vad_model(), SlicedSilero):
+    model = vad.get_vad_model()
+    if not isinstance(model, SlicedSilero):
         # get_speech_timestamps takes its model from this module function, so that is where it goes in.
-        sliced = SlicedSilero(vad.get_vad_model())
+        sliced = SlicedSilero(model)
         vad.get_vad_model = lambda: sliced
     return vad.get_speech_timestamps(audio, options)
 

@@ -81,7 +81,7 @@ def test_speech_regions_of_real_speech_are_separated_by_pauses():
     assert speech_regions(np.zeros(5 * SAMPLE_RATE, dtype=np.float32)) == []
 
 
-def test_sliced_vad_gives_faster_whispers_probabilities_in_a_fraction_of_the_memory():
+def test_sliced_vad_gives_faster_whispers_probabilities_with_its_state_carried_across_slices():
     from faster_whisper.vad import get_vad_model
 
     from asr.regions import SlicedSilero, silero_timestamps
