@@ -1,79 +1,122 @@
-"""Score the rule engine on the synthetic meetings: from the reference transcripts, and end to end
-from speech-recognition output.
+"""Score the minutes extraction on every corpus meeting: from the reference transcript, and end to
+end from recognised speech when processed results are given.
 
-    .venv/bin/python bench/minutes.py [CORPUS_DIR] [--asr NAME=RESULT.json ...]
+    .venv/bin/python bench/minutes.py [--corpus DIR] [--asr-dir DIR] [--only m01,m05] [--show]
 
-Reference: builds a result-like JSON from each truth file's segments (speaker = the real name), runs
-summarizer.extract_minutes, and prints score.py's minutes figures for m01 and m02.
---asr m01=/tmp/base_m01/result.json re-runs the summarizer on the segments of a processed meeting
-(the recognised text and speaker labels, as the app has them) and scores that too.
+Reference: each truth file's segments (speaker = the real name) go through summarizer.extract_minutes.
+--asr-dir DIR: DIR/mNN/result.json (from `sanhui process`, or bench/process_corpus.py) are re-extracted
+with today's summarizer (the recognised text and speaker labels, as the app has them).
+Prints per meeting: resolution P/R/F1, 第一议题/attendance/votes (1 = right), the share of resolutions
+flagged for review, extraction seconds; then the totals. --show prints gold and found resolutions.
 """
 
 from __future__ import annotations
 
+import argparse
+import importlib.util
 import json
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-from core.result import load_meta, minutes_to_dict
-from core.types import Segment
-from summarizer import extract_minutes
-
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from core.result import load_meta, minutes_to_dict  # noqa: E402
+from core.types import NEEDS_FILLING, Segment  # noqa: E402
+from summarizer import extract_minutes  # noqa: E402
+
 SHARED = ROOT.parent / "shared"
 KEYS = ("res_p", "res_r", "res_f1", "first_topic_ok", "attendance_ok", "votes_ok")
 
 
-def _score(corpus: Path, name: str, segments: list[Segment]) -> dict:
-    truth_path = corpus / f"{name}.truth.json"
+def _scorer():
+    spec = importlib.util.spec_from_file_location("score", SHARED / "tools" / "score.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    return module
+
+
+def evaluate(corpus: Path, name: str, segments: list[Segment], score, show: bool = False) -> dict:
+    truth = json.loads((corpus / f"{name}.truth.json").read_text(encoding="utf-8"))
     meeting = load_meta(corpus / f"{name}.meta.json")
     t0 = time.perf_counter()
     minutes = extract_minutes(segments, meeting)
     elapsed = time.perf_counter() - t0
-    result = {
-        "segments": [{"start": s.start, "end": s.end, "speaker": s.speaker, "text": s.text} for s in segments],
-        "minutes": minutes_to_dict(minutes),
+    mdict = minutes_to_dict(minutes)
+    result = {"minutes": mdict, "segments": []}
+    p, r, f = score.resolutions(truth, result)
+    found = minutes.resolutions
+    out = {
+        "res_p": round(p, 3), "res_r": round(r, 3), "res_f1": round(f, 3),
+        "first_topic_ok": score.first_topic(truth, result),
+        "attendance_ok": score.attendance(truth, result),
+        "votes_ok": score.votes(truth, result),
+        "flagged": round(sum(NEEDS_FILLING in x.flags for x in found) / len(found), 2) if found else 0.0,
+        "n_gold": len(truth["gold"]["resolutions"]), "n_found": len(found),
+        "seconds": round(elapsed, 3),
     }
-    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False, encoding="utf-8") as f:
-        json.dump(result, f, ensure_ascii=False)
-    out = subprocess.run(
-        [sys.executable, str(SHARED / "tools" / "score.py"), str(truth_path), f.name, "--json"],
-        capture_output=True, text=True, check=True,
-    )
-    Path(f.name).unlink()
-    scores = json.loads(out.stdout)
-    scores["seconds"] = round(elapsed, 3)
-    return scores
+    if show:
+        print(f"--- {name} ({meeting.type}, {meeting.date})")
+        for g in truth["gold"]["resolutions"]:
+            print(f"  gold  {g['owner']!s:8} {g['deadline']!s:26} {g['content']}")
+        for x in found:
+            print(f"  found {x.owner!s:8} {x.deadline!s:26} {x.content}  {x.flags or ''}")
+        ft = truth["gold"]["first_topic"]
+        print("  gold 第一议题:", ft and ft["content"], "| found:", minutes.first_topic and minutes.first_topic.content)
+        print("  gold attendance:", truth["gold"]["attendance"], "| found:", mdict["attendance"])
+        print("  gold votes:", truth["gold"]["votes"], "| found:", mdict["votes"])
+    return out
 
 
-def run(corpus: Path, name: str) -> dict:
+def reference_segments(corpus: Path, name: str) -> list[Segment]:
     truth = json.loads((corpus / f"{name}.truth.json").read_text(encoding="utf-8"))
-    segments = [Segment(s["start"], s["end"], s["text"], s["name"]) for s in truth["segments"]]
-    return _score(corpus, name, segments)
+    return [Segment(s["start"], s["end"], s["text"], s["name"]) for s in truth["segments"]]
 
 
-def run_asr(corpus: Path, name: str, result_path: Path) -> dict:
-    data = json.loads(result_path.read_text(encoding="utf-8"))
-    segments = [Segment(s["start"], s["end"], s.get("text", ""), s.get("speaker", "")) for s in data.get("segments", [])]
-    return _score(corpus, name, segments)
+def asr_segments(path: Path) -> list[Segment]:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return [Segment(s["start"], s["end"], s.get("text", ""), s.get("speaker", "")) for s in data.get("segments", [])]
 
 
-def _row(label: str, s: dict) -> str:
-    return label + "\t" + "\t".join(str(s[k]) for k in KEYS) + f"\t{s['seconds']}"
+def _print_table(label: str, rows: dict[str, dict]) -> None:
+    cols = (*KEYS, "flagged", "n_gold", "n_found", "seconds")
+    print(f"\n== {label}")
+    print("meeting\t" + "\t".join(cols))
+    for name, s in rows.items():
+        print(name + "\t" + "\t".join(str(s[k]) for k in cols))
+    if not rows:
+        return
+    n = len(rows)
+    mean = {k: round(sum(s[k] for s in rows.values()) / n, 3) for k in (*KEYS, "flagged")}
+    print("mean\t" + "\t".join(str(mean[k]) for k in (*KEYS, "flagged")))
+    below = [m for m, s in rows.items() if s["res_f1"] < 0.5]
+    print(f"meetings: {n}; res_f1 < 0.5: {len(below)} {below}; res_f1 >= 0.9: "
+          f"{sum(s['res_f1'] >= 0.9 for s in rows.values())}; "
+          f"first_topic/attendance/votes right: {sum(s['first_topic_ok'] for s in rows.values())}/"
+          f"{sum(s['attendance_ok'] for s in rows.values())}/{sum(s['votes_ok'] for s in rows.values())} of {n}")
 
 
 def main(argv: list[str]) -> None:
-    asr = [a.split("=", 1) for a in argv if "=" in a]
-    rest = [a for a in argv if "=" not in a and a != "--asr"]
-    corpus = Path(rest[0]) if rest else SHARED / "corpus" / "synthetic"
-    print("meeting\t" + "\t".join(KEYS) + "\tseconds")
-    for name in ("m01", "m02"):
-        print(_row(name, run(corpus, name)))
-    for name, path in asr:
-        print(_row(f"{name} (asr)", run_asr(corpus, name, Path(path))))
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--corpus", type=Path, default=SHARED / "corpus" / "synthetic")
+    ap.add_argument("--asr-dir", type=Path)
+    ap.add_argument("--only", default="")
+    ap.add_argument("--show", action="store_true")
+    args = ap.parse_args(argv)
+    score = _scorer()
+    names = sorted(p.name.split(".")[0] for p in args.corpus.glob("m*.truth.json"))
+    if args.only:
+        names = [n for n in names if n in args.only.split(",")]
+    ref = {n: evaluate(args.corpus, n, reference_segments(args.corpus, n), score, args.show) for n in names}
+    _print_table("from the reference transcript", ref)
+    if args.asr_dir:
+        asr = {}
+        for n in names:
+            path = args.asr_dir / n / "result.json"
+            if path.is_file():
+                asr[n] = evaluate(args.corpus, n, asr_segments(path), score, args.show)
+        _print_table(f"end to end from audio ({args.asr_dir})", asr)
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from summarizer.text import NUM, alternation, cn_to_int
 
@@ -44,19 +45,30 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
                 r"\s*(?P<wd>[一二三四五六日天末1-7])?" + _BEFORE), "week"),
     (re.compile(r"(?P<rel>今年|明年|本年度|年度)?\s*(?P<part>年底|年末|年内|上半年|下半年)" + _BEFORE), "year_part"),
     (re.compile(r"(?P<rel>本|这个|这|下个?)?季度\s*(?P<part>末|底|内)" + _BEFORE), "quarter"),
+    # 一季度 / 第二季度末前: that quarter's last day (a bare 一季度 is the period the task must fall in)
+    (re.compile(r"(?:第)?(?P<q>[一二三四1-4])\s*季度\s*(?P<part>末|底|内)?" + _BEFORE), "quarter"),
     (re.compile(rf"(?P<n>{NUM}|半)\s*个?\s*(?P<unit>天|日|周|星期|礼拜|月|工作日)\s*(?:之内|以内|内)"), "within"),
-    (re.compile(r"(?P<rel>元旦|春节|五一|劳动节|七一|建党节|八一|建军节|国庆节?|年前)\s*(?P<before>之前|以前|前)"), "holiday"),
+    (re.compile(r"(?P<rel>元旦|春节|过年|五一|劳动节|清明节?|端午节?|中秋节?|七一|建党节|八一|建军节|国庆节?|年前)\s*"
+                r"(?P<before>之前|以前|前)"), "holiday"),
     (re.compile(r"(?P<rel>今天|今日|当天|明天|后天)\s*(?P<before>之前|以前|前|内|下班前|上午|下午|晚上)?"), "day"),
 ]
 
 
-_HOLIDAYS = {"元旦": (1, 1), "五一": (5, 1), "劳动节": (5, 1), "七一": (7, 1), "建党节": (7, 1), "八一": (8, 1),
-             "建军节": (8, 1), "国庆": (10, 1), "国庆节": (10, 1)}
-# The lunar new year moves; these are the published dates.
-_SPRING_FESTIVAL = {y: dt.date.fromisoformat(d) for y, d in {
-    2024: "2024-02-10", 2025: "2025-01-29", 2026: "2026-02-17", 2027: "2027-02-06", 2028: "2028-01-26",
-    2029: "2029-02-13", 2030: "2030-02-03", 2031: "2031-01-23", 2032: "2032-02-11", 2033: "2033-01-31",
-    2034: "2034-02-19", 2035: "2035-02-08"}.items()}
+# Fixed-date days that are not public holidays (so not in the holidays library's calendar).
+_FIXED_DAYS = {"七一": (7, 1), "建党节": (7, 1), "八一": (8, 1), "建军节": (8, 1)}
+# Words for the public holidays, as the holidays library names them in zh_CN.
+_HOLIDAY_NAMES = {"元旦": "元旦", "春节": "春节", "过年": "春节", "年前": "春节", "五一": "劳动节", "劳动节": "劳动节",
+                  "清明": "清明节", "清明节": "清明节", "端午": "端午节", "端午节": "端午节", "中秋": "中秋节",
+                  "中秋节": "中秋节", "国庆": "国庆节", "国庆节": "国庆节"}
+
+
+@lru_cache(maxsize=64)
+def _holiday_first_day(name: str, year: int) -> dt.date | None:
+    """The first day of a Chinese public holiday in a year (lunar ones computed by the holidays library)."""
+    import holidays  # lazy: the country tables load on first use
+
+    days = sorted(d for d, n in holidays.China(years=year, language="zh_CN").items() if n == name)
+    return days[0] if days else None
 
 
 @dataclass
@@ -174,6 +186,11 @@ def _resolve(kind: str, m: re.Match[str], base: dt.date) -> dt.date | None:
         year = base.year + (1 if g.get("rel") == "明年" else 0)
         return dt.date(year, 6, 30) if g["part"] == "上半年" else dt.date(year, 12, 31)
     if kind == "quarter":
+        if g.get("q"):  # 一季度: the named quarter, this year or, once it is over, next year's
+            q = (cn_to_int(g["q"]) or 1) - 1
+            year, month = _add_months(base.year, 1, q * 3 + 2)
+            end = _month_end(year, month)
+            return end if end >= base else _month_end(year + 1, month)
         q = (base.month - 1) // 3 + (1 if (g.get("rel") or "").startswith("下") else 0)
         year, month = _add_months(base.year, 1, q * 3 + 2)
         return _month_end(year, month)
@@ -191,16 +208,16 @@ def _resolve(kind: str, m: re.Match[str], base: dt.date) -> dt.date | None:
                 left -= day.weekday() < 5
             return day
         return base + dt.timedelta(days=round(n))
-    if kind == "holiday":
+    if kind == "holiday":  # 春节前 / 国庆前: the day before the holiday begins, the next one ahead
         rel = g["rel"]
-        if rel in ("春节", "年前"):
-            day = _SPRING_FESTIVAL.get(base.year)
-            if day and day < base:
-                day = _SPRING_FESTIVAL.get(base.year + 1)
-            return day
-        month, dom = _HOLIDAYS[rel]
-        day = dt.date(base.year, month, dom)
-        return day if day >= base else day.replace(year=base.year + 1)
+        for year in (base.year, base.year + 1):
+            if rel in _FIXED_DAYS:
+                first: dt.date | None = dt.date(year, *_FIXED_DAYS[rel])
+            else:
+                first = _holiday_first_day(_HOLIDAY_NAMES[rel], year)
+            if first and first - dt.timedelta(days=1) >= base:
+                return first - dt.timedelta(days=1)
+        return None
     if kind == "day":
         return base + dt.timedelta(days={"明天": 1, "后天": 2}.get(g["rel"], 0))
     return None

@@ -15,7 +15,6 @@ from summarizer.attendance import extract_attendance
 from summarizer.first_topic import extract_first_topic
 from summarizer.llm import LLMOptions
 from summarizer.names import Roster
-from summarizer.owners import OwnerFinder
 from summarizer.points import extract_points
 from summarizer.resolutions import extract_resolutions
 from summarizer.text import split_sentences
@@ -59,7 +58,7 @@ def _rules(segments: list[Segment], meeting: Meeting) -> Minutes:
     attendance = extract_attendance(sentences, meeting, roster)
     agenda, items_of = extract_agenda(sentences, meeting)
     first_topic = extract_first_topic(sentences, items_of, agenda, meeting, roster)
-    resolutions = extract_resolutions(sentences, OwnerFinder(roster), base)
+    resolutions = extract_resolutions(sentences, roster, base)
     if first_topic is not None:
         # the 第一议题's implementation measures are the decisions taken while it was discussed
         first_topic.measures = [

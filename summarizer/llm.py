@@ -21,7 +21,7 @@ from typing import Any
 from core.types import FirstTopic, Meeting, Minutes, Resolution, Segment
 from summarizer.dates import find_deadline
 from summarizer.names import Roster
-from summarizer.resolutions import _flag
+from summarizer.resolutions import flag_missing
 from summarizer.text import bigrams, clean_text, cue_list, strip_punct
 
 log = logging.getLogger(__name__)
@@ -227,7 +227,7 @@ def validate(data: dict[str, Any], segments: list[Segment], meeting: Meeting) ->
         date, recurring = _deadline(item.get("deadline"), cited, meeting)
         res = Resolution(content=content, owner=_owner(item.get("owner"), cited, roster), deadline=date,
                          start=round(segments[span[0]].start, 2), end=round(segments[span[1]].end, 2))
-        _flag(res, recurring=recurring)
+        flag_missing(res, recurring=recurring)
         if all(not (r.content == res.content and r.owner == res.owner) for r in resolutions):
             resolutions.append(res)
     first_topic = None

@@ -1,0 +1,202 @@
+"""Who a task is given to: roster members as people address each other in a meeting.
+
+A member is called by full name (骆振川), by given name (振川, 秀荣), by surname with 老/小 (老贺, 小柏)
+or with a title (巫所长, 邱经理, 温师傅, 巩总), by 你 right after being addressed, by 我 when the
+speaker takes the task, by 他/她 after being named. Recognition garbles names by sound, so every form
+is compared in toneless pinyin with the usual confusions (names.char_similarity), never by
+characters alone. A form is an owner only in an owner position (vocative, 由X/交给X, X牵头/负责,
+X + action); a name in a temporal clause (卫国同志出院后) or as a helper (小谭配合你) is not.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from summarizer.names import char_similarity, name_similarity
+from summarizer.text import cue_list
+
+COMPOUND_SURNAMES = ("欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "令狐", "公孙", "慕容", "尉迟", "长孙",
+                     "宇文", "司徒", "夏侯", "端木", "轩辕", "西门", "南宫", "独孤", "百里")
+# Titles said after a surname (巫所长) or a name (刘芳同志); longest first.
+TITLES = tuple(sorted(("同志", "书记", "副书记", "经理", "所长", "部长", "副部长", "主任", "组长", "小组长", "委员",
+                       "师傅", "总", "工", "老师", "队", "队长", "科长", "处长", "站长", "班长", "行长", "主管",
+                       "局长", "厂长", "院长", "秘书", "主席", "会计", "师"), key=len, reverse=True))
+_TITLE = "(?:" + "|".join(TITLES) + ")"
+# Similarity a heard form needs: whole names tolerate one confusable syllable, short forms less.
+FULL_NAME_MATCH = 0.85
+SHORT_FORM_MATCH = 0.9
+
+SPEAKER = "<speaker>"  # 我来负责: the speaker; resolved by the caller, who knows who spoke
+
+
+@dataclass
+class Mention:
+    """A member (or pronoun) named in a clause at [start, end) (title included)."""
+
+    name: str  # roster name, SPEAKER, "你" or "他"
+    start: int
+    end: int
+    form: str  # full / given / surname / pronoun
+
+
+def split_name(name: str) -> tuple[str, str]:
+    """(surname, given name): 欧阳松涛 -> (欧阳, 松涛), 骆振川 -> (骆, 振川), 齐全 -> (齐, 全)."""
+    for s in COMPOUND_SURNAMES:
+        if name.startswith(s) and len(name) > len(s):
+            return s, name[len(s):]
+    return name[:1], name[1:]
+
+
+def _similar(heard: str, said: str) -> float:
+    return name_similarity(heard, said) if len(heard) == len(said) else 0.0
+
+
+class RosterForms:
+    """The ways the meeting's members can be called, and lookup of a heard string among them."""
+
+    def __init__(self, names: list[str]):
+        self.names = [n for n in dict.fromkeys(names) if re.fullmatch(r"[\u4e00-\u9fff]{2,4}", n)]
+        self.surnames = {n: split_name(n)[0] for n in self.names}
+        self.given = {n: split_name(n)[1] for n in self.names}
+
+    def _by_surname(self, heard: str) -> str | None:
+        hits = [n for n, s in self.surnames.items() if len(s) == len(heard)
+                and min(char_similarity(a, b) for a, b in zip(heard, s, strict=True)) >= SHORT_FORM_MATCH]
+        return hits[0] if len(hits) == 1 else None
+
+    def match_at(self, text: str, pos: int) -> Mention | None:
+        """The member named at text[pos:], the longest and closest form; None when nobody is."""
+        best: tuple[float, int, Mention] | None = None
+
+        def offer(score: float, name: str, length: int, form: str) -> None:
+            nonlocal best
+            end = pos + length
+            title = re.match(_TITLE, text[end:])
+            if form == "surname" and not title and not text[pos - 1:pos] in ("老", "小"):
+                return
+            end += len(title.group(0)) if title else 0
+            key = (score, length)
+            if best is None or key > best[:2]:
+                best = (score, length, Mention(name, pos - (form == "surname" and not title), end, form))
+
+        for name in self.names:
+            n = len(name)
+            heard = text[pos:pos + n]
+            if len(heard) == n and re.fullmatch(r"[\u4e00-\u9fff]+", heard):
+                sim = 1.0 if heard == name else _similar(heard, name)
+                if sim >= FULL_NAME_MATCH:
+                    offer(sim + 1, name, n, "full")  # a full name beats a given name inside it
+            given = self.given[name]
+            if len(given) >= 2:
+                heard = text[pos:pos + len(given)]
+                sim = 1.0 if heard == given else _similar(heard, given)
+                if sim >= SHORT_FORM_MATCH:
+                    offer(sim, name, len(given), "given")
+        # 老贺 / 小柏 (the 老/小 just before pos) and 巫所长 / 邱经理: a surname unique in the roster
+        for length in (2, 1):
+            heard = text[pos:pos + length]
+            if len(heard) == length and re.fullmatch(r"[\u4e00-\u9fff]+", heard):
+                name = self._by_surname(heard)
+                if name and (text[pos - 1:pos] in ("老", "小") or re.match(_TITLE, text[pos + length:])):
+                    if re.match(_TITLE, text[pos + length:]) or text[pos - 1:pos] in ("老", "小"):
+                        offer(0.95, name, length, "surname")
+        return best[2] if best else None
+
+    def mentions(self, text: str) -> list[Mention]:
+        """Every member named in text, left to right, non-overlapping."""
+        out: list[Mention] = []
+        pos = 0
+        while pos < len(text):
+            m = self.match_at(text, pos)
+            if m:
+                out.append(m)
+                pos = max(m.end, pos + 1)
+            else:
+                pos += 1
+        return out
+
+
+# Owner positions. Frames before the owner: 由X / 请X / 交给X / 责成X / 让X; after: X牵头 / X负责 / X你来.
+_BEFORE = re.compile(r"(?:由|请|责成|交给|交由|委托|指定|明确由|让|叫)$")
+_AFTER = re.compile(r"^(?:同志)?[，,]?\s*(?:你|您)?(?:们)?(?:就|还是|来|去|具体|要|先|再|统一)?"
+                    r"(?:牵头|负责|主抓|挂帅|为主|盯着|盯一下|盯住|跟一下|跟进|抓|带|来|去|注意|记着|收齐|汇总|整理|报|写|联系|对接)")
+_HELPER = re.compile(r"^(?:同志)?[，,]?\s*(?:配合|协助|帮着|帮忙|帮|参加|参与|一起|跟我|和我)")
+_VOCATIVE_AFTER = re.compile(r"^(?:同志)?(?:[，,：:]|\s*(?:你|您))")
+_CLAUSE_START = re.compile(r"(?:^|[，,。：:；;！!？?、]|(?:^|[，,])(?:好|行|那|还有|另外|最后|第[一二三四五六七八九十]+条?)[，,]?)\s*$")
+_TEMPORAL_END = re.compile(r"(?:以后|之后|后|回来|的时候|期间)[，,]")
+_DELIVER_BEFORE = re.compile(r"(?:交给|报给|发给|给|交到|报到|送给|递给|反馈给)$")
+_ME = re.compile(r"(?:由我|我来|我本人|我个人|我去|我亲自|这个我|我带头|我一起|我负责|我牵头|我自己来)")
+_YOU = re.compile(r"你们?|您")
+_THIRD = re.compile(r"(?:请|让|叫|由)(?:他|她)")
+
+
+@dataclass
+class Agent:
+    """The owner of a clause as found: a roster name, SPEAKER, or "你"/"他" to resolve from context."""
+
+    name: str
+    start: int
+    end: int
+    rank: int  # 4 frame, 3 vocative, 2 subject, 1 pronoun
+
+
+def _is_assignment_handover(text: str, m: Mention) -> bool:
+    """'这个事交给一禾' gives the task; '下周一交给晨曦' hands the work in to her."""
+    before = text[:m.start]
+    if not re.search(r"交给$", before):
+        return True
+    return bool(re.search(r"(?:这个事|这件事|这事|这项工作|这个工作|这块|这一块|就|都)(?:情)?交给$", before)
+                or re.match(r"^[，,]?(?:交给)$", before.strip()))
+
+
+def find_agents(text: str, forms: RosterForms) -> list[Agent]:
+    """Owner candidates in one clause, best first."""
+    found: list[Agent] = []
+    for m in forms.mentions(text):
+        before, after = text[:m.start], text[m.end:]
+        if _HELPER.match(after) or re.search(r"(?:和|与|跟|同|及)$", before):
+            continue  # 小谭配合你 / 海波和占师傅参加: helpers, not the owner
+        if _DELIVER_BEFORE.search(before) and not (_BEFORE.search(before) and _is_assignment_handover(text, m)):
+            continue  # 报给丽娜: where the work goes, not who does it
+        if re.search(r"(?:按|照|听|据)$", before) or re.match(r"^(?:同志)?(?:说|讲|提|要求)的", after):
+            continue  # 按蔺部长说的
+        temporal = bool(_TEMPORAL_END.search(after[:12])) and not _AFTER.match(after)
+        if _BEFORE.search(before) and _is_assignment_handover(text, m):
+            found.append(Agent(m.name, m.start, m.end, 4 - temporal))
+        elif _AFTER.match(after):
+            found.append(Agent(m.name, m.start, m.end, 4))
+        elif _VOCATIVE_AFTER.match(after) and _CLAUSE_START.search(before):
+            found.append(Agent(m.name, m.start, m.end, 3))
+        elif _CLAUSE_START.search(before) and not temporal:
+            found.append(Agent(m.name, m.start, m.end, 2))
+        elif temporal:
+            found.append(Agent(m.name, m.start, m.end, 0))
+    for m in _ME.finditer(text):
+        if not re.match(r"(?:说|讲|来说|先来|先说|补充|插一句)", text[m.end():]) and not text[m.end():m.end() + 1] == "们":
+            found.append(Agent(SPEAKER, m.start(), m.end(), 2))
+    for m in _YOU.finditer(text):
+        if not re.match(r"(?:说|看|觉得|们说)", text[m.end():]):
+            found.append(Agent("你", m.start(), m.end(), 1))
+    for m in _THIRD.finditer(text):
+        found.append(Agent("他", m.start() + 1, m.end(), 1))
+    return sorted(found, key=lambda a: (-a.rank, a.start))
+
+
+def vocatives(text: str, forms: RosterForms) -> list[Mention]:
+    """Members addressed in a sentence: a name standing alone between pauses or before 你 (周武，你…)."""
+    out = []
+    for m in forms.mentions(text):
+        before, after = text[:m.start], text[m.end:]
+        if (_VOCATIVE_AFTER.match(after) or re.fullmatch(r"(?:同志)?[。！!？?]?", after)) and (
+                _CLAUSE_START.search(before) or m.start == 0):
+            out.append(m)
+    return out
+
+
+def unit_owner(text: str) -> str | None:
+    """A collective owner (各党小组, 全体党员, 每位党员, 各运维班长 ...) at the start of a clause."""
+    units = "|".join(re.escape(u) for u in cue_list("owner_units"))
+    m = re.match(rf"^(?:各|全体|每个|每位|每名|所有)[\u4e00-\u9fff]{{1,5}}?(?:{units}|班长|组长|党员|支委|工区|班组|值|课题组|部门|人)"
+                 if units else r"^$", text)
+    return m.group(0) if m else None
