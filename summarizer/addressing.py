@@ -61,6 +61,11 @@ class RosterForms:
         self.given = {n: split_name(n)[1] for n in self.names}
 
     def _by_surname(self, heard: str) -> str | None:
+        """The one member with this surname: as written, else the one that sounds alike (计 / 冀 both ji:
+        the written one wins; two that only sound alike are left unresolved)."""
+        exact = [n for n, s in self.surnames.items() if s == heard]
+        if exact:
+            return exact[0] if len(exact) == 1 else None
         hits = [n for n, s in self.surnames.items() if len(s) == len(heard)
                 and min(char_similarity(a, b) for a, b in zip(heard, s, strict=True)) >= SHORT_FORM_MATCH]
         return hits[0] if len(hits) == 1 else None

@@ -35,7 +35,7 @@ _AGENDA_STEP = re.compile(r"(?:下面|接下来|现在|然后)?(?:进行|进入|
                           r"|^(?:第[二三四五六七八九十]个|第[二三四五六七八九十]项)")
 _CLOSING = re.compile(r"散会|(?:今天|本次|这次)?[^，,。]{0,4}?(?:就|先)(?:开)?到这[里儿]|会(?:议)?就开到这|今天就这样")
 _RECAP = re.compile(r"归纳|归一下|总结一下|再强调一下|强调一下|重复一下|再说一遍|梳理一下|捋一下")
-_AGENDA_HEAD = re.compile(r"议程|议题|环节|活动安排|安排是|(?:今天|今日)[^，,。]{0,4}(?:件事|个事|项)")
+_AGENDA_HEAD = re.compile(r"议程|议题(?!的?落实)|环节|活动安排|安排是|(?:今天|今日)[^，,。]{0,4}(?:件事|个事|项)")
 # A request for a later step of the meeting, reports of past facts, doubts and deferrals.
 _VETO = re.compile(r"下次[^，,。]{0,6}再议|再议|再研究|待研究|另行研究|再说吧?$|再说[，,。]|以后再说|先不|不定$|今天不定|定不了|不做了|不搞了|"
                    r"不急|放一放|暂不|暂缓|那不行|这个不行|不行啊|没必要|不用担心|看情况|看效果|看审批|提交党员大会|提请党员大会")
@@ -254,8 +254,9 @@ class _Extractor:
                     if _AGENDA_STEP.search(text) or _CLOSING.search(text):
                         list_open_until = -1.0
                     head = _LIST_HEAD.search(text)
-                    if chair and head and not (_AGENDA_HEAD.search(text) and not re.search(r"落实|措施|决定|强调|归", text)):
-                        recap = bool(_RECAP.search(text)) and found_any
+                    if chair and head and not (_AGENDA_HEAD.search(text) and not _RECAP.search(text)):
+                        # '我归纳一下' after tasks were given repeats them; '把整改措施归纳一下' gives them
+                        recap = bool(_RECAP.search(text)) and found_any and not re.search(r"措施|任务|分工", text)
                         list_open_until = b + 90
                         tail = re.split(r"[：:]", text, maxsplit=1)
                         if len(tail) == 2 and len(han_only(tail[1])) >= 4:
@@ -381,13 +382,16 @@ def extract_resolutions(sentences: list[Sentence], roster: Roster, base: dt.date
     for i, u in enumerate(units):
         if not u.is_task:
             continue
-        if len(han_only(_content(u))) < 8 or (_ANAPHOR.search(u.text) and len(han_only(_content(u))) < 14):
-            u.prefix = _matter_before(units, i)
+        short = len(han_only(_content(u))) < 10 or (_ANAPHOR.search(u.text) and len(han_only(_content(u))) < 14)
+        # '会议同意推荐X。秀荣，材料你整理一下…' / '就这么定了：划分责任区。名单秀云你来出…': the ownerless
+        # decision and the task that carries it out are one item
         if (pending is not None and pending.turn == u.turn and u.owner and not u.decision
-                and not u.in_list and u.start - pending.end < 30):
+                and (short or not u.in_list) and u.start - pending.end < 30):
             pending.extra.append(u)
             pending = None
             continue
+        if short:
+            u.prefix = _matter_before(units, i)
         twin = next((it for it in items if _same_task(it, u)), None)
         if twin is not None:
             _fill(twin, u)
@@ -395,7 +399,7 @@ def extract_resolutions(sentences: list[Sentence], roster: Roster, base: dt.date
         if u.recap:
             continue  # the closing recap repeats; it never adds a task of its own
         items.append(u)
-        pending = u if (u.decision and u.owner is None and not u.in_list) else None
+        pending = u if (u.owner is None and (u.decision or u.in_list)) else None
     return [_to_resolution(u) for u in items]
 
 
