@@ -17,7 +17,7 @@ from summarizer.text import NUM, alternation, cn_to_int
 
 _WEEKDAY = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6, "末": 6,
             "1": 0, "2": 1, "3": 2, "4": 3, "5": 4, "6": 5, "7": 6}
-_BEFORE = r"(?P<before>之前|以前|前|为止|为限|截止|内|底|完成)?"
+_BEFORE = r"(?P<before>之前|以前|前(?!后)|为止|为限|截止|内|底|完成)?"
 _DAY = rf"(?P<d>{NUM})\s*(?:日|号)"
 _MONTH = rf"(?P<m>{NUM})\s*月(?:份)?"
 

@@ -82,10 +82,13 @@ def _utterances(sentences: list[Sentence]) -> list[Sentence]:
     for s in sentences:
         s = Sentence(len(out), s.seg, s.speaker, restore_task_words(s.text), s.start, s.end)
         prev = out[-1] if out else None
-        if (prev is not None and prev.speaker == s.speaker and s.seg == prev.seg + 1
-                and not re.search(r"[。！？!?；;]$", prev.text) and s.start - prev.end <= _GAP
-                and not _ENUM_AT.match(s.text) and not _AGENDA_STEP.match(s.text)):
-            out[-1] = Sentence(prev.index, prev.seg, prev.speaker, f"{strip_punct(prev.text)}，{s.text}", prev.start, s.end)
+        same_seg = prev is not None and prev.seg == s.seg and re.search(r"[；;：:]$", prev.text)
+        if prev is not None and prev.speaker == s.speaker and (same_seg or (
+                s.seg == prev.seg + 1 and not re.search(r"[。！？!?；;]$", prev.text) and s.start - prev.end <= _GAP
+                and not _ENUM_AT.match(s.text) and not _AGENDA_STEP.match(s.text))):
+            # one sentence again: an enumeration said with ；, or a segment cut at a breath
+            joint = prev.text if same_seg else f"{strip_punct(prev.text)}，"
+            out[-1] = Sentence(prev.index, prev.seg, prev.speaker, f"{joint}{s.text}", prev.start, s.end)
         else:
             out.append(s)
     return out
@@ -249,25 +252,30 @@ class _Extractor:
             said = ""  # the turn so far, for 你 / 他 / the matter said before
             recap = False
             for s in turn:
+                head = _LIST_HEAD.search(s.text) if chair else None
+                if head and _AGENDA_HEAD.search(s.text) and not _RECAP.search(s.text):
+                    head = None  # '今天的议程：…；最后定整改措施': the agenda, not a list of measures
+                if head:
+                    # '我归纳一下' after tasks were given repeats them; '把整改措施归纳一下' gives them
+                    recap = bool(_RECAP.search(s.text)) and found_any and not re.search(r"措施|任务|分工", s.text)
+                    list_open_until = s.end + 90
+                pos = 0
                 for text, a, b in _pieces(s):
+                    pos += len(text)
                     u = _Unit(text, a, b, speaker, ti)
                     if _AGENDA_STEP.search(text) or _CLOSING.search(text):
                         list_open_until = -1.0
-                    head = _LIST_HEAD.search(text)
-                    if chair and head and not (_AGENDA_HEAD.search(text) and not _RECAP.search(text)):
-                        # '我归纳一下' after tasks were given repeats them; '把整改措施归纳一下' gives them
-                        recap = bool(_RECAP.search(text)) and found_any and not re.search(r"措施|任务|分工", text)
-                        list_open_until = b + 90
+                    if head and pos <= head.end() + 1:
                         tail = re.split(r"[：:]", text, maxsplit=1)
-                        if len(tail) == 2 and len(han_only(tail[1])) >= 4:
+                        if len(tail) == 2 and len(han_only(tail[1])) >= 4:  # '落实措施就这么定：各运行值…'
                             u.text = tail[1]
                             u.decision = _decision_frame(tail[0])
                         else:
                             said += text
                             continue
-                    in_list = chair and a <= list_open_until and bool(_ENUM_AT.match(u.text) or u.text is not text
-                                                                         or (out and out[-1].in_list and out[-1].turn == ti))
-                    u.in_list, u.recap = in_list, recap and in_list
+                    in_list = chair and a <= list_open_until and bool(
+                        _ENUM_AT.match(u.text) or u.text is not text or (out and out[-1].in_list and out[-1].turn == ti))
+                    u.in_list, u.recap = in_list, recap
                     self._judge(u, turn, said, prev_speaker, chair)
                     if u.in_list and u.is_task:
                         list_open_until = b + 90
@@ -302,10 +310,15 @@ class _Extractor:
         if u.in_list:
             u.is_task = len(content) >= 4
         elif u.decision:
-            votes = re.search(r"表决|举手|票", text)
-            u.is_task = len(content) >= 4 and not (votes and u.owner is None and not dated)
+            # '十三票同意…一致通过': the outcome of a vote is recorded under votes; a member reporting what
+            # another body agreed (党小组一致同意) decides nothing here
+            votes = re.search(r"表决|举手|票", said[-40:] + text)
+            strong = re.search(r"会议(?:研究)?决定|经研究决定|会议同意|支委会决定|支部决定", text)
+            u.is_task = len(content) >= 4 and not (votes and u.owner is None and not dated) and bool(chair or strong)
         elif chair and u.owner and verb:
-            u.is_task = u.agent is not None and (u.agent.rank >= 2 or dated or bool(_FUTURE.search(text)))
+            later = dated or bool(_FUTURE.search(text))
+            # '我代表支委会作对照检查': the speaker's own doing now is no task; '我来当组长，春节前…' is
+            u.is_task = u.agent is not None and (later if u.agent.name == SPEAKER else u.agent.rank >= 2 or later)
         elif chair and dated and verb:
             u.is_task = True
         elif u.owner and u.agent and u.agent.rank == 4 and dated and verb:
@@ -323,7 +336,8 @@ def _matter_before(units: list[_Unit], i: int) -> str:
     matter' at the start of a turn, the last thing the previous speaker said."""
     u = units[i]
     j = i - 1
-    if j >= 0 and units[j].turn == u.turn and not units[j].is_task and len(han_only(units[j].text)) <= 30:
+    if (j >= 0 and units[j].turn == u.turn and not units[j].is_task and len(han_only(units[j].text)) <= 30
+            and not re.match(r"(?:没有|没|对|是|好|行|嗯|可以)[，,。]", units[j].text)):
         return _matter(units[j].text)
     if _ANAPHOR.search(u.text) or _RATIFY.search(u.text):
         while j >= 0 and units[j].turn == u.turn:
