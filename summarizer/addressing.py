@@ -27,6 +27,7 @@ _TITLE = "(?:" + "|".join(TITLES) + ")"
 FULL_NAME_MATCH = 0.85
 SHORT_FORM_MATCH = 0.9
 
+_BOUNDARY = r"[，,。：:；;！!？?、\s由请让叫给按和与跟同及]"
 SPEAKER = "<speaker>"  # 我来负责: the speaker; resolved by the caller, who knows who spoke
 
 
@@ -80,6 +81,10 @@ class RosterForms:
             title = re.match(_TITLE, text[end:])
             if form == "surname" and not title and not text[pos - 1:pos] in ("老", "小"):
                 return
+            heard = text[pos:pos + length]
+            if form != "full" and heard not in (name, self.given.get(name), self.surnames.get(name)) and not (
+                    pos == 0 or re.match(_BOUNDARY, text[pos - 1]) or text[pos - 1:pos] in ("老", "小")):
+                return  # a form heard only by its sound must stand as a word of its own (组织委员 is no 訾委员)
             end += len(title.group(0)) if title else 0
             key = (score, length)
             if best is None or key > best[:2]:
@@ -131,6 +136,8 @@ _VOCATIVE_AFTER = re.compile(r"^(?:同志)?(?:[，,：:]|\s*(?:你|您))")
 _CLAUSE_START = re.compile(r"(?:^|[，,。：:；;！!？?、]|(?:^|[，,])(?:好|行|那|还有|另外|最后|第[一二三四五六七八九十]+条?)[，,]?)\s*$")
 _TEMPORAL_END = re.compile(r"(?:以后|之后|后|回来|的时候|期间)[，,]")
 _DELIVER_BEFORE = re.compile(r"(?:交给|报给|发给|给|交到|报到|送给|递给|反馈给)$")
+# After a name, what shows it is no doer of what follows: 老阚一组查电, 老鲍刚才讲的, 国栋的徒弟.
+_NOT_SUBJECT = re.compile(r"^(?:同志)?(?:[一二三四五六七八九十两几]|的|说|讲|刚才|也是|是|和|跟|对|去年|上次|那边|这边|家)")
 _ME = re.compile(r"(?:由我|我来|我本人|我个人|我去|我亲自|这个我|我带头|我一起|我负责|我牵头|我自己来)")
 _YOU = re.compile(r"你们?|您")
 _THIRD = re.compile(r"(?:请|让|叫|由)(?:他|她)")
@@ -173,7 +180,7 @@ def find_agents(text: str, forms: RosterForms) -> list[Agent]:
             found.append(Agent(m.name, m.start, m.end, 4))
         elif _VOCATIVE_AFTER.match(after) and _CLAUSE_START.search(before):
             found.append(Agent(m.name, m.start, m.end, 3))
-        elif _CLAUSE_START.search(before) and not temporal:
+        elif _CLAUSE_START.search(before) and not temporal and not _NOT_SUBJECT.match(after):
             found.append(Agent(m.name, m.start, m.end, 2))
         elif temporal:
             found.append(Agent(m.name, m.start, m.end, 0))

@@ -26,7 +26,7 @@ _MONTH = rf"(?P<m>{NUM})\s*月(?:份)?"
 _MONTH_WORD = re.compile(r"^(?:十[一二]?|[一二三四五六七八九]|[0-9]{1,2})$")
 _DAY_WORD = re.compile(r"^(?:[一二三]?十[一二三四五六七八九]?|[一二三四五六七八九]|[0-9]{1,2})$")
 _GARBLED = re.compile(r"(?<![0-9零〇一二两三四五六七八九十月年])(?P<run>[0-9一二三四五六七八九十月]{3,8})(?P<day>日|号)?"
-                      r"(?P<before>之前|以前|前|截止)")
+                      r"(?P<before>之前|以前|前(?!后)|截止)")
 _SUBSTITUTE_COST, _MISSING_COST = 1.0, 1.5  # same syllable count as said is the likelier reading
 
 # (regex, kind): order matters only for overlapping matches at the same position.
@@ -40,7 +40,7 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
                 + rf"(?:\s*(?P<d>{NUM})\s*(?:日|号)" + _BEFORE.replace("before", "before2") + ")?"), "rel_month"),
     (re.compile(r"(?<![本这下个])月\s*(?P<part>底|末)" + _BEFORE), "bare_month_end"),
     (re.compile(r"(?<![0-9零〇一二两三四五六七八九十月])(?P<d>[一二三]?十[一二三四五六七八九]?|[一二三四五六七八九]|[0-9]{1,2})"
-                r"\s*(?:日|号)\s*(?P<before>之前|以前|前)"), "day_only"),
+                r"\s*(?:日|号)\s*(?P<before>之前|以前|前(?!后))"), "day_only"),
     (re.compile(r"(?P<rel>本周|这周|这个星期|本星期|这星期|这礼拜|这个礼拜|下周|下个星期|下星期|下礼拜|下个礼拜|周|星期|礼拜)"
                 r"\s*(?P<wd>[一二三四五六日天末1-7])?" + _BEFORE), "week"),
     (re.compile(r"(?P<rel>今年|明年|本年度|年度)?\s*(?P<part>年底|年末|年内|上半年|下半年)" + _BEFORE), "year_part"),

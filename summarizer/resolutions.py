@@ -35,14 +35,17 @@ _AGENDA_STEP = re.compile(r"(?:下面|接下来|现在|然后)?(?:进行|进入|
                           r"|^(?:第[二三四五六七八九十]个|第[二三四五六七八九十]项)")
 _CLOSING = re.compile(r"散会|(?:今天|本次|这次)?[^，,。]{0,4}?(?:就|先)(?:开)?到这[里儿]|会(?:议)?就开到这|今天就这样")
 _RECAP = re.compile(r"归纳|归一下|总结一下|再强调一下|强调一下|重复一下|再说一遍|梳理一下|捋一下")
-_AGENDA_HEAD = re.compile(r"议程|议题(?!的?落实)|环节|活动安排|安排是|(?:今天|今日)[^，,。]{0,4}(?:件事|个事|项)")
+_AGENDA_HEAD = re.compile(r"议程|议题(?!的?落实)|环节|活动安排|安排是|安排[：:]|(?:今天|今日)[^，,。]{0,4}(?:件事|个事|项)")
 # A request for a later step of the meeting, reports of past facts, doubts and deferrals.
 _VETO = re.compile(r"下次[^，,。]{0,6}再议|再议|再研究|待研究|另行研究|再说吧?$|再说[，,。]|以后再说|先不|不定$|今天不定|定不了|不做了|不搞了|"
-                   r"不急|放一放|暂不|暂缓|那不行|这个不行|不行啊|没必要|不用担心|看情况|看效果|看审批|提交党员大会|提请党员大会")
+                   r"不急|放一放|暂不|暂缓|不行(?![动])|没必要|不用担心|看情况|看效果|看审批|提交党员大会|提请党员大会|"
+                   r"恐怕|排不开|怕是|保证不了|定不下来")
+# Attendance is reported, not assigned: '栾春燕同志昨天上的夜班，请假了，实到十二名'.
+_ATTENDANCE = re.compile(r"应到|实到|到会|到了[一二三四五六七八九十0-9]+|[一二三四五六七八九十0-9]+[个位名人]都到|人数|点个?名")
 _HYPOTHETICAL = re.compile(r"^(?:如果|要是|假如|万一)|要不要|能不能|可不可以|行不行|是不是|有没有")
 _QUESTION = re.compile(r"(?:吗|么|呢|没有)[？?]?$|[？?]$")
-_PAST = re.compile(r"已经|已于|去年|上次|上个月|上一年|以前|曾经|此前")
-_FLOOR = re.compile(r"领学|汇报|通报|发言|谈谈|讲讲|说说|说一下|说两句|介绍|宣读|表个态|表态|点评|讲话|先来|先说|报一下|补一下|"
+_PAST = re.compile(r"已经|已于|去年|上次|上个月|上一年|以前|曾经|此前|那段|那次|那几天|那会儿|当时")
+_FLOOR = re.compile(r"领学|讲党课|授课|讲课|致辞|汇报|通报|发言|谈谈|讲讲|说说|说一下|说两句|介绍|宣读|表个态|表态|点评|讲话|先来|先说|报一下|补一下|"
                     r"点个名|点名|记好|记一下|记录|主持|简短|谈一谈|讲一讲|说一说|讲几句|带领大家")
 _FUTURE = re.compile(r"下次|以后|之后|回来|每[天日周月年个季次]|今后|从[^，,]{0,4}开始|起")
 _EVENT_AFTER = re.compile(r"^(?:上午|下午|晚上)?(?:开|有|要开|召开|停工|开工|进入|那场|那次|出的)")
@@ -161,6 +164,12 @@ def _content(u: _Unit) -> str:
     for a, b in sorted(cut, reverse=True):
         text = text[:a] + "，" + text[b:]
     text = _FILLER.sub("", text)
+    correction = list(re.finditer(r"(?:哦|噢)?不对[，,…。]*", text))
+    if correction:  # '下周二，哦不对，下周二开会，下周三之前把表弄出来': what was taken back goes
+        text = text[correction[-1].end():]
+    text = re.sub(r"(?:^|(?<=[，,]))[^，,]*(?:开|有|召开)[^，,]{0,3}会[^，,]*(?=[，,]|$)", "", text)
+    text = re.sub(r"(?:^|(?<=[，,]))[^，,]{1,6}(?:配合|协助|帮着)(?:你|他|她)?(?=[，,]|$)", "", text)  # 小谭配合你
+    text = re.sub(r"(?:^|(?<=[，,]))(?:那就这么定了?|就这么定了?|那就这样|就这样|这样)(?=[，,：:]|$)", "", text)
     text = re.sub(rf"^{_ENUMERATOR}", "", strip_punct(text))
     text = _LEAD.sub("", strip_punct(text))
     frames = alternation("decision_frames")
@@ -202,14 +211,19 @@ def _is_floor(text: str, deadline: Deadline | None) -> bool:
     """'请X同志领学', '你先说说情况': the chair giving the floor now, not a task."""
     if deadline is not None and deadline.date or _FUTURE.search(text):
         return False
-    verbs = [m.group(0) for m in _task_verbs().finditer(_FLOOR.sub("", text))]
-    return bool(_FLOOR.search(text)) and not verbs
+    floor = _FLOOR.search(text)
+    if not floor:
+        return False
+    verb = _task_verbs().search(_FLOOR.sub(lambda m: "，" * len(m.group(0)), text))
+    return verb is None or verb.start() >= floor.start()  # '佩兰，说一下审查的情况': the floor comes first
 
 
-def _negated(text: str) -> bool:
+def _negated(text: str, assigned: bool) -> bool:
+    """Deferred, doubted, asked or proposed; a proposal word is no veto when the chair names an owner
+    ('每人提一条小建议，喻晴你收齐')."""
     negative = alternation("not_decision")
-    return bool(_VETO.search(text) or _HYPOTHETICAL.search(text) or _QUESTION.search(text)
-                or (negative and re.search(negative, text) and not _decision_frame(text)))
+    return bool(_VETO.search(text) or _HYPOTHETICAL.search(text) or _QUESTION.search(text) or _ATTENDANCE.search(text)
+                or (not assigned and negative and re.search(negative, text) and not _decision_frame(text)))
 
 
 class _Extractor:
@@ -253,7 +267,9 @@ class _Extractor:
             recap = False
             for s in turn:
                 head = _LIST_HEAD.search(s.text) if chair else None
-                if head and _AGENDA_HEAD.search(s.text) and not _RECAP.search(s.text):
+                agenda_sentence = bool(chair and _AGENDA_HEAD.search(s.text) and not _RECAP.search(s.text)
+                                       and not re.search(r"落实措施|整改措施[^，,。]{0,6}[：:]", s.text))
+                if head and agenda_sentence:
                     head = None  # '今天的议程：…；最后定整改措施': the agenda, not a list of measures
                 if head:
                     # '我归纳一下' after tasks were given repeats them; '把整改措施归纳一下' gives them
@@ -261,11 +277,15 @@ class _Extractor:
                     list_open_until = s.end + 90
                 pos = 0
                 for text, a, b in _pieces(s):
+                    piece_start = pos
                     pos += len(text)
                     u = _Unit(text, a, b, speaker, ti)
                     if _AGENDA_STEP.search(text) or _CLOSING.search(text):
                         list_open_until = -1.0
-                    if head and pos <= head.end() + 1:
+                    if agenda_sentence:
+                        said += text
+                        continue  # '今天的安排：第一，…第二，权书记讲专题党课…': items of the agenda
+                    if head and piece_start <= head.start() < pos:
                         tail = re.split(r"[：:]", text, maxsplit=1)
                         if len(tail) == 2 and len(han_only(tail[1])) >= 4:  # '落实措施就这么定：各运行值…'
                             u.text = tail[1]
@@ -298,7 +318,7 @@ class _Extractor:
         if u.owner is None and agents and agents[0].name in ("你",) and not vocatives(text, self.forms):
             u.agent = agents[0]  # 你 to someone we cannot name (an unenrolled voice): cut it from the content
         u.decision = u.decision or _decision_frame(text)
-        if _negated(text) and not (u.in_list and not _VETO.search(text)):
+        if _negated(text, bool(chair and u.owner)) and not (u.in_list and not _VETO.search(text)):
             return
         if _is_floor(text, u.deadline):
             return
@@ -340,11 +360,19 @@ def _matter_before(units: list[_Unit], i: int) -> str:
             and not re.match(r"(?:没有|没|对|是|好|行|嗯|可以)[，,。]", units[j].text)):
         return _matter(units[j].text)
     if _ANAPHOR.search(u.text) or _RATIFY.search(u.text):
+        # '行，那就这么定了，巩总牵头…': the proposal ratified, said by another member just before
         while j >= 0 and units[j].turn == u.turn:
             j -= 1
+        earlier = [v for v in units[max(0, j - 8):j + 1] if v.turn >= u.turn - 3 and v.speaker != u.speaker]
+        proposal = next((v for v in reversed(earlier) if _PROPOSAL.search(v.text)), None)
+        if proposal is not None:
+            return _matter(_PROPOSAL.split(proposal.text, maxsplit=1)[-1])[:40]
         if j >= 0 and units[j].turn == u.turn - 1 and units[j].speaker != u.speaker:
             return _matter(units[j].text)[-40:]
     return ""
+
+
+_PROPOSAL = re.compile(r"我想的是|我的想法是|想法是|我建议|建议|提议|要不咱们|要不|我这边可以|可以先")
 
 
 def _to_resolution(u: _Unit) -> Resolution:
@@ -396,7 +424,7 @@ def extract_resolutions(sentences: list[Sentence], roster: Roster, base: dt.date
     for i, u in enumerate(units):
         if not u.is_task:
             continue
-        short = len(han_only(_content(u))) < 10 or (_ANAPHOR.search(u.text) and len(han_only(_content(u))) < 14)
+        short = len(han_only(_content(u))) < 10 or bool(re.search(r"这个事|这件事|这事|这个活动", u.text))
         # '会议同意推荐X。秀荣，材料你整理一下…' / '就这么定了：划分责任区。名单秀云你来出…': the ownerless
         # decision and the task that carries it out are one item
         if (pending is not None and pending.turn == u.turn and u.owner and not u.decision
