@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from summarizer.names import char_similarity, name_similarity
+from summarizer.names import char_similarity, name_similarity, readings
 from summarizer.text import cue_list
 
 COMPOUND_SURNAMES = ("欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "令狐", "公孙", "慕容", "尉迟", "长孙",
@@ -49,6 +49,13 @@ def split_name(name: str) -> tuple[str, str]:
     return name[:1], name[1:]
 
 
+def _old_or_young(char: str) -> bool:
+    """老 / 小 before a surname, also as recognition writes them by sound (消百 for 小柏, 劳 for 老)."""
+    if char in ("老", "小"):
+        return True
+    return bool(char) and re.fullmatch(r"[\u4e00-\u9fff]", char) is not None and bool(readings(char) & {"xiao", "lao"})
+
+
 def _similar(heard: str, said: str) -> float:
     return name_similarity(heard, said) if len(heard) == len(said) else 0.0
 
@@ -79,11 +86,11 @@ class RosterForms:
             nonlocal best
             end = pos + length
             title = re.match(_TITLE, text[end:])
-            if form == "surname" and not title and not text[pos - 1:pos] in ("老", "小"):
+            if form == "surname" and not title and not _old_or_young(text[pos - 1:pos]):
                 return
             heard = text[pos:pos + length]
             if form != "full" and heard not in (name, self.given.get(name), self.surnames.get(name)) and not (
-                    pos == 0 or re.match(_BOUNDARY, text[pos - 1]) or text[pos - 1:pos] in ("老", "小")):
+                    pos == 0 or re.match(_BOUNDARY, text[pos - 1]) or _old_or_young(text[pos - 1:pos])):
                 return  # a form heard only by its sound must stand as a word of its own (组织委员 is no 訾委员)
             end += len(title.group(0)) if title else 0
             key = (score, length)
@@ -108,9 +115,8 @@ class RosterForms:
             heard = text[pos:pos + length]
             if len(heard) == length and re.fullmatch(r"[\u4e00-\u9fff]+", heard):
                 name = self._by_surname(heard)
-                if name and (text[pos - 1:pos] in ("老", "小") or re.match(_TITLE, text[pos + length:])):
-                    if re.match(_TITLE, text[pos + length:]) or text[pos - 1:pos] in ("老", "小"):
-                        offer(0.95, name, length, "surname")
+                if name and (_old_or_young(text[pos - 1:pos]) or re.match(_TITLE, text[pos + length:])):
+                    offer(0.95, name, length, "surname")
         return best[2] if best else None
 
     def mentions(self, text: str) -> list[Mention]:

@@ -41,11 +41,11 @@ _VETO = re.compile(r"下次[^，,。]{0,6}再议|再议|再研究|待研究|另�
                    r"不急|放一放|暂不|暂缓|不行(?![动])|没必要|不用担心|看情况|看效果|看审批|提交党员大会|提请党员大会|"
                    r"恐怕|排不开|怕是|保证不了|定不下来")
 # Attendance is reported, not assigned: '栾春燕同志昨天上的夜班，请假了，实到十二名'.
-_ATTENDANCE = re.compile(r"应到|实到|到会|到了[一二三四五六七八九十0-9]+|[一二三四五六七八九十0-9]+[个位名人]都到|人数|点个?名")
+_ATTENDANCE = re.compile(r"应到|实到|到会|都在|都到|到齐|到了[一二三四五六七八九十0-9]+|[一二三四五六七八九十0-9]+[个位名人]都到|人数|点个?名")
 _HYPOTHETICAL = re.compile(r"^(?:如果|要是|假如|万一)|要不要|能不能|可不可以|行不行|是不是|有没有")
 _QUESTION = re.compile(r"(?:吗|么|呢|没有)[？?]?$|[？?]$")
 _PAST = re.compile(r"已经|已于|去年|上次|上个月|上一年|以前|曾经|此前|那段|那次|那几天|那会儿|当时")
-_FLOOR = re.compile(r"领学|讲党课|授课|讲课|致辞|汇报|通报|发言|谈谈|讲讲|说说|说一下|说两句|介绍|宣读|表个态|表态|点评|讲话|先来|先说|报一下|补一下|"
+_FLOOR = re.compile(r"领学|主讲|讲党课|授课|讲课|致辞|汇报|通报|发言|谈谈|讲讲|说说|说一下|说两句|介绍|宣读|表个态|表态|点评|讲话|先来|先说|报一下|补一下|"
                     r"点个名|点名|记好|记一下|记录|主持|简短|谈一谈|讲一讲|说一说|讲几句|带领大家")
 _FUTURE = re.compile(r"下次|以后|之后|回来|每[天日周月年个季次]|今后|从[^，,]{0,4}开始|起")
 _EVENT_AFTER = re.compile(r"^(?:上午|下午|晚上)?(?:开|有|要开|召开|停工|开工|进入|那场|那次|出的)")
@@ -267,13 +267,14 @@ class _Extractor:
             recap = False
             for s in turn:
                 head = _LIST_HEAD.search(s.text) if chair else None
-                agenda_sentence = bool(chair and _AGENDA_HEAD.search(s.text) and not _RECAP.search(s.text)
+                recap_cue = _RECAP.search(s.text[:16])  # said as the opening words: '好，我最后归纳一下'
+                agenda_sentence = bool(chair and _AGENDA_HEAD.search(s.text) and not recap_cue
                                        and not re.search(r"落实措施|整改措施[^，,。]{0,6}[：:]", s.text))
                 if head and agenda_sentence:
                     head = None  # '今天的议程：…；最后定整改措施': the agenda, not a list of measures
                 if head:
                     # '我归纳一下' after tasks were given repeats them; '把整改措施归纳一下' gives them
-                    recap = bool(_RECAP.search(s.text)) and found_any and not re.search(r"措施|任务|分工", s.text)
+                    recap = bool(recap_cue) and found_any and not re.search(r"措施|任务|分工", s.text)
                     list_open_until = s.end + 90
                 pos = 0
                 for text, a, b in _pieces(s):
@@ -315,6 +316,11 @@ class _Extractor:
                 break
         if u.agent is None and agents:
             u.agent = None
+        if u.owner is None:  # '由办公室负责', '各党小组牵头': a body named in an owner frame
+            body = _UNIT_FRAME.search(text) if _UNITS else None
+            if body:
+                u.owner = body.group(0)
+                u.agent = Agent(u.owner, body.start() - (text[body.start() - 1:body.start()] == "由"), body.end(), 4)
         if u.owner is None and agents and agents[0].name in ("你",) and not vocatives(text, self.forms):
             u.agent = agents[0]  # 你 to someone we cannot name (an unenrolled voice): cut it from the content
         u.decision = u.decision or _decision_frame(text)
@@ -345,6 +351,9 @@ class _Extractor:
             u.is_task = True  # '由X负责，月底前…' said by whoever speaks for the committee
 
 
+_UNITS = "|".join(re.escape(x) for x in cue_list("owner_units"))
+_UNIT_FRAME = re.compile(rf"(?:(?<=由)|(?<=交由)|(?<=责成))(?:各|全体|本)?(?:{_UNITS})"
+                         rf"|(?:(?<=^)|(?<=[，,：:]))(?:各|全体)?(?:{_UNITS})(?=(?:同志)?(?:负责|牵头))")
 _LIST_HEAD = re.compile(r"措施|任务|分工|分一下工|几件事|几项工作|落实一下|定一下|布置一下|归纳|归一下|总结一下|强调一下|"
                         r"具体这么办|决定如下|如下[：:]|就这么定[了]?[：:]|这么定[：:]")
 
