@@ -191,7 +191,7 @@ def find_agents(text: str, forms: RosterForms) -> list[Agent]:
         elif temporal:
             found.append(Agent(m.name, m.start, m.end, 0))
     for m in _ME.finditer(text):
-        if not re.match(r"(?:说|讲|来说|先来|先说|补充|插一句)", text[m.end():]) and not text[m.end():m.end() + 1] == "们":
+        if not re.match(r"(?:说|讲|来说|先来|先说|补充|插一句)", text[m.end():]) and text[m.end():m.end() + 1] != "们":
             found.append(Agent(SPEAKER, m.start(), m.end(), 2))
     for m in _YOU.finditer(text):
         if not re.match(r"(?:说|看|觉得|们说)", text[m.end():]):

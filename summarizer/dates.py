@@ -44,9 +44,9 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"(?P<rel>本周|这周|这个星期|本星期|这星期|这礼拜|这个礼拜|下周|下个星期|下星期|下礼拜|下个礼拜|周|星期|礼拜)"
                 r"\s*(?P<wd>[一二三四五六日天末1-7])?" + _BEFORE), "week"),
     (re.compile(r"(?P<rel>今年|明年|本年度|年度)?\s*(?P<part>年底|年末|年内|上半年|下半年)" + _BEFORE), "year_part"),
-    (re.compile(r"(?P<rel>本|这个|这|下个?)?季度\s*(?P<part>末|底|内)" + _BEFORE), "quarter"),
     # 一季度 / 第二季度末前: that quarter's last day (a bare 一季度 is the period the task must fall in)
-    (re.compile(r"(?:第)?(?P<q>[一二三四1-4])\s*季度\s*(?P<part>末|底|内)?" + _BEFORE), "quarter"),
+    (re.compile(r"(?:第)?(?P<q>[一二三四1-4])\s*季度\s*(?:(?P<part>末|底|内)|(?=之前|以前|前(?!后)))" + _BEFORE), "quarter"),
+    (re.compile(r"(?P<rel>本|这个|这|下个?)?季度\s*(?P<part>末|底|内)" + _BEFORE), "quarter"),
     (re.compile(rf"(?P<n>{NUM}|半)\s*个?\s*(?P<unit>天|日|周|星期|礼拜|月|工作日)\s*(?:之内|以内|内)"), "within"),
     (re.compile(r"(?P<rel>元旦|春节|过年|五一|劳动节|清明节?|端午节?|中秋节?|七一|建党节|八一|建军节|国庆节?|年前)\s*"
                 r"(?P<before>之前|以前|前)"), "holiday"),

@@ -177,7 +177,7 @@ def _content(u: _Unit) -> str:
         text = re.sub(rf"^(?:(?:{frames})[了]?[，,：:]?\s*)+", "", text)
     text = re.sub(r"(?:^|(?<=[，,]))\s*(?:同志)?(?:你|您)?(?:们)?(?:来|去|就|还是|具体)?(?:牵头|负责|为主)?(?=[，,]|$)", "", text)
     text = re.sub(r"^(?:同志)?(?:你|您)(?:来|去)?", "", strip_punct(text))
-    text = re.sub(r"^(?:来|去)(?=[\u4e00-\u9fff]{2})", "", text)
+    text = re.sub(r"^(?:来|去)?(?:牵头|负责)?(?=[\u4e00-\u9fff]{2})", "", text)
     text = re.sub(r"[，,\s]{2,}", "，", strip_punct(text))
     text = _DELIVERY_TAIL.sub("", strip_punct(text))
     content = strip_punct(text)
@@ -436,7 +436,7 @@ def extract_resolutions(sentences: list[Sentence], roster: Roster, base: dt.date
         short = len(han_only(_content(u))) < 10 or bool(re.search(r"这个事|这件事|这事|这个活动", u.text))
         # '会议同意推荐X。秀荣，材料你整理一下…' / '就这么定了：划分责任区。名单秀云你来出…': the ownerless
         # decision and the task that carries it out are one item
-        if (pending is not None and pending.turn == u.turn and u.owner and not u.decision
+        if (pending is not None and pending.turn == u.turn and u.owner and not u.decision and not u.recap
                 and (short or not u.in_list) and u.start - pending.end < 30):
             pending.extra.append(u)
             pending = None

@@ -25,22 +25,34 @@ def _score_module(corpus_dir: Path):
     return module
 
 
-@pytest.mark.parametrize("name", ["m01", "m02"])
-def test_reference_transcripts_score(corpus_dir, name):
+def _corpus_names(corpus_dir: Path) -> list[str]:
+    names = sorted(p.name.split(".")[0] for p in (corpus_dir / "synthetic").glob("m*.truth.json"))
+    assert len(names) >= 20, "the corpus should hold m01-m20"
+    return names
+
+
+def test_reference_transcripts_score_on_every_meeting(corpus_dir):
+    """Every corpus meeting, all six types: no meeting below 0.5, the mean a floor under what
+    bench/minutes.py measured when the structural extractor landed (mean 0.81, lowest 0.60)."""
     score = _score_module(corpus_dir)
     synthetic = corpus_dir / "synthetic"
-    truth = json.loads((synthetic / f"{name}.truth.json").read_text(encoding="utf-8"))
-    meeting = load_meta(synthetic / f"{name}.meta.json")
-    segments = [Segment(s["start"], s["end"], s["text"], s["name"]) for s in truth["segments"]]
-    result = {"minutes": minutes_to_dict(extract_minutes(segments, meeting))}
-    _, _, f1 = score.resolutions(truth, result)
-    assert f1 >= 0.95
-    assert score.first_topic(truth, result) == 1
-    assert score.attendance(truth, result) == 1
-    assert score.votes(truth, result) == 1
-    # every resolution points at speech that exists in the transcript
-    for r in result["minutes"]["resolutions"]:
-        assert any(s.start - 0.01 <= r["start"] <= s.end + 0.01 for s in segments)
+    f1s, first, attendance, votes = {}, 0, 0, 0
+    for name in _corpus_names(corpus_dir):
+        truth = json.loads((synthetic / f"{name}.truth.json").read_text(encoding="utf-8"))
+        meeting = load_meta(synthetic / f"{name}.meta.json")
+        segments = [Segment(s["start"], s["end"], s["text"], s["name"]) for s in truth["segments"]]
+        result = {"minutes": minutes_to_dict(extract_minutes(segments, meeting))}
+        f1s[name] = score.resolutions(truth, result)[2]
+        first += score.first_topic(truth, result)
+        attendance += score.attendance(truth, result)
+        votes += score.votes(truth, result)
+        # every resolution points at speech that exists in the transcript
+        for r in result["minutes"]["resolutions"]:
+            assert any(s.start - 0.01 <= r["start"] <= s.end + 0.01 for s in segments)
+    assert min(f1s.values()) >= 0.5, f1s
+    assert sum(f1s.values()) / len(f1s) >= 0.78, f1s
+    assert votes == len(f1s)
+    assert first >= 16 and attendance >= 13
 
 
 def test_reference_transcripts_without_names(corpus_dir):

@@ -1,0 +1,66 @@
+"""Owners as members address each other, on invented sentences and rosters (not corpus lines)."""
+
+import datetime as dt
+
+import pytest
+
+from core.types import Meeting, Segment
+from summarizer import extract_minutes
+from summarizer.addressing import RosterForms, find_agents
+from summarizer.dates import find_deadline
+
+ROSTER = ["尚明哲", "欧阳晓岚", "蒋德厚", "司徒静", "范文涛", "郁红"]
+MEETING = Meeting(type="支部委员会", date="2026-06-09", host="尚明哲", roster=ROSTER)
+
+
+def _tasks(*lines: tuple[str, str]):
+    segments = [Segment(i * 6.0, i * 6.0 + 5.0, text, who) for i, (who, text) in enumerate(lines)]
+    return [(r.owner, r.deadline) for r in extract_minutes(segments, MEETING).resolutions]
+
+
+@pytest.mark.parametrize("text, owner", [
+    ("晓岚，台账你来整理，下周三之前交给我。", "欧阳晓岚"),  # given name of a compound surname, then 你
+    ("老蒋，这件事你牵头，小范配合你，月底前拿出方案。", "蒋德厚"),  # 老X; the helper is not the owner
+    ("文涛负责，七月十号之前把名单报上来。", "范文涛"),
+    ("司徒主任，你去跟厂里争取一下，本周五前给个答复。", "司徒静"),  # surname + title
+])
+def test_the_chair_gives_a_task_the_way_people_talk(text, owner):
+    assert _tasks(("尚明哲", "同志们，开会了，支委都到齐了。"), ("尚明哲", text)) == [(owner, find_deadline(text, MEETING.day).date)]
+
+
+def test_you_is_the_member_who_just_spoke():
+    tasks = _tasks(("尚明哲", "我们开会。"), ("郁红", "书记，宣传栏是不是该换一期了？"),
+                   ("尚明哲", "可以，这个事交给你，六月二十号之前换好。"))
+    assert tasks == [("郁红", "2026-06-20")]
+
+
+def test_handing_in_and_the_floor_are_not_owners():
+    forms = RosterForms(ROSTER)
+    assert [a.name for a in find_agents("每人写一篇体会，下周一交给郁红", forms)] == []
+    assert _tasks(("尚明哲", "开会。"), ("尚明哲", "德厚，你先说说情况。")) == []
+    assert _tasks(("尚明哲", "开会。"), ("尚明哲", "文涛，你这个想法我不同意，先不定。")) == []
+
+
+def test_a_name_in_a_clause_of_time_is_not_the_owner():
+    tasks = _tasks(("尚明哲", "开会。"), ("尚明哲", "郁红同志出差回来以后，我去找她谈一次，月底前谈完。"))
+    assert tasks == [("尚明哲", "2026-06-30")]
+
+
+def test_a_measures_list_and_its_recap_give_each_task_once():
+    tasks = _tasks(("尚明哲", "开会。"), ("尚明哲", "下面我把整改措施说一下。第一，范文涛牵头修订值班制度，七月十五日之前拿出来；"
+                                           "第二，各班组每周开一次安全例会。"),
+                   ("尚明哲", "好，我最后归纳一下：值班制度文涛牵头，七月十五号前；安全例会每周一次。散会。"))
+    assert tasks == [("范文涛", "2026-07-15"), (None, None)]
+
+
+@pytest.mark.parametrize("text, date", [
+    ("春节前拿出方案", "2027-02-05"),  # the day before the lunar new year, from the holidays library
+    ("中秋节前发到位", "2026-09-24"),
+    ("国庆前报上来", "2026-09-30"),
+    ("三季度末之前完成", "2026-09-30"),
+    ("下周二，哦不对，下周二要开会，下周三之前交", "2026-06-17"),
+])
+def test_deadlines_said_by_holiday_quarter_and_self_correction(text, date):
+    from summarizer.resolutions import _deadline
+
+    assert _deadline(text, dt.date(2026, 6, 9)).date == date
