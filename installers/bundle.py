@@ -124,6 +124,8 @@ def contents(model_dir: Path | None) -> Contents:
         out.datas += copy_metadata(dist)
     for package in SUBMODULE_PACKAGES:
         out.hiddenimports += collect_submodules(package, filter=lambda name: ".tests" not in name)
+    # holidays imports its country tables by name at run time: deadlines such as 春节前 need China's
+    out.hiddenimports += ["holidays.countries.china", "holidays.calendars.chinese"]
     if model_dir is not None and registry_finds_bundled_models():
         out.datas += model_files(model_dir)
         out.model_dir = model_dir
