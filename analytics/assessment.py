@@ -112,7 +112,7 @@ def assess(segments: list[Segment], minutes: Minutes, meeting: Meeting, **_: Any
         "agenda", errors, lambda: agenda_mod.assign(segs, agenda, minutes), {"sections": [None] * len(segs), "items": [], "fit": None}
     )
     senti = _guard("sentiment", errors, lambda: _sentiment(segs, assigned["sections"], agenda, mtype), {})
-    found_risks = _guard("risks", errors, lambda: risks.detect(segs, mtype), [])
+    found_risks = _guard("risks", errors, lambda: risks.detect(segs, mtype, chair=chair, roster=list(meeting.roster or [])), [])
     checklist = _guard("compliance", errors, lambda: compliance.check(meeting, minutes, segs, agenda), [])
 
     total_speech = summary.get("total_seconds") or 0.0

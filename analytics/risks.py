@@ -51,6 +51,13 @@ def cues() -> dict:
         else None,
         "complements": set(complements),
         "exclude": set(pc.get("exclude", [])),
+        "sentence_patterns": [
+            (key, re.compile("|".join(f"(?:{p})" for p in pats)))
+            for key, pats in data.get("sentence_patterns", {}).items() if not key.startswith("_") and pats
+        ],
+        "rebuttal": re.compile("|".join([*map(re.escape, data["rebuttal"].get("cues", [])), *data["rebuttal"].get("patterns", [])]))
+        if data.get("rebuttal") else None,
+        "proposal": re.compile("|".join(map(re.escape, data.get("rebuttal", {}).get("proposal", [])))) if data.get("rebuttal") else None,
         "homophones": {
             key: values for key, values in data.get("homophones", {}).items() if not key.startswith("_")
         },
@@ -98,7 +105,8 @@ def _homophone_hits(clause: str) -> list[tuple[int, str, str, str]]:
 
 def _exhorted(prefix: str) -> bool:
     """True when the clause before the cue warns against it (不能…, 防止…, 坚决反对…)."""
-    prefix = prefix.replace("是不是", "")  # a question (是不是走过场) is not an exhortation
+    for question in ("是不是", "能不能", "要不要", "可不可以", "会不会"):
+        prefix = prefix.replace(question, "")  # a question (是不是走过场, 能不能先按模板填) is not an exhortation
     if prefix.endswith(("不", "没", "未", "别", "莫")):  # 不搞形式, 没走过场
         return True
     return any(word in prefix for word in cues()["exhortations"])
@@ -181,6 +189,11 @@ def find_cues(sentence: str) -> list[Cue]:
             if any(a <= pos < b for a, b in taken) or _exhorted(clause[:pos]):
                 continue
             hits.append(Cue(start + pos, phrase, impl))
+    by_key = {c["key"]: c for c in data["categories"]}
+    for key, pattern in data["sentence_patterns"]:
+        m = pattern.search(sentence)
+        if m and key in by_key and not any(h.pos <= m.start() < h.pos + len(h.text) for h in hits):
+            hits.append(Cue(m.start(), m.group(), by_key[key]))
     hits.sort(key=lambda h: h.pos)
     return hits
 
@@ -196,46 +209,111 @@ _CRITICISM = re.compile(r"批评|自我批评|查摆|对照检查|检视|提个?
 CRITICISM_REASON = "批评与自我批评中指出的问题：这是组织生活会应有的内容，建议列入整改清单，明确责任人和完成时限。"
 
 
-def detect(segments: list[Segment], meeting_type: str = "") -> list[Risk]:
-    """Risks in order of speech. At a 组织生活会 a cue inside criticism or self-criticism gets a
-    reason that points to the rectification list instead of treating it as a warning sign."""
+# The study text read out (总书记指出…) and conditions (如果…) are not what the branch does.
+_QUOTED = re.compile(r"^(?:好[，,。]?\s*)?(?:总书记|习近平|还强调|还讲到|还指出|强调|指出|讲到)")
+_CONDITIONAL = re.compile(r"^(?:如果|要是|假如|万一)")
+REBUTTED_REASON = "发言当场被指出不妥，反映的做法可能流于形式或影响落实，建议会后跟进。"
+# A remark said plainly: the sentence of a rebutted turn most likely to carry the attitude.
+_HEDGE = re.compile(r"说实话|反正|就行|就算|就能|其实|只能|估计|到时候|嘛|先.{0,6}再|差不多|没必要")
+
+
+def _turns(segments: list[Segment]) -> list[list[Segment]]:
+    turns: list[list[Segment]] = []
+    for seg in segments:
+        if turns and turns[-1][-1].speaker == seg.speaker:
+            turns[-1].append(seg)
+        else:
+            turns.append([seg])
+    return turns
+
+
+def _rebuts(turn: list[Segment]) -> bool:
+    """The turn opens by contradicting what was just said (这个话我得说一下, 那可不行, 话不能这么说)."""
+    pattern = cues()["rebuttal"]
+    return bool(pattern and pattern.search("".join(s.text for s in turn)[:40]))
+
+
+def detect(segments: list[Segment], meeting_type: str = "", chair: str | None = None,
+           roster: list[str] | None = None) -> list[Risk]:
+    """Risks in order of speech, from the members' own words: the chair's warnings, a guest's talk,
+    the study text read out and a turn that rebuts the one before are not risks themselves.
+    A member's remark that the next speaker rebuts at once is one, even without a cue word.
+    At a 组织生活会 a cue inside criticism or self-criticism gets a reason that points to the
+    rectification list instead of treating it as a warning sign."""
     risks: list[Risk] = []
     seen: set[str] = set()
-    for seg in segments:
-        text = seg.text
-        if not text:
+    members = set(roster or [])
+    turns = _turns([s for s in segments if s.text])
+
+    def counts(speaker: str) -> bool:
+        if chair and speaker == chair:
+            return False
+        # a named voice outside the roster is a guest or lecturer (anonymous labels cannot tell)
+        return not (members and speaker and speaker not in members and not re.match(r"^(?:发言人|说话人|SPEAKER|spk)", speaker))
+
+    for ti, turn in enumerate(turns):
+        if not counts(turn[0].speaker) or _rebuts(turn) and ti > 0:
             continue
-        cursor = 0
-        for sentence in sentences(text):
-            at = text.find(sentence, cursor)
-            at = at if at >= 0 else cursor
-            cursor = at + len(sentence)
-            hits = find_cues(sentence)
-            if not hits:
-                continue
-            # Quote the sentence with misheard cues spelled right, so the secretary reads what was meant.
-            shown = sentence
-            for h in hits:
-                if h.heard:
-                    shown = shown.replace(h.heard, h.text)
-            excerpt = _excerpt(shown, hits[0].pos)
-            if excerpt in seen:
-                continue
-            seen.add(excerpt)
-            # Interpolate the sentence's time inside the segment by character position.
-            per_char = seg.duration / max(len(text), 1)
-            cue_names = list(dict.fromkeys(h.text + (f"（转写为“{h.heard}”）" if h.heard else "") for h in hits))
-            category = min((h.category for h in hits), key=lambda c: c["priority"])
-            risks.append(
-                Risk(
-                    speaker=seg.speaker,
-                    text=excerpt,
-                    start=round(seg.start + per_char * at, 2),
-                    end=round(min(seg.end, seg.start + per_char * (at + len(sentence))), 2),
-                    reason=CRITICISM_REASON
-                    if meeting_type == "组织生活会" and _CRITICISM.search(text)
-                    else f"{category['name']}：{category['reason']}",
-                    cue="、".join(cue_names),
-                )
+        before = len(risks)
+        for seg in turn:
+            risks.extend(_segment_risks(seg, meeting_type, seen))
+        rebutted = ti + 1 < len(turns) and turns[ti + 1][0].speaker != turn[0].speaker and _rebuts(turns[ti + 1])
+        proposal = cues()["proposal"]
+        said = "".join(s.text for s in turn)
+        if rebutted and len(risks) == before and not (proposal and proposal.search(said)):
+            risks.extend(_rebutted_risk(turn, seen))
+    return risks
+
+
+def _rebutted_risk(turn: list[Segment], seen: set[str]) -> list[Risk]:
+    candidates = [(seg, s) for seg in turn for s in sentences(seg.text) if len(s) >= 6 and not _QUOTED.match(s)]
+    if not candidates:
+        return []
+    seg, sentence = max(candidates, key=lambda c: (bool(_HEDGE.search(c[1])), len(c[1]) <= MAX_TEXT, len(c[1])))
+    excerpt = _excerpt(sentence, 0)
+    if excerpt in seen:
+        return []
+    seen.add(excerpt)
+    return [Risk(speaker=seg.speaker, text=excerpt, start=round(seg.start, 2), end=round(seg.end, 2),
+                 reason=REBUTTED_REASON, cue="当场被指出")]
+
+
+def _segment_risks(seg: Segment, meeting_type: str, seen: set[str]) -> list[Risk]:
+    risks: list[Risk] = []
+    text = seg.text
+    cursor = 0
+    for sentence in sentences(text):
+        at = text.find(sentence, cursor)
+        at = at if at >= 0 else cursor
+        cursor = at + len(sentence)
+        if _QUOTED.match(sentence) or _CONDITIONAL.match(sentence):
+            continue
+        hits = find_cues(sentence)
+        if not hits:
+            continue
+        # Quote the sentence with misheard cues spelled right, so the secretary reads what was meant.
+        shown = sentence
+        for h in hits:
+            if h.heard:
+                shown = shown.replace(h.heard, h.text)
+        excerpt = _excerpt(shown, hits[0].pos)
+        if excerpt in seen:
+            continue
+        seen.add(excerpt)
+        # Interpolate the sentence's time inside the segment by character position.
+        per_char = seg.duration / max(len(text), 1)
+        cue_names = list(dict.fromkeys(h.text + (f"（转写为“{h.heard}”）" if h.heard else "") for h in hits))
+        category = min((h.category for h in hits), key=lambda c: c["priority"])
+        risks.append(
+            Risk(
+                speaker=seg.speaker,
+                text=excerpt,
+                start=round(seg.start + per_char * at, 2),
+                end=round(min(seg.end, seg.start + per_char * (at + len(sentence))), 2),
+                reason=CRITICISM_REASON
+                if meeting_type == "组织生活会" and _CRITICISM.search(text)
+                else f"{category['name']}：{category['reason']}",
+                cue="、".join(cue_names),
             )
+        )
     return risks

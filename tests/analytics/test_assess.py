@@ -166,7 +166,9 @@ def test_first_topic_found_in_speech_when_minutes_are_empty():
 
 
 def test_criticism_at_organisational_life_meeting_points_to_rectification_not_warning():
-    segs = [Segment(0, 10, "我批评一下罗兰同志，工作中有时候应付了事，学习笔记也是走形式。", "高峰")]
+    # a member's criticism (the chair's own words are warnings, not risks: analytics.risks)
+    segs = [Segment(0, 5, "同志们，我们开会。", "甲"),
+            Segment(6, 16, "我批评一下罗兰同志，工作中有时候应付了事，学习笔记也是走形式。", "乙")]
     (life,) = assess(segs, Minutes(), _meeting("组织生活会")).risks
     (committee,) = assess(segs, Minutes(), _meeting("支部委员会")).risks
     assert "整改清单" in life.reason and life.reason != committee.reason

@@ -80,3 +80,23 @@ def test_risk_found_in_real_whisper_output_and_quoted_with_the_cue_spelled_right
     assert risk.reason.startswith("形式主义")
     truth = {"gold": {"risks": [{"speaker": "何军", "cue": "学习就是走个过场"}]}}
     assert scorer.risks(truth, {"analytics": {"risks": [{"text": risk.text}]}}) == (1.0, 0)
+
+
+def test_a_remark_the_next_speaker_rebuts_is_a_risk_without_any_cue_word():
+
+
+    segs = [Segment(0, 5, "同志们，开会。", "甲"),
+            Segment(6, 14, "说实话，台账的事交给班组长填一下，签完字就放柜子里了。", "乙"),
+            Segment(15, 22, "这个不行，台账要真实记录，不能一签了之。", "甲")]
+    found = detect(segs, "支部委员会", chair="甲", roster=["甲", "乙"])
+    assert [r.speaker for r in found] == ["乙"]
+
+
+def test_the_chairs_warnings_a_guests_talk_and_a_turned_down_proposal_are_not_risks():
+
+
+    segs = [Segment(0, 5, "开会。学习不能走过场，更不能走形式。", "甲"),
+            Segment(6, 14, "我讲个故事，当年有人看了一眼就签字，走个过场。", "来宾"),
+            Segment(15, 20, "我建议干脆把检查都停了。", "乙"),
+            Segment(21, 26, "那不行，检查有它的作用。", "甲")]
+    assert detect(segs, "党课", chair="甲", roster=["甲", "乙"]) == []
