@@ -28,7 +28,7 @@ from summarizer.names import Roster
 from summarizer.text import Sentence, alternation, cue_list, han_only, overlap, strip_punct
 
 DEADLINE_INFERRED = "完成时限据语音推断，请核对"
-_ENUMERATOR = r"(?:第[一二三四五六七八九十]+(?:条|点|项|是)?[，,、：:．.]|[一二三四五六七八九十]是[，,、：:]?|其[一二三四][，,、]|[1-9][、.．])"
+_ENUMERATOR = r"(?:第[一二三四五六七八九十0-9]+(?:条|点|项|是)?[，,、：:．.]|[一二三四五六七八九十]是[，,、：:]?|其[一二三四][，,、]|[1-9][、.．])"
 _ENUM_SPLIT = re.compile(rf"(?<=[，,：:；;。\s])(?={_ENUMERATOR})|(?<=^)(?={_ENUMERATOR})")
 _ENUM_AT = re.compile(rf"^(?:(?:好|那|还有|另外|最后)[，,]?)?{_ENUMERATOR}")
 _AGENDA_STEP = re.compile(r"(?:下面|接下来|现在|然后)?(?:进行|进入|开始)?第[一二三四五六七八九十0-9]{1,2}(?:个|项)(?:议题|议程|事|环节)?"
@@ -441,6 +441,11 @@ def extract_resolutions(sentences: list[Sentence], roster: Roster, base: dt.date
             pending.extra.append(u)
             pending = None
             continue
+        last = items[-1] if items else None
+        if last is not None and _halves(last, u):
+            last.extra.append(u)  # '明远，你牵头，把案例汇编成册' | '年底前弄出来': one task said over two breaths
+            _fill(last, u)
+            continue
         if short:
             u.prefix = _matter_before(units, i)
         twin = next((it for it in items if _same_task(it, u)), None)
@@ -452,6 +457,14 @@ def extract_resolutions(sentences: list[Sentence], roster: Roster, base: dt.date
         items.append(u)
         pending = u if (u.owner is None and (u.decision or u.in_list)) else None
     return [_to_resolution(u) for u in items]
+
+
+def _halves(a: _Unit, b: _Unit) -> bool:
+    """b completes a: the same voice goes on at once, one half names the owner, the other the date."""
+    dated = (a.deadline is not None and a.deadline.date is not None, b.deadline is not None and b.deadline.date is not None)
+    return (a.speaker == b.speaker and 0 <= b.start - a.end <= 3.0 and not b.recap and not _ENUM_AT.match(b.text)
+            and not b.in_list and not (b.agent is not None and b.agent.rank == 3 and b.agent.start <= 2)
+            and ((a.owner and not b.owner and dated == (False, True)) or (not a.owner and b.owner and dated == (True, False))))
 
 
 def _fill(item: _Unit, recap: _Unit) -> None:
