@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from summarizer.names import readings, sound_alike
+from summarizer.names import readings, sound_alike, sound_near
 from summarizer.text import cue_list
 
 _HAN = re.compile(r"[\u4e00-\u9fff]+")
@@ -75,7 +75,49 @@ def restore_task_words(text: str) -> str:
     # 二十好前 (号), 本月底签 / 二十日钱 (前)
     text = re.sub(r"(?<=[月年])([\u4e00-\u9fff])(?=之?前)", lambda m: _as(m.group(1), "底"), text)
     text = re.sub(r"(?<=[0-9一二三四五六七八九十])([\u4e00-\u9fff])(?=之?前)", lambda m: _as(m.group(1), "号"), text)
-    return re.sub(r"(?<=[0-9一二三四五六七八九十][日号]|月底|年底)([\u4e00-\u9fff])", lambda m: _as(m.group(1), "前"), text)
+    text = re.sub(r"(?<=[0-9一二三四五六七八九十][日号]|月底|年底)([\u4e00-\u9fff])", lambda m: _as(m.group(1), "前"), text)
+    # 元旦钱 / 周四钱 / 季度末签: 前 after a holiday, a weekday or a period's end
+    text = re.sub(r"(元旦|春节|国庆|五一|中秋|端午|清明|季度末|中旬|上旬|下旬|周[一二三四五六日天])([\u4e00-\u9fff])([\u4e00-\u9fff]?)",
+                  lambda m: m.group(1) + (m.group(2) if _word(m.group(2) + m.group(3)) else _as(m.group(2), "前")) + m.group(3),
+                  text)
+    return restore_structure_words(text)
+
+
+# Words that give the meeting its structure, each where it is expected: 议程/议题 opening a list
+# (今天的一层：第一… -> 议程), 措施 after 落实/整改.
+_STRUCTURE = (
+    ("议程", re.compile(r"(?:今天的?|本次|会议)$"), None),
+    ("议题", re.compile(r"(?:今天的?|本次|会议|第一|第[一二三四五六七八九十]个)$"), None),
+    ("措施", re.compile(r"(?:落实|整改)$"), None),
+    ("落实", None, re.compile(r"^措施")),
+    ("整改", None, re.compile(r"^措施")),
+)
+
+
+def restore_structure_words(text: str) -> str:
+    """Structure words heard by sound (一层 for 议程), put back only in their own context."""
+    for word, before, after in _STRUCTURE:
+        n = len(word)
+        out, i = [], 0
+        while i < len(text):
+            window = text[i:i + n]
+            if (len(window) == n and window != word and _HAN.fullmatch(window) and sound_near(window, word)
+                    and (before is None or before.search(text[:i])) and (after is None or after.match(text[i + n:]))):
+                out.append(word)
+                i += n
+            else:
+                out.append(text[i])
+                i += 1
+        text = "".join(out)
+    return text
+
+
+def _word(two: str) -> bool:
+    """A word of the dictionary (周五签字: 签字 stays), so a homophone inside it is left alone."""
+    import jieba  # lazy: loads its dictionary on first use
+
+    jieba.dt.check_initialized()
+    return len(two) == 2 and jieba.dt.FREQ.get(two, 0) > 0
 
 
 def _as(heard: str, word: str) -> str:

@@ -144,3 +144,18 @@ class Roster:
                     for j in range(i, i + n):
                         taken[j] = True
         return sorted(found, key=lambda f: f[1])
+
+
+# Merged when comparing by ear: the initials and finals that Mandarin speakers and ASR swap.
+_NEAR_INITIAL = {"zh": "z", "ch": "c", "sh": "s", "l": "n", "h": "f"}
+_NEAR_FINAL = {"ing": "in", "eng": "en", "ang": "an", "iang": "ian", "uang": "uan", "ong": "en"}
+
+
+def _near(char: str) -> tuple[str, str]:
+    initial, final = _syllable(char)
+    return _NEAR_INITIAL.get(initial, initial), _NEAR_FINAL.get(final, final)
+
+
+def sound_near(a: str, b: str) -> bool:
+    """Equally long strings that sound alike up to the usual confusions (一层 / 议程: c-ch; 错施 / 措施)."""
+    return len(a) == len(b) > 0 and all(x == y or _near(x) == _near(y) for x, y in zip(a, b, strict=True))
