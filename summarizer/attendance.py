@@ -10,9 +10,10 @@ from summarizer.names import Roster, sound_alike
 from summarizer.text import NUM, Sentence, alternation, clauses, cn_to_int, cue_list, cues
 
 _GAP = r"[^0-9零〇一两二三四五六七八九十，,。；;]{0,14}?"
-_EXPECTED = re.compile(rf"(?:应到|应出席|应参会|应参加|应到会|应有|全体党员|党员总数|共有党员|现有党员)(?:人数)?{_GAP}(?P<n>{NUM})\s*(?:名|人|位|个)")
-_PRESENT = re.compile(rf"(?:实到|实际到会|实际出席|实际参会|实到会|(?<!应)到会|(?<!应)出席|(?<!应)参会|来了)(?:人数)?{_GAP}"
-                      rf"(?P<n>{NUM})\s*(?:名|人|位|个)")
+_EXPECTED = re.compile(rf"(?:应到|应出席|应参会|应参加|应到会|应有|全体党员|党员总数|共有党员|现有党员)(?:人数)?{_GAP}(?P<n>{NUM})\s*(?:名|人|位|个)"
+                       rf"|(?:小组|支部|党支部|我们|咱们)(?:一共|共|现有|有)?(?P<n2>{NUM})\s*(?:个人|名党员|名|人|位)(?![^，,。]{{0,4}}(?:到|来))")
+_PRESENT = re.compile(rf"(?:实到|实际到会|实际出席|实际参会|实到会|(?<!应)到会|(?<!应)出席|(?<!应)参会|来了|到了|都到了[，,]?\s*一共|一共)"
+                      rf"(?:人数)?{_GAP}(?P<n>{NUM})\s*(?:名|人|位|个)")
 # '议到有表决权的党员18名，实到15名': a count said right before 实到 is the number due, whatever ASR made of 应到
 _COUNT = re.compile(rf"(?P<n>{NUM})\s*(?:名|人|位)")
 _ABSENT_N = re.compile(rf"(?:缺席|请假|未到会?|没到|缺)(?:人数)?{_GAP}(?P<n>{NUM})\s*(?:名|人|位|个)")
@@ -132,7 +133,9 @@ def _named_without_cue(window: list[Sentence], roster: Roster, host: str, absenc
             if _ROLE_IN_MEETING.search(clause) or _EXPECTED.search(clause) and not roster.find_all(clause):
                 continue
             for name, _, end in roster.find_all(clause):
-                if name == host or not clause[end:].startswith("同志") or any(a.name == name for a in absences):
+                # 'X同志…' or 'X休年假' / 'X当班作业走不开': a member named with something said of them
+                told = clause[end:].startswith("同志") or len(re.sub(r"[了的啊呢]", "", clause[end:])) >= 2
+                if name == host or not told or any(a.name == name for a in absences):
                     continue
                 if len(absences) >= gap:
                     return
@@ -171,7 +174,7 @@ def extract_attendance(sentences: list[Sentence], meeting: Meeting, roster: Rost
     for i, s in enumerate(head):
         e, p, a = _EXPECTED.search(s.text), _PRESENT.search(s.text), _ABSENT_N.search(s.text)
         if expected is None and e:
-            expected = cn_to_int(e.group("n"))
+            expected = cn_to_int(e.group("n") or e.group("n2"))
         if present is None and p:
             present = cn_to_int(p.group("n"))
         if absent_n is None and a:
