@@ -142,6 +142,47 @@ def _named_without_cue(window: list[Sentence], roster: Roster, host: str, absenc
                 absences.append(Absence(name=name, reason=_reason(clause[end:], clause)))
 
 
+_LOOSE_NAME = 0.62  # mean syllable similarity for a name heard badly, with the roster and the counts as constraints
+_LOOSE_MARGIN = 0.1
+
+
+def _heard_names(text: str) -> list[str]:
+    """Stretches where an absentee's name is said: before 同志, and at the start of a clause."""
+    out = [m.group(1) for m in re.finditer(r"([\u4e00-\u9fff]{2,4})同志", text)]
+    for clause in clauses(text):
+        clause = re.sub(r"^(?:今天|另外|还有|其中|但是?|就|那个|嗯|好)+", "", clause)
+        if len(clause) >= 2 and not re.match(r"(?:应|实|到|支部|小组|我们|咱们|一共|其他|大家)", clause):
+            out.append(clause[:4])
+    return out
+
+
+def _loose_member(heard: str, roster: Roster, taken: set[str]) -> str | None:
+    """The member whose name sounds nearest to heard, clearly nearer than anyone else, else None."""
+    from summarizer.names import char_similarity
+
+    scored = sorted(((sum(char_similarity(a, b) for a, b in zip(heard[: len(n)], n, strict=True)) / len(n), n)
+                     for n in roster.names if n not in taken and len(heard) >= len(n)), reverse=True)
+    if scored and scored[0][0] >= _LOOSE_NAME and (len(scored) == 1 or scored[0][0] - scored[1][0] >= _LOOSE_MARGIN):
+        return scored[0][1]
+    return None
+
+
+def _loosely_named(window: list[Sentence], roster: Roster, host: str, absences: list[Absence], gap: int) -> None:
+    """The counts call for more absentees than we can read: recognition garbled their names (肌肉生 for
+    姬荣生). The members whose names sound nearest to what was said, clearly nearer than anyone else,
+    are taken, never more than the counts allow."""
+    taken = {a.name for a in absences} | {host}
+    for s in window:
+        for heard in _heard_names(s.text):
+            if len(absences) >= gap:
+                return
+            name = _loose_member(heard, roster, taken)
+            if name:
+                rest = s.text[s.text.find(heard) + len(name):] if heard in s.text else ""
+                absences.append(Absence(name=name, reason=_reason(re.split(r"[，,。]", rest)[0], rest)))
+                taken.add(name)
+
+
 def _said_on(s: Sentence, following: list[Sentence]) -> list[Sentence]:
     """The sentences that go on from s: same segment, or the same speaker's next segments without a
     pause (ASR cuts '周杰同志在外地参加培训' / '没能参加' apart)."""
@@ -182,8 +223,10 @@ def extract_attendance(sentences: list[Sentence], meeting: Meeting, roster: Rost
         if _ALL_HERE.search(s.text):
             all_here = True
         if e or p or a:
-            # the announcement and the sentences right after it, in the same segment
-            window.extend([s] + _said_on(s, head[i + 1:i + 4]))
+            # the announcement and the sentences said with it: right after, and just before by the same voice
+            # ('支部除了揭志勇同志在外县支援线路改造' | '…其他同志都到了，一共九位')
+            before = [t for t in head[max(0, i - 2):i] if t.speaker == s.speaker and s.start - t.end <= 2.0]
+            window.extend(before + [s] + _said_on(s, head[i + 1:i + 4]))
         elif _STRONG_ABSENCE.search(s.text):
             window.append(s)
     if expected is None and present is not None:
@@ -199,13 +242,15 @@ def extract_attendance(sentences: list[Sentence], meeting: Meeting, roster: Rost
     for absence in absences:
         absence.name = roster.resolve(absence.name) or absence.name
         if absence.name not in roster.names:  # only members are absent: the nearest one not yet named
-            near = roster.closest(absence.name)
+            near = roster.closest(absence.name) or _loose_member(absence.name, roster, {a.name for a in absences} | {meeting.host})
             if near and near != meeting.host and all(a.name != near for a in absences):
                 absence.name = near
     roster_n = len(roster.names)
     due = expected if expected is not None else roster_n if present is not None and absent_n is None else None
     if due is not None and present is not None and len(absences) < due - present:
         _named_without_cue(window, roster, meeting.host, absences, due - present)
+    if due is not None and present is not None and len(absences) < due - present:
+        _loosely_named(window, roster, meeting.host, absences, due - present)
     if expected is None:
         if present is not None and absent_n is not None:
             expected = present + absent_n
