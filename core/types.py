@@ -88,6 +88,7 @@ class FirstTopic:
     form: str = ""  # 传达学习, 领学, 交流研讨 ...
     start: float = 0.0
     end: float = 0.0
+    flags: list[str] = field(default_factory=list)  # what the secretary should check (content summarised)
 
 
 @dataclass

@@ -17,6 +17,8 @@ _ENUM = re.compile(
     r"|(?<![0-9])(?P<o3>[0-9])[.、．]"
     r"|(?<![\u4e00-\u9fff])(?P<o4>[一二三四五六七八九十])(?=[，,：:]))"
 )
+# An announcement that names no 议题: '今天的安排：第一，…', '活动分四个环节：', '今天就两件事。一是…'.
+_ANNOUNCE = re.compile(rf"{_TOPIC_WORD}|安排[是：:]|环节|(?:两|三|四|五|几)(?:件事|个事|项)")
 _SEQ = re.compile(r"(?P<w>首先|第一|其次|第二|再次|然后|第三|最后)[，,：:]?")
 _TRANSITION = re.compile(
     rf"^(?:(?:好的?|那么?|下面|接下来|现在|首先|然后|最后|我们|咱们|开始|进行|进入|学习|讨论|研究|审议|听取|来|先)[，,]?)*"
@@ -80,7 +82,7 @@ def find_agenda(sentences: list[Sentence]) -> tuple[list[str], int | None]:
     limit = max(10, len(sentences) // 2)
     for i, s in enumerate(sentences[:limit]):
         count = _COUNT.search(s.text)
-        if not count and not re.search(_TOPIC_WORD, s.text):
+        if not count and not _ANNOUNCE.search(s.text):
             continue
         if _TRANSITION.search(s.text) and not count:
             continue
@@ -100,7 +102,7 @@ def find_agenda(sentences: list[Sentence]) -> tuple[list[str], int | None]:
             tail.append(t)
         text = "".join(t.text if re.search(r"[。！？!?；;，,：:]$", t.text) or k == len(tail) - 1 else t.text + "，"
                        for k, t in enumerate(tail))
-        start = count.end() if count else s.text.find(re.search(_TOPIC_WORD, s.text).group(0))
+        start = count.end() if count else s.text.find(_ANNOUNCE.search(s.text).group(0))
         items = _parse_items(text[start:], counted=bool(count))
         n = cn_to_int((count.group("n") or count.group("n2") or "").replace("两", "二")) if count else None
         if n and len(items) > n:

@@ -74,6 +74,30 @@ def _form(span: list[Sentence]) -> str:
     return "、".join(forms)
 
 
+# A report of study done before this meeting is no 第一议题 of it: '十一月上旬组织了两次集中学习，一次学…'
+_PAST_STUDY = re.compile(r"组织了|开展了|已经|上旬|上个?月|去年|上次|前期")
+_LECTURE = re.compile(r"党课|授课|主讲|讲课")
+_QUOTE = re.compile(r"总书记(?:还|也|曾|多次)?(?:强调|指出|讲|说|要求|提出)")
+SUMMARISED = "第一议题内容据领学发言概括，请核对"
+
+
+def _quoted_topic(span: list[Sentence]) -> str:
+    """'学习习近平总书记关于红色资源的重要论述', from the words of the study read out, when nobody named it."""
+    import jieba.analyse  # lazy: loads its IDF table on first use
+
+    quote = "".join(s.text for s in span if _QUOTE.search(s.text))[:300]
+    tags = [t for t in jieba.analyse.extract_tags(quote, topK=8, allowPOS=("n", "nz", "vn", "nr", "ns"))
+            if len(t) >= 2 and t not in ("总书记", "习近平", "同志", "问题", "工作", "我们", "大家")]
+    return f"学习习近平总书记关于{tags[0]}的重要论述" if tags else ""
+
+
+def _study_led(early: list[Sentence]) -> bool:
+    """Someone is asked to lead a study and the General Secretary's words follow."""
+    lead = alternation("lead_study_cues")
+    return any(lead and re.search(lead, s.text) and any(_QUOTE.search(t.text) for t in early[i:i + 4])
+               for i, s in enumerate(early))
+
+
 def extract_first_topic(
     sentences: list[Sentence], items_of: list[int | None], agenda: list[str], meeting: Meeting, roster: Roster
 ) -> FirstTopic | None:
@@ -81,10 +105,16 @@ def extract_first_topic(
     study_item = next((i for i, a in enumerate(agenda[:2]) if _study_phrase(a)), None)
     early = sentences[: max(10, len(sentences) // 4)]
     if meeting.type == "党课":
-        if not named:
+        # the lecture itself is no 第一议题; a study item announced besides the lecture is
+        lecture_apart = study_item is not None and any(_LECTURE.search(a) for k, a in enumerate(agenda) if k != study_item)
+        if not named and not lecture_apart:
             return None
-    elif not named and study_item is None and not any(_study_phrase(s.text) for s in early):
+    elif not named and study_item is None and not any(
+            _study_phrase(s.text) and not _PAST_STUDY.search(s.text) for s in early) and not _study_led(early):
         return None
+    if not named and study_item is None and len(agenda) >= 2 and not _study_led(early) and not any(
+            _study_phrase(a) or re.search(r"学习|传达", a) for a in agenda):
+        return None  # an agenda was announced and studies nothing
 
     content = ""
     anchor: Sentence | None = None
@@ -105,7 +135,8 @@ def extract_first_topic(
     if study_item is not None:
         content = agenda[study_item]
     if not content:
-        content = meeting.planned_first_topic or next((p for p in (_study_phrase(s.text) for s in early) if p), "")
+        content = meeting.planned_first_topic or next(
+            (p for p in (_study_phrase(s.text) for s in early if not _PAST_STUDY.search(s.text)) if p), "")
 
     # the span: the study item's sentences, else from the first mention to the next agenda item
     if study_item is not None and study_item in items_of:
@@ -113,7 +144,9 @@ def extract_first_topic(
     else:
         if anchor is None and named:
             anchor = next((s for s in named if items_of[s.index] is not None), named[0])
-        anchor = anchor or next((s for s in early if _study_phrase(s.text)), None)
+        anchor = anchor or next((s for s in early if _study_phrase(s.text) and not _PAST_STUDY.search(s.text)), None)
+        lead = alternation("lead_study_cues")
+        anchor = anchor or next((s for s in early if lead and re.search(lead, s.text)), None)
         if anchor is None:
             return None
         k0 = items_of[anchor.index] if anchor.index < len(items_of) else None
@@ -124,8 +157,11 @@ def extract_first_topic(
             span = span[:moved_on] if moved_on else span
     if not span:
         return None
+    flags = []
     if not content:
-        content = strip_punct(next((s.text for s in span if re.search(r"总书记|习近平", s.text)), ""))[:60]
+        study = span + sentences[span[-1].index + 1: span[-1].index + 4]
+        content = _quoted_topic(study)
+        flags = [SUMMARISED] if content else []
     if not content:
         return None
     before = sentences[max(0, span[0].index - 2): span[0].index]
@@ -136,4 +172,5 @@ def extract_first_topic(
         form=_form(span),
         start=round(span[0].start, 2),
         end=round(span[-1].end, 2),
+        flags=flags,
     )
