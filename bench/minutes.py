@@ -40,6 +40,10 @@ def _scorer():
 def evaluate(corpus: Path, name: str, segments: list[Segment], score, show: bool = False) -> dict:
     truth = json.loads((corpus / f"{name}.truth.json").read_text(encoding="utf-8"))
     meeting = load_meta(corpus / f"{name}.meta.json")
+    return _evaluate(truth, meeting, name, segments, score, show)
+
+
+def _evaluate(truth: dict, meeting, name: str, segments: list[Segment], score, show: bool = False) -> dict:
     t0 = time.perf_counter()
     minutes = extract_minutes(segments, meeting)
     elapsed = time.perf_counter() - t0
@@ -101,6 +105,8 @@ def main(argv: list[str]) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--corpus", type=Path, default=SHARED / "corpus" / "synthetic")
     ap.add_argument("--asr-dir", type=Path)
+    ap.add_argument("--rendered", type=Path, help="DIR/*/ with <id>.truth.json, <id>.meta.json and out/result.json "
+                    "(scripts rendered again with ../shared/tools/synth.py, processed with sanhui process)")
     ap.add_argument("--only", default="")
     ap.add_argument("--show", action="store_true")
     args = ap.parse_args(argv)
@@ -117,6 +123,15 @@ def main(argv: list[str]) -> None:
             if path.is_file():
                 asr[n] = evaluate(args.corpus, n, asr_segments(path), score, args.show)
         _print_table(f"end to end from audio ({args.asr_dir})", asr)
+    if args.rendered:
+        rendered = {}
+        for folder in sorted(p for p in args.rendered.iterdir() if (p / "out" / "result.json").is_file()):
+            truth_path = next(folder.glob("*.truth.json"))
+            truth = json.loads(truth_path.read_text(encoding="utf-8"))
+            meeting = load_meta(truth_path.with_name(truth_path.name.replace(".truth.", ".meta.")))
+            rendered[folder.name] = _evaluate(truth, meeting, folder.name, asr_segments(folder / "out" / "result.json"),
+                                              score, args.show)
+        _print_table(f"rendered again, end to end from audio ({args.rendered})", rendered)
 
 
 if __name__ == "__main__":
