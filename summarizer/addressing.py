@@ -144,6 +144,9 @@ _TEMPORAL_END = re.compile(r"(?:以后|之后|后|回来|的时候|期间)[，,]
 _DELIVER_BEFORE = re.compile(r"(?:交给|报给|发给|给|交到|报到|送给|递给|反馈给)$")
 # After a name, what shows it is no doer of what follows: 老阚一组查电, 老鲍刚才讲的, 国栋的徒弟.
 _NOT_SUBJECT = re.compile(r"^(?:同志)?(?:[一二三四五六七八九十两几]|的|说|讲|刚才|也是|是|和|跟|对|去年|上次|那边|这边|家)")
+# '由张伟同志牵头…' when no roster was entered, or a guest's name: a person named as 同志 in an owner frame
+_HEARD_COMRADE = re.compile(r"(?:(?<=由)|(?<=请)|(?<=责成)|(?<=交由)|^|(?<=[，,：:]))(?P<name>(?![由请让叫])[\u4e00-\u9fff]{2,3}?)同志"
+                            r"(?=(?:你)?(?:来|具体)?(?:牵头|负责)|(?<=[由请成])同志(?:在|于|[0-9一二三四五六七八九十本下月年]))")
 _ME = re.compile(r"(?:由我|我来|我本人|我个人|我去|我亲自|这个我|我带头|我一起|我负责|我牵头|我自己来)")
 _YOU = re.compile(r"你们?|您")
 _THIRD = re.compile(r"(?:请|让|叫|由)(?:他|她)")
@@ -190,6 +193,11 @@ def find_agents(text: str, forms: RosterForms) -> list[Agent]:
             found.append(Agent(m.name, m.start, m.end, 2))
         elif temporal:
             found.append(Agent(m.name, m.start, m.end, 0))
+    # '由张伟同志牵头' with no roster entered, or a guest: the person as heard (the caller flags it)
+    for m in _HEARD_COMRADE.finditer(text):
+        name = m.group("name")
+        if not any(a.start <= m.start("name") < a.end for a in found) and name[0] not in "这那各某该本我你他她咱全大有":
+            found.append(Agent(name, m.start("name"), m.end("name") + 2, 4))
     for m in _ME.finditer(text):
         if not re.match(r"(?:说|讲|来说|先来|先说|补充|插一句)", text[m.end():]) and text[m.end():m.end() + 1] != "们":
             found.append(Agent(SPEAKER, m.start(), m.end(), 2))

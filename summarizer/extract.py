@@ -53,7 +53,8 @@ def extract_minutes(
 def _rules(segments: list[Segment], meeting: Meeting) -> Minutes:
     meeting = meeting or Meeting()
     sentences = split_sentences(list(segments or []))
-    roster = Roster(list(meeting.roster or []), meeting.host or "")
+    # the recorder is a member too, also when the roster was left empty
+    roster = Roster(list(meeting.roster or []) + ([meeting.recorder] if meeting.recorder else []), meeting.host or "")
     base = meeting.day
     attendance = extract_attendance(sentences, meeting, roster)
     agenda, items_of = extract_agenda(sentences, meeting)

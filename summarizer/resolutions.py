@@ -384,7 +384,10 @@ def _matter_before(units: list[_Unit], i: int) -> str:
 _PROPOSAL = re.compile(r"我想的是|我的想法是|想法是|我建议|建议|提议|要不咱们|要不|我这边可以|可以先")
 
 
-def _to_resolution(u: _Unit) -> Resolution:
+UNLISTED_OWNER = "责任人不在参会名单中，请核对"
+
+
+def _to_resolution(u: _Unit, known: set[str]) -> Resolution:
     deadline = u.deadline
     owner = u.owner
     for extra in u.extra:
@@ -396,6 +399,8 @@ def _to_resolution(u: _Unit) -> Resolution:
     flag_missing(res, recurring=bool(deadline and deadline.recurring))
     if deadline and deadline.corrected and res.deadline:
         res.flags.append(DEADLINE_INFERRED)
+    if owner and owner not in known and not _UNIT_FRAME.fullmatch(owner):
+        res.flags.append(UNLISTED_OWNER)  # '由张伟同志牵头' with no roster, or a guest
     collective = unit_owner(_content(u))
     if owner is None and collective:
         res.flags.append(f"责任主体：{collective}")
@@ -456,7 +461,8 @@ def extract_resolutions(sentences: list[Sentence], roster: Roster, base: dt.date
             continue  # the closing recap repeats; it never adds a task of its own
         items.append(u)
         pending = u if (u.owner is None and (u.decision or u.in_list)) else None
-    return [_to_resolution(u) for u in items]
+    known = set(roster.names)
+    return [_to_resolution(u, known) for u in items]
 
 
 def _halves(a: _Unit, b: _Unit) -> bool:

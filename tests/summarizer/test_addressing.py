@@ -64,3 +64,12 @@ def test_deadlines_said_by_holiday_quarter_and_self_correction(text, date):
     from summarizer.resolutions import _deadline
 
     assert _deadline(text, dt.date(2026, 6, 9)).date == date
+
+
+def test_without_a_roster_owners_are_taken_as_heard_and_flagged():
+    meeting = Meeting(type="支部党员大会", date="2026-09-25", host="李红梅", roster=[])
+    segments = [Segment(0, 4, "同志们，开会。", "发言人1"),
+                Segment(5, 12, "经研究，由高振东同志牵头制定实施方案，10月15日前提交支委会审议。", "发言人1")]
+    (res,) = extract_minutes(segments, meeting).resolutions
+    assert (res.owner, res.deadline) == ("高振东", "2026-10-15")
+    assert any("不在参会名单" in f for f in res.flags)
