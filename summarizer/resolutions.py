@@ -287,10 +287,13 @@ class _Extractor:
                         said += text
                         continue  # '今天的安排：第一，…第二，权书记讲专题党课…': items of the agenda
                     if head and piece_start <= head.start() < pos:
-                        tail = re.split(r"[：:]", text, maxsplit=1)
-                        if len(tail) == 2 and len(han_only(tail[1])) >= 4:  # '落实措施就这么定：各运行值…'
-                            u.text = tail[1]
-                            u.decision = _decision_frame(tail[0])
+                        at = head.end() - piece_start
+                        said_then = re.match(r"" if head.group(0)[-1] in "：:" else r"[^：:，,。]{0,8}?[：:]|(?:是|有|为|如下)[：:，,]?",
+                                             text[at:])
+                        tail = re.sub(r"^(?:第?[一1](?:条|是)?[,，、．.：:]?|[1][,，、．.])", "", text[at + said_then.end():]) if said_then else ""
+                        if len(han_only(tail)) >= 4:  # '落实措施就这么定：各运行值…' / '落实措施是1,11月份开展…'
+                            u.text = tail
+                            u.decision = _decision_frame(text[:at + said_then.end()])
                         else:
                             said += text
                             continue
