@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from core.types import NEEDS_FILLING, Resolution
 from summarizer.addressing import SPEAKER, Agent, RosterForms, find_agents, unit_owner, vocatives
 from summarizer.dates import Deadline, find_dates
-from summarizer.heard import restore_task_words
+from summarizer.heard import restore_task_words, restore_terms
 from summarizer.names import Roster
 from summarizer.text import Sentence, alternation, cue_list, han_only, overlap, strip_punct
 
@@ -86,7 +86,9 @@ def _utterances(sentences: list[Sentence]) -> list[Sentence]:
         s = Sentence(len(out), s.seg, s.speaker, restore_task_words(s.text), s.start, s.end)
         prev = out[-1] if out else None
         same_seg = prev is not None and prev.seg == s.seg and re.search(r"[；;：:]$", prev.text)
-        if prev is not None and prev.speaker == s.speaker and (same_seg or (
+        # '…12月20日前全部收齐。' | '并向驻外同志发送操作说明': 并/并且/以及 go on with the same task
+        goes_on = prev is not None and re.match(r"(?:并且?|以及)(?!且)", s.text) and s.start - prev.end <= _GAP
+        if prev is not None and prev.speaker == s.speaker and (same_seg or goes_on or (
                 s.seg == prev.seg + 1 and not re.search(r"[。！？!?；;]$", prev.text) and s.start - prev.end <= _GAP
                 and not _ENUM_AT.match(s.text) and not _AGENDA_STEP.match(s.text))):
             # one sentence again: an enumeration said with ；, or a segment cut at a breath
@@ -187,7 +189,7 @@ def _content(u: _Unit) -> str:
         more = _content(extra)
         if more and more not in content:
             content = f"{content}；{more}"
-    return strip_punct(content)[:160]
+    return restore_terms(strip_punct(content))[:160]
 
 
 def _matter(text: str) -> str:
