@@ -101,12 +101,33 @@ def _print_table(label: str, rows: dict[str, dict]) -> None:
           f"{sum(s['attendance_ok'] for s in rows.values())}/{sum(s['votes_ok'] for s in rows.values())} of {n}")
 
 
+def _time_long(corpus: Path, names: list[str], minutes: float) -> None:
+    """Extraction time of one long meeting: the reference transcripts one after another."""
+    segments: list[Segment] = []
+    offset = 0.0
+    while offset < minutes * 60:
+        for name in names:
+            for s in reference_segments(corpus, name):
+                segments.append(Segment(s.start + offset, s.end + offset, s.text, s.speaker))
+            offset = segments[-1].end + 2.0
+            if offset >= minutes * 60:
+                break
+    meeting = load_meta(corpus / f"{names[0]}.meta.json")
+    t0 = time.perf_counter()
+    minutes_ = extract_minutes(segments, meeting)
+    elapsed = time.perf_counter() - t0
+    print(f"long meeting: {offset / 60:.0f} min, {len(segments)} segments, extraction {elapsed:.2f} s, "
+          f"{len(minutes_.resolutions)} resolutions")
+
+
 def main(argv: list[str]) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--corpus", type=Path, default=SHARED / "corpus" / "synthetic")
     ap.add_argument("--asr-dir", type=Path)
     ap.add_argument("--rendered", type=Path, help="DIR/*/ with <id>.truth.json, <id>.meta.json and out/result.json "
                     "(scripts rendered again with ../shared/tools/synth.py, processed with sanhui process)")
+    ap.add_argument("--long-minutes", type=float, default=0,
+                    help="also time the extraction on the corpus transcripts joined to this many minutes")
     ap.add_argument("--only", default="")
     ap.add_argument("--show", action="store_true")
     args = ap.parse_args(argv)
@@ -114,6 +135,8 @@ def main(argv: list[str]) -> None:
     names = sorted(p.name.split(".")[0] for p in args.corpus.glob("m*.truth.json"))
     if args.only:
         names = [n for n in names if n in args.only.split(",")]
+    if args.long_minutes:
+        _time_long(args.corpus, names, args.long_minutes)
     ref = {n: evaluate(args.corpus, n, reference_segments(args.corpus, n), score, args.show) for n in names}
     _print_table("from the reference transcript", ref)
     if args.asr_dir:
