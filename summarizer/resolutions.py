@@ -35,7 +35,8 @@ _AGENDA_STEP = re.compile(r"(?:下面|接下来|现在|然后)?(?:进行|进入|
                           r"|^(?:第[二三四五六七八九十]个|第[二三四五六七八九十]项)")
 _CLOSING = re.compile(r"散会|(?:今天|本次|这次)?[^，,。]{0,4}?(?:就|先)(?:开)?到这[里儿]|会(?:议)?就开到这|今天就这样")
 _RECAP = re.compile(r"归纳|归一下|总结一下|再强调一下|强调一下|重复一下|再说一遍|梳理一下|捋一下")
-_AGENDA_HEAD = re.compile(r"议程|议题(?!的?落实)|环节|活动安排|安排是|安排[：:]|(?:今天|今日)[^，,。]{0,4}(?:件事|个事|项)")
+_AGENDA_HEAD = re.compile(r"议程|议题(?!的?落实)|[两三四五六几]个环节|环节[：:]|活动安排|安排是|安排[：:]|"
+                          r"(?:今天|今日)[^，,。]{0,4}(?:件事|个事|项)")
 # A request for a later step of the meeting, reports of past facts, doubts and deferrals.
 _VETO = re.compile(r"下次[^，,。]{0,6}再议|再议|再研究|待研究|另行研究|再说吧?$|再说[，,。]|以后再说|先不|不定$|今天不定|定不了|不做了|不搞了|"
                    r"不急|放一放|暂不|暂缓|不行(?![动])|没必要|不用担心|看情况|看效果|看审批|提交党员大会|提请党员大会|"
@@ -50,7 +51,9 @@ _FLOOR = re.compile(r"领学|主讲|讲党课|授课|讲课|致辞|汇报|通报
 _FUTURE = re.compile(r"下次|以后|之后|回来|每[天日周月年个季次]|今后|从[^，,]{0,4}开始|起")
 _EVENT_AFTER = re.compile(r"^(?:上午|下午|晚上)?(?:开|有|要开|召开|停工|开工|进入|那场|那次|出的)")
 _RATIFY = re.compile(r"^(?:(?:行|好|可以|对)[，,]?\s*)*(?:那就这么定了?|那就这样|就这么定了?|就这么办|那就这么办|照此办理|就按这个办)")
-_ANAPHOR = re.compile(r"这个事|这件事|这事|这个活动|这项工作|这一块|这块|这个工作|这个")
+_ANAPHOR = re.compile(r"这个事|这件事|这事|这个活动|这项工作|这一块|这块|这个工作|这个|他们|她们")
+_ROLES = "|".join(re.escape(r) for r in ("组织委员", "宣传委员", "纪检委员", "青年委员", "保密委员", "统战委员", "群工委员",
+                                          "支部书记", "副书记", "书记", "小组长", "组长", "支委"))
 _FILLER = re.compile(r"嗯+|呃+|那个[，,]|这个[，,]|就是说[，,]?|说实话[，,]?|[啊呀吧哈]+(?=[，,。]|$)")
 _LEAD = re.compile(r"^(?:(?:好的?|行|那么?|那|另外|此外|还有|最后|同时|其次|然后|再有|这样|可以|对|要|具体这么办)"
                    r"[，,：:]?\s*)+")
@@ -169,7 +172,8 @@ def _content(u: _Unit) -> str:
     correction = list(re.finditer(r"(?:哦|噢)?不对[，,…。]*", text))
     if correction:  # '下周二，哦不对，下周二开会，下周三之前把表弄出来': what was taken back goes
         text = text[correction[-1].end():]
-    text = re.sub(r"(?:^|(?<=[，,]))[^，,]*(?:开|有|召开)[^，,]{0,3}会[^，,]*(?=[，,]|$)", "", text)
+    text = re.sub(r"(?:^|(?<=[，,]))[^，,]*(?:开|有|召开)[^，,]{0,6}会[^，,]*(?=[，,]|$)", "", text)
+    text = re.sub(rf"(?:^|(?<=[，,]))(?:{_ROLES})(?=(?:你|您)?(?:来|去)?(?:负责|牵头|[，,]))", "", text)  # '丽萍，组织委员你负责…' 
     text = re.sub(r"(?:^|(?<=[，,]))[^，,]{1,6}(?:配合|协助|帮着)(?:你|他|她)?(?=[，,]|$)", "", text)  # 小谭配合你
     text = re.sub(r"(?:^|(?<=[，,]))(?:那就这么定了?|就这么定了?|那就这样|就这样|这样)(?=[，,：:]|$)", "", text)
     text = re.sub(rf"^{_ENUMERATOR}", "", strip_punct(text))
@@ -380,13 +384,16 @@ def _matter_before(units: list[_Unit], i: int) -> str:
         earlier = [v for v in units[max(0, j - 8):j + 1] if v.turn >= u.turn - 3 and v.speaker != u.speaker]
         proposal = next((v for v in reversed(earlier) if _PROPOSAL.search(v.text)), None)
         if proposal is not None:
-            return _matter(_PROPOSAL.split(proposal.text, maxsplit=1)[-1])[:40]
+            said = re.sub(r"^(?:书记|组长|小组长|[\u4e00-\u9fff]{1,3}(?:书记|主任|经理))[，,]", "", proposal.text)
+            said = _PROPOSAL.sub("", said)
+            said = re.sub(r"(?:怎么样|行不行|好不好|可不可以|吗|呢|吧)?[？?。]*$", "", said)
+            return _matter(said)[-40:]
         if j >= 0 and units[j].turn == u.turn - 1 and units[j].speaker != u.speaker:
             return _matter(units[j].text)[-40:]
     return ""
 
 
-_PROPOSAL = re.compile(r"我想的是|我的想法是|想法是|我建议|建议|提议|要不咱们|要不|我这边可以|可以先")
+_PROPOSAL = re.compile(r"我想的是|我的想法是|想法是|我提个建议|我建议|建议|提议|要不咱们|要不要|要不|我这边可以|可以先|能不能")
 
 
 UNLISTED_OWNER = "责任人不在参会名单中，请核对"
