@@ -24,6 +24,7 @@ _TRANSITION = re.compile(
     rf"^(?:(?:好的?|那么?|下面|接下来|现在|首先|然后|最后|我们|咱们|开始|进行|进入|学习|讨论|研究|审议|听取|来|先)[，,]?)*"
     rf"第(?P<o>{_ORD})(?:个|项)?(?:议题|议程|项议程|项内容|个事项|项|件事)"
 )
+_BARE_STEP = re.compile(rf"^(?:(?:好|下面|接下来)[，,]?)?第(?P<o>{_ORD})(?:个|项|件事)[，,。：:]")
 _NEXT_ITEM = re.compile(rf"第(?P<o>{_ORD})(?:个|项)?(?:议题|议程)")
 _TRANSITION_WORDS = re.compile(r"下面|接下来|现在|首先|然后|最后|进入|进行")
 
@@ -130,6 +131,9 @@ def assign_items(sentences: list[Sentence], agenda: list[str], announced_at: int
             loose = None if m else _NEXT_ITEM.search(s.text[:12])
             if loose and cn_to_int(loose.group("o")) == (current + 2 if current is not None else 1):
                 k = current + 2 if current is not None else 1  # '下面定型第一议题' (进行 misheard): the next item
+            bare = None if (m or loose) else _BARE_STEP.match(s.text)
+            if bare and cn_to_int(bare.group("o")) == (current + 2 if current is not None else 1):
+                k = cn_to_int(bare.group("o"))  # '第三个，党员教育培训。': the next item, named without 议题
             if k and 1 <= k <= len(agenda):
                 current = k - 1
             elif _TRANSITION_WORDS.search(s.text[:8]):

@@ -50,6 +50,20 @@ def extract_minutes(
     return refine_with_llm(list(segments or []), meeting or Meeting(), minutes, generate)
 
 
+def _topic_at(sentences: list, items_of: list[int | None], agenda: list[str]) -> Callable[[float], str]:
+    """The agenda item being dealt with at a time (a task said shortly, '你月底前弄个初稿', is filed under it)."""
+    import bisect
+
+    starts = [s.start for s in sentences]
+
+    def at(t: float) -> str:
+        i = bisect.bisect_right(starts, t + 1e-6) - 1
+        k = items_of[i] if 0 <= i < len(items_of) else None
+        return agenda[k] if k is not None and k < len(agenda) else ""
+
+    return at
+
+
 def _rules(segments: list[Segment], meeting: Meeting) -> Minutes:
     meeting = meeting or Meeting()
     sentences = split_sentences(list(segments or []))
@@ -59,7 +73,7 @@ def _rules(segments: list[Segment], meeting: Meeting) -> Minutes:
     attendance = extract_attendance(sentences, meeting, roster)
     agenda, items_of = extract_agenda(sentences, meeting)
     first_topic = extract_first_topic(sentences, items_of, agenda, meeting, roster)
-    resolutions = extract_resolutions(sentences, roster, base)
+    resolutions = extract_resolutions(sentences, roster, base, topic_at=_topic_at(sentences, items_of, agenda))
     if first_topic is not None:
         # the 第一议题's implementation measures are the decisions taken while it was discussed
         first_topic.measures = [

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from core.types import NEEDS_FILLING, Resolution
@@ -445,7 +446,14 @@ def _same_task(a: _Unit, b: _Unit) -> bool:
         b.recap and a.owner and a.owner == b.owner)
 
 
-def extract_resolutions(sentences: list[Sentence], roster: Roster, base: dt.date) -> list[Resolution]:
+def _topic_words(title: str) -> str:
+    """'研究下季度党员教育培训的安排' -> '下季度党员教育培训': the matter of an agenda item."""
+    title = re.sub(r"^(?:研究|讨论|部署|审议|听取|通报|学习|推荐|确定|关于)+", "", strip_punct(title))
+    return re.sub(r"(?:的)?(?:安排|工作|情况|问题|事宜|有关事项)$", "", title)
+
+
+def extract_resolutions(sentences: list[Sentence], roster: Roster, base: dt.date,
+                        topic_at: Callable[[float], str] | None = None) -> list[Resolution]:
     units = _Extractor(roster, base).units(sentences)
     items: list[_Unit] = []
     pending: _Unit | None = None  # an ownerless decision waiting for the task that carries it out
@@ -467,6 +475,9 @@ def extract_resolutions(sentences: list[Sentence], roster: Roster, base: dt.date
             continue
         if short:
             u.prefix = _matter_before(units, i)
+            topic = _topic_words(topic_at(u.start)) if topic_at else ""
+            if topic and 2 <= len(topic) <= 16 and overlap(topic, u.prefix + u.text) < 0.5:
+                u.prefix = f"{topic}：{u.prefix}" if u.prefix else topic  # filed under its agenda item
         twin = next((it for it in items if _same_task(it, u)), None)
         if twin is not None:
             _fill(twin, u)
