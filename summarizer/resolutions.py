@@ -308,14 +308,33 @@ class _Extractor:
                             continue
                     in_list = chair and a <= list_open_until and bool(
                         _ENUM_AT.match(u.text) or u.text is not text or (out and out[-1].in_list and out[-1].turn == ti))
-                    u.in_list, u.recap = in_list, recap
-                    self._judge(u, turn, said, prev_speaker, chair)
-                    if u.in_list and u.is_task:
-                        list_open_until = b + 90
-                    found_any = found_any or u.is_task
-                    out.append(u)
+                    parts = self._item_parts(u.text) if in_list else [u.text]
+                    for k, part in enumerate(parts):
+                        v = u if len(parts) == 1 else _Unit(part, a + (b - a) * k / len(parts), a + (b - a) * (k + 1) / len(parts),
+                                                            speaker, ti, decision=u.decision)
+                        v.in_list, v.recap = in_list, recap
+                        self._judge(v, turn, said, prev_speaker, chair)
+                        if v.in_list and v.is_task:
+                            list_open_until = b + 90
+                        found_any = found_any or v.is_task
+                        out.append(v)
                     said += text
         return out
+
+    def _item_parts(self, text: str) -> list[str]:
+        """A list item that holds two tasks because recognition lost the number between them
+        ('11月份开展一次专题研讨，各党小组在本月底前完成一次集中学习'): cut where a new doer begins."""
+        clauses = re.split(r"(?<=[，,])", text)
+        parts = [clauses[0]]
+        for clause in clauses[1:]:
+            done = parts[-1]
+            new_doer = unit_owner(clause.strip()) or any(
+                a.rank == 2 and a.start == 0 and a.name != SPEAKER for a in find_agents(clause.strip(), self.forms))
+            if new_doer and len(han_only(done)) >= 6 and _task_verbs().search(done) and _task_verbs().search(clause):
+                parts.append(clause)
+            else:
+                parts[-1] += clause
+        return [strip_punct(p) for p in parts if strip_punct(p)]
 
     def _judge(self, u: _Unit, turn: list[Sentence], said: str, prev_speaker: str | None, chair: bool) -> None:
         text = u.text
