@@ -223,6 +223,6 @@ def vocatives(text: str, forms: RosterForms) -> list[Mention]:
 def unit_owner(text: str) -> str | None:
     """A collective owner (各党小组, 全体党员, 每位党员, 各运维班长 ...) at the start of a clause."""
     units = "|".join(re.escape(u) for u in cue_list("owner_units"))
-    m = re.match(rf"^(?:各|全体|每个|每位|每名|所有)[\u4e00-\u9fff]{{1,5}}?(?:{units}|班长|组长|党员|支委|工区|班组|值|课题组|部门|人)"
+    m = re.match(rf"^(?:各|全体|每个|每位|每名|所有)[\u4e00-\u9fff]{{0,5}}?(?:{units}|班长|组长|党员|支委|工区|班组|值|课题组|部门|人)"
                  if units else r"^$", text)
     return m.group(0) if m else None

@@ -211,6 +211,11 @@ def _task_verbs() -> re.Pattern[str]:
     return re.compile(alternation("task_verbs"))
 
 
+def _long_verbs() -> re.Pattern[str]:
+    """Task verbs of two characters or more: a single 交 or 出 is inside too many words (交接班)."""
+    return re.compile("|".join(re.escape(v) for v in cue_list("task_verbs") if len(v) >= 2))
+
+
 def _decision_frame(text: str) -> bool:
     frames = alternation("decision_frames")
     return bool(frames and re.search(frames, text))
@@ -330,7 +335,7 @@ class _Extractor:
             done = parts[-1]
             new_doer = unit_owner(clause.strip()) or any(
                 a.rank == 2 and a.start == 0 and a.name != SPEAKER for a in find_agents(clause.strip(), self.forms))
-            if new_doer and len(han_only(done)) >= 6 and _task_verbs().search(done) and _task_verbs().search(clause):
+            if new_doer and len(han_only(done)) >= 6 and _long_verbs().search(done) and _task_verbs().search(clause):
                 parts.append(clause)
             else:
                 parts[-1] += clause
