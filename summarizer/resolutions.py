@@ -47,9 +47,11 @@ _ATTENDANCE = re.compile(r"应到|实到|到会|都在|都到|到齐|到了[一�
 _HYPOTHETICAL = re.compile(r"^(?:如果|要是|假如|万一)|要不要|能不能|可不可以|行不行|是不是|有没有")
 _QUESTION = re.compile(r"(?:吗|么|呢|没有)[？?]?$|[？?]$")
 _PAST = re.compile(r"已经|已于|去年|上次|上个月|上一年|以前|曾经|此前|那段|那次|那几天|那会儿|当时")
-_FLOOR = re.compile(r"领学|主讲|讲党课|授课|讲课|致辞|汇报|通报|发言|谈谈|讲讲|说说|说一下|说两句|介绍|宣读|表个态|表态|点评|讲话|先来|先说|报一下|补一下|"
+_FLOOR = re.compile(r"领学|主讲|讲(?:一堂|一次|个)?(?:专题)?党课|授课|讲课|致辞|汇报|通报|发言|谈谈|讲讲|说说|说一下|说两句|介绍|宣读|表个态|表态|点评|讲话|先来|先说|报一下|补一下|"
                     r"点个名|点名|记好|记一下|记录|主持|简短|谈一谈|讲一讲|说一说|讲几句|带领大家")
 _FUTURE = re.compile(r"下次|以后|之后|回来|每[天日周月年个季次]|今后|从[^，,]{0,4}开始|起")
+# The chair taking a task on (我来协调, 我去找他谈, 这两条我一起跟支部反映), not describing himself.
+_TAKES_IT = re.compile(r"我来(?!说|讲)|我去|我一起|由我|我负责|我牵头|我亲自")
 _EVENT_AFTER = re.compile(r"^(?:上午|下午|晚上)?(?:开|有|要开|召开|停工|开工|进入|那场|那次|出的)")
 _RATIFY = re.compile(r"^(?:(?:行|好|可以|对)[，,]?\s*)*(?:那就这么定了?|那就这样|就这么定了?|就这么办|那就这么办|照此办理|就按这个办)")
 _ANAPHOR = re.compile(r"这个事|这件事|这事|这个活动|这项工作|这一块|这块|这个工作|这个|他们|她们")
@@ -113,11 +115,17 @@ def _turns(sentences: list[Sentence]) -> list[list[Sentence]]:
     return turns
 
 
+_TURNED_DOWN = re.compile(r"(?<=先不说了[，,])|(?<=先不说[，,])|(?<=再说吧[，,])|(?<=以后再说[，,])|(?<=先放一放[，,])|"
+                          r"(?<=先不搞了[，,])|(?<=不行[，,])|(?<=不行啊[，,])(?=[^，,]{4})")
+
+
 def _pieces(s: Sentence) -> list[tuple[str, float, float]]:
     """A sentence cut at ；/。 and before enumerators, each piece with its share of the time."""
     parts: list[str] = []
     for part in re.split(r"(?<=[；;。！!？?])", s.text):
-        parts.extend(p for p in _ENUM_SPLIT.split(part) if strip_punct(p))
+        for p in _ENUM_SPLIT.split(part):
+            # '这个咱们定不了，先不说了，风险识别这个，温师傅你牵头…': what is turned down ends there
+            parts.extend(q for q in _TURNED_DOWN.split(p) if strip_punct(q))
     out, pos, total = [], 0, max(1, len(s.text))
     for p in parts:
         a = s.start + (s.end - s.start) * pos / total
@@ -147,8 +155,9 @@ def _deadline(text: str, base: dt.date) -> Deadline | None:
         # 每月五号前更新 / 每周五前报: a standing rule, no single date
         return Deadline(None, recurring.group(0), recurring.start(), recurring.end(), True, True)
     explicit = [d for d in dates if d.explicit or re.search(r"定在$|定于$", text[:d.start])]
-    if explicit:
-        return explicit[-1] if tail_from else explicit[0]
+    before = [d for d in explicit if re.search(r"前$|之前$|以前$", d.text)]
+    if explicit:  # '下周死(四)…下周五之前': a date said with 前 is the deadline, a bare week less so
+        return explicit[-1] if tail_from else (before or explicit)[0]
     if recurring:
         return Deadline(None, recurring.group(0), recurring.start(), recurring.end(), True, True)
     return dates[-1] if tail_from and dates else (dates[0] if dates else None)
@@ -279,11 +288,12 @@ class _Extractor:
             prev_speaker = turns[ti - 1][0].speaker if ti else None
             said = ""  # the turn so far, for 你 / 他 / the matter said before
             recap = False
+            agenda_sentence = False  # '今天就两件事。' | '一是学习…；二是…。': the enumeration goes on the agenda
             for s in turn:
                 head = _LIST_HEAD.search(s.text) if chair else None
                 recap_cue = _RECAP.search(s.text[:16])  # said as the opening words: '好，我最后归纳一下'
-                agenda_sentence = bool(chair and _AGENDA_HEAD.search(s.text) and not recap_cue
-                                       and not re.search(r"落实措施|整改措施[^，,。]{0,6}[：:]", s.text))
+                agenda_sentence = bool(chair and (_AGENDA_HEAD.search(s.text) or agenda_sentence and _ENUM_AT.match(s.text))
+                                       and not recap_cue and not re.search(r"落实措施|整改措施[^，,。]{0,6}[：:]", s.text))
                 if head and agenda_sentence:
                     head = None  # '今天的议程：…；最后定整改措施': the agenda, not a list of measures
                 if head:
@@ -362,8 +372,9 @@ class _Extractor:
         u.decision = u.decision or _decision_frame(text)
         if _negated(text, bool(chair and u.owner)) and not (u.in_list and not _VETO.search(text)):
             return
-        if _is_floor(text, u.deadline):
-            return
+        if _is_floor(text, u.deadline) or (u.agent is not None and not (u.deadline and u.deadline.date)
+                                            and _FLOOR.match(re.sub(r"^(?:同志)?[，,]?(?:你|您)?(?:来|先|再|给大家)?", "", text[u.agent.end:]))):
+            return  # '学习这块，我来领学吧' / '国栋，你先说说': the floor, whatever noun came before
         if _PAST.search(text) and not (u.deadline and u.deadline.date) and not u.in_list:
             return
         verb = bool(_task_verbs().search(text))
@@ -380,7 +391,8 @@ class _Extractor:
         elif chair and u.owner and verb:
             later = dated or bool(_FUTURE.search(text))
             # '我代表支委会作对照检查': the speaker's own doing now is no task; '我来当组长，春节前…' is
-            u.is_task = u.agent is not None and (later if u.agent.name == SPEAKER else u.agent.rank >= 2 or later)
+            taken_on = u.agent is not None and u.agent.name == SPEAKER and bool(_TAKES_IT.search(text))
+            u.is_task = u.agent is not None and (later or taken_on if u.agent.name == SPEAKER else u.agent.rank >= 2 or later)
         elif chair and dated and verb:
             u.is_task = True
         elif u.owner and u.agent and u.agent.rank == 4 and dated and verb:
