@@ -26,6 +26,7 @@ _TITLE = "(?:" + "|".join(TITLES) + ")"
 # Similarity a heard form needs: whole names tolerate one confusable syllable, short forms less.
 FULL_NAME_MATCH = 0.85
 SHORT_FORM_MATCH = 0.9
+LOOSE_MATCH = 0.75  # right before 你负责 / 牵头, with a clear margin over the next member
 
 _BOUNDARY = r"[，,。：:；;！!？?、\s由请让叫给按和与跟同及]"
 SPEAKER = "<speaker>"  # 我来负责: the speaker; resolved by the caller, who knows who spoke
@@ -119,6 +120,22 @@ class RosterForms:
                     offer(0.95, name, length, "surname")
         return best[2] if best else None
 
+    def loose(self, heard: str) -> str | None:
+        """The member whose full or given name sounds clearly nearest to heard (还偷 -> 海涛 -> 臧海涛),
+        for a name said right before an owner frame, where recognition garbles most and the frame is sure."""
+        scored = []
+        for name in self.names:
+            for form in {name, self.given[name]}:
+                if len(form) >= 2 and len(form) == len(heard):
+                    scored.append((sum(char_similarity(a, b) for a, b in zip(heard, form, strict=True)) / len(form), name))
+        best: dict[str, float] = {}
+        for score, name in scored:
+            best[name] = max(best.get(name, 0.0), score)
+        ranked = sorted(((v, k) for k, v in best.items()), reverse=True)
+        if ranked and ranked[0][0] >= LOOSE_MATCH and (len(ranked) == 1 or ranked[0][0] - ranked[1][0] >= 0.1):
+            return ranked[0][1]
+        return None
+
     def mentions(self, text: str) -> list[Mention]:
         """Every member named in text, left to right, non-overlapping."""
         out: list[Mention] = []
@@ -147,6 +164,7 @@ _NOT_SUBJECT = re.compile(r"^(?:同志)?(?:[一二三四五六七八九十两几
 # '由张伟同志牵头…' when no roster was entered, or a guest's name: a person named as 同志 in an owner frame
 _HEARD_COMRADE = re.compile(r"(?:(?<=由)|(?<=请)|(?<=责成)|(?<=交由)|^|(?<=[，,：:]))(?P<name>(?![由请让叫])[\u4e00-\u9fff]{2,3}?)同志"
                             r"(?=(?:你)?(?:来|具体)?(?:牵头|负责)|(?<=[由请成])同志(?:在|于|[0-9一二三四五六七八九十本下月年]))")
+_FRAMED = re.compile(r"(?:^|(?<=[，,：:；;。]))(?P<heard>[\u4e00-\u9fff]{2,3}?)(?=(?:同志)?(?:你|您)(?!们)|(?:同志)?(?:负责|牵头))")
 _ME = re.compile(r"(?:由我|我来|我本人|我个人|我去|我亲自|这个我|我带头|我一起|我负责|我牵头|我自己来)")
 _YOU = re.compile(r"你们?|您")
 _THIRD = re.compile(r"(?:请|让|叫|由)(?:他|她)")
@@ -198,6 +216,12 @@ def find_agents(text: str, forms: RosterForms) -> list[Agent]:
         name = m.group("name")
         if not any(a.start <= m.start("name") < a.end for a in found) and name[0] not in "这那各某该本我你他她咱全大有":
             found.append(Agent(name, m.start("name"), m.end("name") + 2, 4))
+    for m in _FRAMED.finditer(text):  # '还偷负责' / '疫情你收起了': a name the frame vouches for
+        if any(a.start <= m.start("heard") < a.end for a in found):
+            continue
+        name = forms.loose(m.group("heard"))
+        if name:
+            found.append(Agent(name, m.start("heard"), m.end("heard"), 4))
     for m in _ME.finditer(text):
         if not re.match(r"(?:说|讲|来说|先来|先说|补充|插一句)", text[m.end():]) and text[m.end():m.end() + 1] != "们":
             found.append(Agent(SPEAKER, m.start(), m.end(), 2))
