@@ -51,7 +51,21 @@ def _evaluate(truth: dict, meeting, name: str, segments: list[Segment], score, s
     result = {"minutes": mdict, "segments": []}
     p, r, f = score.resolutions(truth, result)
     found = minutes.resolutions
+    # owners: of the items that match a reference item by content, how many name its owner (a flagged
+    # empty owner is counted apart: better than a wrong one)
+    owned = right = empty = 0
+    for x in found:
+        near = [g for g in truth["gold"]["resolutions"] if score.coverage(g["content"], x.content) >= 0.4]
+        if not near:
+            continue
+        if not x.owner:
+            empty += 1
+            continue
+        owned += 1
+        right += any(score.clean_name(x.owner) in {score.clean_name(o) for o in (g["owner"] if isinstance(g["owner"], list)
+                                                                                  else [g["owner"]])} for g in near)
     out = {
+        "owner_right": right, "owner_given": owned, "owner_empty": empty,
         "res_p": round(p, 3), "res_r": round(r, 3), "res_f1": round(f, 3),
         "first_topic_ok": score.first_topic(truth, result),
         "attendance_ok": score.attendance(truth, result),
@@ -95,6 +109,11 @@ def _print_table(label: str, rows: dict[str, dict]) -> None:
     mean = {k: round(sum(s[k] for s in rows.values()) / n, 3) for k in (*KEYS, "flagged")}
     print("mean\t" + "\t".join(str(mean[k]) for k in (*KEYS, "flagged")))
     below = [m for m, s in rows.items() if s["res_f1"] < 0.5]
+    given = sum(s["owner_given"] for s in rows.values())
+    print(f"owner precision (items matching a reference item by content): "
+          f"{sum(s['owner_right'] for s in rows.values())}/{given}"
+          f" = {sum(s['owner_right'] for s in rows.values()) / max(1, given):.3f}; left empty: "
+          f"{sum(s['owner_empty'] for s in rows.values())}")
     print(f"meetings: {n}; res_f1 < 0.5: {len(below)} {below}; res_f1 >= 0.9: "
           f"{sum(s['res_f1'] >= 0.9 for s in rows.values())}; "
           f"first_topic/attendance/votes right: {sum(s['first_topic_ok'] for s in rows.values())}/"
