@@ -30,7 +30,8 @@ from summarizer.text import Sentence, alternation, cue_list, han_only, overlap, 
 
 DEADLINE_INFERRED = "完成时限据语音推断，请核对"
 _ENUMERATOR = r"(?:第[一二三四五六七八九十0-9]+(?:条|点|项|是)?[，,、：:．.]|[一二三四五六七八九十]是[，,、：:]?|其[一二三四][，,、]|[1-9][、.．])"
-_ENUM_SPLIT = re.compile(rf"(?<=[，,：:；;。\s])(?={_ENUMERATOR})|(?<=^)(?={_ENUMERATOR})")
+_ENUM_SPLIT = re.compile(rf"(?<=[，,：:；;。\s])(?={_ENUMERATOR})|(?<=^)(?={_ENUMERATOR})"
+                         r"|(?<=[，,；;\s])(?=(?:下面|接下来)?(?:进行)?第[二三四五六七八九十]个(?:议题)?[，,。])")  # the next agenda item
 _ENUM_AT = re.compile(rf"^(?:(?:好|那|还有|另外|最后)[，,]?)?{_ENUMERATOR}")
 _AGENDA_STEP = re.compile(r"(?:下面|接下来|现在|然后)?(?:进行|进入|开始)?第[一二三四五六七八九十0-9]{1,2}(?:个|项)(?:议题|议程|事|环节)?"
                           r"|^(?:第[二三四五六七八九十]个|第[二三四五六七八九十]项)")
@@ -47,7 +48,7 @@ _ATTENDANCE = re.compile(r"应到|实到|到会|都在|都到|到齐|到了[一�
 _HYPOTHETICAL = re.compile(r"^(?:如果|要是|假如|万一)|要不要|能不能|可不可以|行不行|是不是|有没有")
 _QUESTION = re.compile(r"(?:吗|么|呢|没有)[？?]?$|[？?]$")
 _PAST = re.compile(r"已经|已于|去年|上次|上个月|上一年|以前|曾经|此前|那段|那次|那几天|那会儿|当时")
-_FLOOR = re.compile(r"领学|主讲|讲(?:一堂|一次|个)?(?:专题)?党课|授课|讲课|致辞|汇报|通报|发言|谈谈|讲讲|说说|说一下|说两句|介绍|宣读|表个态|表态|点评|讲话|先来|先说|报一下|补一下|"
+_FLOOR = re.compile(r"说吧|讲吧|你说|您说|领学|主讲|讲(?:一堂|一次|个)?(?:专题)?党课|授课|讲课|致辞|汇报|通报|发言|谈谈|讲讲|说说|说一下|说两句|介绍|宣读|表个态|表态|点评|讲话|先来|先说|报一下|补一下|"
                     r"点个名|点名|记好|记一下|记录|主持|简短|谈一谈|讲一讲|说一说|讲几句|带领大家")
 _FUTURE = re.compile(r"下次|以后|之后|回来|每[天日周月年个季次]|今后|从[^，,]{0,4}开始|起")
 # The chair taking a task on (我来协调, 我去找他谈, 这两条我一起跟支部反映), not describing himself.
@@ -323,7 +324,7 @@ class _Extractor:
                             continue
                     in_list = chair and a <= list_open_until and bool(
                         _ENUM_AT.match(u.text) or u.text is not text or (out and out[-1].in_list and out[-1].turn == ti))
-                    parts = self._item_parts(u.text) if in_list else [u.text]
+                    parts = self._item_parts(u.text, addressed_only=not in_list) if chair else [u.text]
                     for k, part in enumerate(parts):
                         v = u if len(parts) == 1 else _Unit(part, a + (b - a) * k / len(parts), a + (b - a) * (k + 1) / len(parts),
                                                             speaker, ti, decision=u.decision)
@@ -336,15 +337,18 @@ class _Extractor:
                     said += text
         return out
 
-    def _item_parts(self, text: str) -> list[str]:
-        """A list item that holds two tasks because recognition lost the number between them
-        ('11月份开展一次专题研讨，各党小组在本月底前完成一次集中学习'): cut where a new doer begins."""
+    def _item_parts(self, text: str, addressed_only: bool = False) -> list[str]:
+        """A piece that holds two tasks because recognition lost the stop or the number between them
+        ('11月份开展一次专题研讨，各党小组在本月底前完成一次集中学习'; '…完善了，小柏，把基数表弄出来'):
+        cut where a new doer begins (in a list) or a new member is addressed (anywhere)."""
         clauses = re.split(r"(?<=[，,])", text)
         parts = [clauses[0]]
         for clause in clauses[1:]:
             done = parts[-1]
-            new_doer = unit_owner(clause.strip()) or any(
-                a.rank == 2 and a.start == 0 and a.name != SPEAKER for a in find_agents(clause.strip(), self.forms))
+            agents = find_agents(clause.strip(), self.forms)
+            addressed = any(a.rank == 3 and a.start == 0 for a in agents)
+            new_doer = addressed if addressed_only else addressed or unit_owner(clause.strip()) or any(
+                a.rank == 2 and a.start == 0 and a.name != SPEAKER for a in agents)
             if new_doer and len(han_only(done)) >= 6 and _long_verbs().search(done) and _task_verbs().search(clause):
                 parts.append(clause)
             else:
