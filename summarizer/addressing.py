@@ -29,6 +29,8 @@ SHORT_FORM_MATCH = 0.9
 LOOSE_MATCH = 0.75  # right before 你负责 / 牵头, with a clear margin over the next member
 
 _BOUNDARY = r"[，,。：:；;！!？?、\s由请让叫给按和与跟同及]"
+# Characters a given name is never made of: a 'name' holding one is a member's name misheard (照你 for 赵敏).
+_NOT_IN_NAMES = set("你我他她的了是在有和就也都这那个们吗呢吧啊")
 SPEAKER = "<speaker>"  # 我来负责: the speaker; resolved by the caller, who knows who spoke
 
 
@@ -136,6 +138,19 @@ class RosterForms:
             return ranked[0][1]
         return None
 
+    def as_member(self, heard: str) -> str | None:
+        """Who 'X同志' in an owner frame is: the member it sounds clearly nearest to; a guest as heard when
+        it is a name of its own; for a misheard name (照你), the one member with that surname, or None
+        when several could be meant (left empty for the secretary)."""
+        near = self.loose(heard)
+        if near:
+            return near
+        if not any(c in _NOT_IN_NAMES for c in heard[1:]):
+            return heard  # a name of its own (孙明 beside 孙悦): a guest, kept as said and flagged by the caller
+        same = [n for n, s in self.surnames.items() if len(n) == len(heard) and len(s) == 1
+                and char_similarity(heard[0], s) >= SHORT_FORM_MATCH]
+        return same[0] if len(same) == 1 else None  # '照你同志': no name, so the one member called 赵
+
     def mentions(self, text: str) -> list[Mention]:
         """Every member named in text, left to right, non-overlapping."""
         out: list[Mention] = []
@@ -215,7 +230,9 @@ def find_agents(text: str, forms: RosterForms) -> list[Agent]:
     for m in _HEARD_COMRADE.finditer(text):
         name = m.group("name")
         if not any(a.start <= m.start("name") < a.end for a in found) and name[0] not in "这那各某该本我你他她咱全大有":
-            found.append(Agent(name, m.start("name"), m.end("name") + 2, 4))
+            member = forms.as_member(name)
+            if member is not None:
+                found.append(Agent(member, m.start("name"), m.end("name") + 2, 4))
     for m in _FRAMED.finditer(text):  # '还偷负责' / '疫情你收起了': a name the frame vouches for
         if any(a.start <= m.start("heard") < a.end for a in found):
             continue

@@ -504,6 +504,7 @@ def extract_resolutions(sentences: list[Sentence], roster: Roster, base: dt.date
         # '会议同意推荐X。秀荣，材料你整理一下…' / '就这么定了：划分责任区。名单秀云你来出…': the ownerless
         # decision and the task that carries it out are one item
         if (pending is not None and pending.turn == u.turn and u.owner and not u.decision and not u.recap
+                and not _AGENDA_STEP.match(u.text)
                 and (short or not u.in_list) and u.start - pending.end < 30):
             pending.extra.append(u)
             pending = None
