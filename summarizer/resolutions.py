@@ -48,12 +48,12 @@ _ATTENDANCE = re.compile(r"应到|实到|到会|都在|都到|到齐|到了[一�
 _HYPOTHETICAL = re.compile(r"^(?:如果|要是|假如|万一)|要不要|能不能|可不可以|行不行|是不是|有没有")
 _QUESTION = re.compile(r"(?:吗|么|呢|没有)[？?]?$|[？?]$")
 _PAST = re.compile(r"已经|已于|去年|上次|上个月|上一年|以前|曾经|此前|那段|那次|那几天|那会儿|当时")
-_FLOOR = re.compile(r"说吧|讲吧|你说|您说|领学|主讲|讲(?:一堂|一次|个)?(?:专题)?党课|授课|讲课|致辞|汇报|通报|发言|谈谈|讲讲|说说|说一下|说两句|介绍|宣读|表个态|表态|点评|讲话|先来|先说|报一下|补一下|"
+_FLOOR = re.compile(r"先学习|开始学习|说吧|讲吧|你说|您说|领学|主讲|讲(?:一堂|一次|个)?(?:专题)?党课|授课|讲课|致辞|汇报|通报|发言|谈谈|讲讲|说说|说一下|说两句|介绍|宣读|表个态|表态|点评|讲话|先来|先说|报一下|补一下|"
                     r"点个名|点名|记好|记一下|记录|主持|简短|谈一谈|讲一讲|说一说|讲几句|带领大家")
 _FUTURE = re.compile(r"下次|以后|之后|回来|每[天日周月年个季次]|今后|从[^，,]{0,4}开始|起")
 # The chair taking a task on (我来协调, 我去找他谈, 这两条我一起跟支部反映), not describing himself.
 _TAKES_IT = re.compile(r"我来(?!说|讲)|我去|我一起|由我|我负责|我牵头|我亲自")
-_EVENT_AFTER = re.compile(r"^(?:上午|下午|晚上)?(?:开|有|要开|召开|停工|开工|进入|那场|那次|出的)")
+_EVENT_AFTER = re.compile(r"^(?:上午|下午|晚上)?(?:开|有|要开|召开|停工|开工|进入|那场|那次|出的|那段|那几天|那会儿|的时候|期间)")
 _RATIFY = re.compile(r"^(?:(?:行|好|可以|对)[，,]?\s*)*(?:那就这么定了?|那就这样|就这么定了?|就这么办|那就这么办|照此办理|就按这个办)")
 _ANAPHOR = re.compile(r"这个事|这件事|这事|这个活动|这项工作|这一块|这块|这个工作|这个|他们|她们")
 _ROLES = "|".join(re.escape(r) for r in ("组织委员", "宣传委员", "纪检委员", "青年委员", "保密委员", "统战委员", "群工委员",
@@ -72,6 +72,7 @@ class _Unit:
     end: float
     speaker: str
     turn: int
+    seg: int = -1  # the recognised segment it was said in
     in_list: bool = False
     recap: bool = False
     decision: bool = False  # carried by a decision frame (会议同意…, 那就这么定了：…)
@@ -305,7 +306,7 @@ class _Extractor:
                 for text, a, b in _pieces(s):
                     piece_start = pos
                     pos += len(text)
-                    u = _Unit(text, a, b, speaker, ti)
+                    u = _Unit(text, a, b, speaker, ti, seg=s.seg)
                     if _AGENDA_STEP.search(text) or _CLOSING.search(text):
                         list_open_until = -1.0
                     if agenda_sentence:
@@ -323,11 +324,12 @@ class _Extractor:
                             said += text
                             continue
                     in_list = chair and a <= list_open_until and bool(
-                        _ENUM_AT.match(u.text) or u.text is not text or (out and out[-1].in_list and out[-1].turn == ti))
+                        _ENUM_AT.match(u.text) or u.text is not text
+                        or (out and out[-1].in_list and out[-1].turn == ti and out[-1].seg == s.seg))
                     parts = self._item_parts(u.text, addressed_only=not in_list) if chair else [u.text]
                     for k, part in enumerate(parts):
                         v = u if len(parts) == 1 else _Unit(part, a + (b - a) * k / len(parts), a + (b - a) * (k + 1) / len(parts),
-                                                            speaker, ti, decision=u.decision)
+                                                            speaker, ti, seg=s.seg, decision=u.decision)
                         v.in_list, v.recap = in_list, recap
                         self._judge(v, turn, said, prev_speaker, chair)
                         if v.in_list and v.is_task:
@@ -368,6 +370,8 @@ class _Extractor:
             u.agent = None
         if u.owner is None:  # '由办公室负责', '各党小组牵头': a body named in an owner frame
             body = _UNIT_FRAME.search(text) if _UNITS else None
+            if body and self.forms.match_at(text, body.end()):
+                body = None  # '由支部书记权振宇同志主讲': the office names the person who follows
             if body:
                 u.owner = body.group(0)
                 u.agent = Agent(u.owner, body.start() - (text[body.start() - 1:body.start()] == "由"), body.end(), 4)
@@ -505,7 +509,7 @@ def extract_resolutions(sentences: list[Sentence], roster: Roster, base: dt.date
         # decision and the task that carries it out are one item
         if (pending is not None and pending.turn == u.turn and u.owner and not u.decision and not u.recap
                 and not _AGENDA_STEP.match(u.text)
-                and (short or not u.in_list) and u.start - pending.end < 30):
+                and (short or not u.in_list or not _ENUM_AT.match(u.text)) and u.start - pending.end < 30):
             pending.extra.append(u)
             pending = None
             continue
