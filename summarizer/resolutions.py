@@ -55,7 +55,9 @@ _FUTURE = re.compile(r"下次|以后|之后|回来|每[天日周月年个季次]
 _TAKES_IT = re.compile(r"我来(?!说|讲)|我去|我一起|由我|我负责|我牵头|我亲自")
 _EVENT_AFTER = re.compile(r"^(?:上午|下午|晚上)?(?:开|有|要开|召开|停工|开工|进入|那场|那次|出的|那段|那几天|那会儿|的时候|期间)")
 _RATIFY = re.compile(r"^(?:(?:行|好|可以|对)[，,]?\s*)*(?:那就这么定了?|那就这样|就这么定了?|就这么办|那就这么办|照此办理|就按这个办)")
-_ANAPHOR = re.compile(r"这个事|这件事|这事|这个活动|这项工作|这一块|这块|这个工作|这个|他们|她们")
+# A task said by pointing back at a matter said before (这个事你去争取, 等他们回来…补上, 这两条我去反映).
+_REFERS_BACK = re.compile(r"这个事|这件事|这事|这个活动|这项工作|他们|她们|这两条|这几条|这些意见")
+_ANAPHOR = re.compile(r"这个事|这件事|这事|这个活动|这项工作|这一块|这块|这个工作|这个|他们|她们|这两条|这几条|这些")
 _ROLES = "|".join(re.escape(r) for r in ("组织委员", "宣传委员", "纪检委员", "青年委员", "保密委员", "统战委员", "群工委员",
                                           "支部书记", "副书记", "书记", "小组长", "组长", "支委"))
 _FILLER = re.compile(r"嗯+|呃+|那个[，,]|这个[，,]|就是说[，,]?|说实话[，,]?|[啊呀吧哈]+(?=[，,。]|$)")
@@ -504,7 +506,7 @@ def extract_resolutions(sentences: list[Sentence], roster: Roster, base: dt.date
     for i, u in enumerate(units):
         if not u.is_task:
             continue
-        short = len(han_only(_content(u))) < 10 or bool(re.search(r"这个事|这件事|这事|这个活动", u.text))
+        short = len(han_only(_content(u))) < 10 or bool(_REFERS_BACK.search(u.text))
         # '会议同意推荐X。秀荣，材料你整理一下…' / '就这么定了：划分责任区。名单秀云你来出…': the ownerless
         # decision and the task that carries it out are one item
         if (pending is not None and pending.turn == u.turn and u.owner and not u.decision and not u.recap
@@ -521,7 +523,8 @@ def extract_resolutions(sentences: list[Sentence], roster: Roster, base: dt.date
         if short:
             u.prefix = _matter_before(units, i)
             topic = _topic_words(topic_at(u.start)) if topic_at else ""
-            if topic and 2 <= len(topic) <= 16 and overlap(topic, u.prefix + u.text) < 0.5:
+            procedural = re.search(r"一下|交流|讨论|总结|其他|大家|发言", topic)  # '总结一下' names no matter
+            if topic and not procedural and 2 <= len(topic) <= 16 and overlap(topic, u.prefix + u.text) < 0.5:
                 u.prefix = f"{topic}：{u.prefix}" if u.prefix else topic  # filed under its agenda item
         twin = next((it for it in items if _same_task(it, u)), None)
         if twin is not None:
