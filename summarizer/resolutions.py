@@ -533,7 +533,10 @@ def extract_resolutions(sentences: list[Sentence], roster: Roster, base: dt.date
         if u.recap:
             continue  # the closing recap repeats; it never adds a task of its own
         items.append(u)
-        pending = u if (u.owner is None and (u.decision or u.in_list)) else None
+        # waiting for its doer: an ownerless decision, or a list item that names no doer at all
+        # ('第二条，没完成的培训这次一定落地。' | '占师傅，你牵头…'; not '各运维班长负责本班排查')
+        doerless = not unit_owner(_content(u)) and not re.search(r"负责|牵头", u.text)
+        pending = u if (u.owner is None and (u.decision or u.in_list and doerless)) else None
     known = set(roster.names)
     return [_to_resolution(u, known) for u in items]
 
