@@ -83,7 +83,7 @@ def _evaluate(truth: dict, meeting, name: str, segments: list[Segment], score, s
         ft = truth["gold"]["first_topic"]
         print("  gold 第一议题:", ft and ft["content"], "| found:", minutes.first_topic and minutes.first_topic.content)
         print("  gold attendance:", truth["gold"]["attendance"], "| found:", mdict["attendance"])
-        print("  gold votes:", truth["gold"]["votes"], "| found:", mdict["votes"])
+        print("  gold votes:", truth["gold"].get("votes"), "| found:", mdict["votes"])
     return out
 
 

@@ -32,7 +32,7 @@ DEADLINE_INFERRED = "完成时限据语音推断，请核对"
 _ENUMERATOR = r"(?:第[一二三四五六七八九十0-9]+(?:条|点|项|是)?[，,、：:．.]|[一二三四五六七八九十]是[，,、：:]?|其[一二三四][，,、]|[1-9][、.．])"
 _ENUM_SPLIT = re.compile(rf"(?<=[，,：:；;。\s])(?={_ENUMERATOR})|(?<=^)(?={_ENUMERATOR})"
                          r"|(?<=[，,；;\s])(?=(?:下面|接下来)?(?:进行)?第[二三四五六七八九十]个(?:议题)?[，,。])")  # the next agenda item
-_ENUM_AT = re.compile(rf"^(?:(?:好|那|还有|另外|最后)[，,]?)?{_ENUMERATOR}")
+_ENUM_AT = re.compile(rf"^(?:(?:好|那|还有|另外|最后)[，,]?)?(?:{_ENUMERATOR}|[一二三四五六七八九十][，,、](?![一二三四五六七八九十]))")
 _AGENDA_STEP = re.compile(r"(?:下面|接下来|现在|然后)?(?:进行|进入|开始)?第[一二三四五六七八九十0-9]{1,2}(?:个|项)(?:议题|议程|事|环节)?"
                           r"|^(?:第[二三四五六七八九十]个|第[二三四五六七八九十]项)")
 _CLOSING = re.compile(r"散会|(?:今天|本次|这次)?[^，,。]{0,4}?(?:就|先)(?:开)?到这[里儿]|会(?:议)?就开到这|今天就这样")
@@ -75,6 +75,7 @@ class _Unit:
     speaker: str
     turn: int
     seg: int = -1  # the recognised segment it was said in
+    new_doer: bool = False  # cut from the piece before it because a new doer begins here
     in_list: bool = False
     recap: bool = False
     decision: bool = False  # carried by a decision frame (会议同意…, 那就这么定了：…)
@@ -295,6 +296,8 @@ class _Extractor:
             agenda_sentence = False  # '今天就两件事。' | '一是学习…；二是…。': the enumeration goes on the agenda
             for s in turn:
                 head = _LIST_HEAD.search(s.text) if chair else None
+                if head and any(a.rank >= 3 and a.start < head.start() for a in find_agents(s.text, self.forms)):
+                    head = None  # '刘芳同志，你牵头把这个事落实一下': a task given, no list announced
                 recap_cue = _RECAP.search(s.text[:16])  # said as the opening words: '好，我最后归纳一下'
                 agenda_sentence = bool(chair and (_AGENDA_HEAD.search(s.text) or agenda_sentence and _ENUM_AT.match(s.text))
                                        and not recap_cue and not re.search(r"落实措施|整改措施[^，,。]{0,6}[：:]", s.text))
@@ -332,7 +335,7 @@ class _Extractor:
                     for k, part in enumerate(parts):
                         v = u if len(parts) == 1 else _Unit(part, a + (b - a) * k / len(parts), a + (b - a) * (k + 1) / len(parts),
                                                             speaker, ti, seg=s.seg, decision=u.decision)
-                        v.in_list, v.recap = in_list, recap
+                        v.in_list, v.recap, v.new_doer = in_list, recap, k > 0
                         self._judge(v, turn, said, prev_speaker, chair)
                         if v.in_list and v.is_task:
                             list_open_until = b + 90
@@ -377,6 +380,11 @@ class _Extractor:
             if body:
                 u.owner = body.group(0)
                 u.agent = Agent(u.owner, body.start() - (text[body.start() - 1:body.start()] == "由"), body.end(), 4)
+        if u.owner is None:  # '要求各党小组在11月底前完成…': a body as the doer of the clause
+            body = _BODY_SUBJECT.search(text)
+            if body and unit_owner(body.group("body")):
+                u.owner = unit_owner(body.group("body"))
+                u.agent = Agent(u.owner, body.start("body"), body.start("body") + len(u.owner), 4)
         if u.owner is None and agents and agents[0].name in ("你",) and not vocatives(text, self.forms):
             u.agent = agents[0]  # 你 to someone we cannot name (an unenrolled voice): cut it from the content
         u.decision = u.decision or _decision_frame(text)
@@ -412,6 +420,8 @@ class _Extractor:
 _UNITS = "|".join(re.escape(x) for x in cue_list("owner_units"))
 _UNIT_FRAME = re.compile(rf"(?:(?<=由)|(?<=交由)|(?<=责成))(?:各|全体|本)?(?:{_UNITS})"
                          rf"|(?:(?<=^)|(?<=[，,：:]))(?:各|全体)?(?:{_UNITS})(?=(?:同志)?(?:负责|牵头))")
+# A body doing what the clause says, named 各X/全体X (每个X stays unnamed: 'each' is no body to file).
+_BODY_SUBJECT = re.compile(r"(?:^|[，,：:；;]|要求|请|由)(?:第?[一二三四五六七八九十0-9][、.．，,]?)?(?P<body>(?:各|全体)[\u4e00-\u9fff]{1,6})")
 _LIST_HEAD = re.compile(r"措施|任务|分工|分一下工|几件事|几项工作|落实一下|定一下|布置一下|归纳|归一下|总结一下|强调一下|"
                         r"具体这么办|决定如下|如下[：:]|就这么定[了]?[：:]|这么定[：:]")
 
@@ -460,7 +470,7 @@ def _to_resolution(u: _Unit, known: set[str]) -> Resolution:
     flag_missing(res, recurring=bool(deadline and deadline.recurring))
     if deadline and deadline.corrected and res.deadline:
         res.flags.append(DEADLINE_INFERRED)
-    if owner and owner not in known and not _UNIT_FRAME.fullmatch(owner):
+    if owner and owner not in known and not _UNIT_FRAME.fullmatch(owner) and unit_owner(owner) != owner:
         res.flags.append(UNLISTED_OWNER)  # '由张伟同志牵头' with no roster, or a guest
     collective = unit_owner(_content(u))
     if owner is None and collective:
@@ -510,8 +520,9 @@ def extract_resolutions(sentences: list[Sentence], roster: Roster, base: dt.date
         # '会议同意推荐X。秀荣，材料你整理一下…' / '就这么定了：划分责任区。名单秀云你来出…': the ownerless
         # decision and the task that carries it out are one item
         if (pending is not None and pending.turn == u.turn and u.owner and not u.decision and not u.recap
-                and not _AGENDA_STEP.match(u.text)
-                and (short or not u.in_list or not _ENUM_AT.match(u.text)) and u.start - pending.end < 30):
+                and not _AGENDA_STEP.match(u.text) and not u.new_doer
+                and not _ENUM_AT.match(u.text) and (short or not u.in_list or pending.in_list and pending.seg == u.seg)
+                and u.start - pending.end < 30):
             pending.extra.append(u)
             pending = None
             continue

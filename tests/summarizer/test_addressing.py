@@ -50,7 +50,7 @@ def test_a_measures_list_and_its_recap_give_each_task_once():
     tasks = _tasks(("尚明哲", "开会。"), ("尚明哲", "下面我把整改措施说一下。第一，范文涛牵头修订值班制度，七月十五日之前拿出来；"
                                            "第二，各班组每周开一次安全例会。"),
                    ("尚明哲", "好，我最后归纳一下：值班制度文涛牵头，七月十五号前；安全例会每周一次。散会。"))
-    assert tasks == [("范文涛", "2026-07-15"), (None, None)]
+    assert tasks == [("范文涛", "2026-07-15"), ("各班组", None)]
 
 
 @pytest.mark.parametrize("text, date", [
