@@ -20,6 +20,7 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from core.types import NEEDS_FILLING, Resolution
 from summarizer.addressing import SPEAKER, Agent, RosterForms, find_agents, unit_owner, vocatives
@@ -221,6 +222,29 @@ def _matter(text: str) -> str:
 
 # ------------------------------------------------------------------------------------------ judging
 
+_COMPLEMENT = ("上来", "上去", "下来", "出来", "起来", "过来", "一下", "好", "完", "齐", "掉", "成", "上", "到", "出")
+
+
+def verb_at(text: str) -> int:
+    """Where the first task verb is said, read as words (jieba), so the 组织 in 组织生活会 or the 交 in
+    交接班 is no verb; -1 when there is none. A verb with its complement (报上来, 整理好) counts."""
+    import jieba  # lazy: loads its dictionary on first use
+
+    verbs = _verb_set()
+    pos = 0
+    for token in jieba.lcut(text, HMM=False):
+        stem = next((token[: -len(c)] for c in _COMPLEMENT if token.endswith(c) and len(token) > len(c)), token)
+        if token in verbs or stem in verbs:
+            return pos
+        pos += len(token)
+    return -1
+
+
+@lru_cache(maxsize=1)
+def _verb_set() -> frozenset[str]:
+    return frozenset(cue_list("task_verbs"))
+
+
 def _task_verbs() -> re.Pattern[str]:
     return re.compile(alternation("task_verbs"))
 
@@ -242,8 +266,8 @@ def _is_floor(text: str, deadline: Deadline | None) -> bool:
     floor = _FLOOR.search(text)
     if not floor:
         return False
-    verb = _task_verbs().search(_FLOOR.sub(lambda m: "，" * len(m.group(0)), text))
-    return verb is None or verb.start() >= floor.start()  # '佩兰，说一下审查的情况': the floor comes first
+    verb = verb_at(_FLOOR.sub(lambda m: "，" * len(m.group(0)), text))
+    return verb < 0 or verb >= floor.start()  # '佩兰，说一下审查的情况': the floor comes first
 
 
 def _negated(text: str, assigned: bool) -> bool:
@@ -251,7 +275,14 @@ def _negated(text: str, assigned: bool) -> bool:
     ('每人提一条小建议，喻晴你收齐')."""
     negative = alternation("not_decision")
     return bool(_VETO.search(text) or _HYPOTHETICAL.search(text) or _QUESTION.search(text) or _ATTENDANCE.search(text)
+                or _PROPOSED.match(text)  # '建议由刘芳同志负责…': a proposal, however concrete
                 or (not assigned and negative and re.search(negative, text) and not _decision_frame(text)))
+
+
+_PROPOSED = re.compile(r"^(?:(?:好|那|另外|还有)[，,]?)?(?:我|我们|咱们)?(?:建议|提议|可以考虑|想提议)")
+# A confirmation that names nothing itself: '没有意见就这么定了', '行，就这么办'.
+_BARE_RATIFY = re.compile(r"^(?:(?:好|行|可以|对|同意|没有意见|没意见|大家没有意见|大家都同意)[的了，,]?\s*)*"
+                          r"(?:那就|就)?(?:这么定了?|这样定了?|这么办|按这个办|照此办理|同意)[吧了。！!]*$")
 
 
 class _Extractor:
@@ -337,12 +368,27 @@ class _Extractor:
                                                             speaker, ti, seg=s.seg, decision=u.decision)
                         v.in_list, v.recap, v.new_doer = in_list, recap, k > 0
                         self._judge(v, turn, said, prev_speaker, chair)
+                        if chair and _BARE_RATIFY.match(strip_punct(v.text)):
+                            self._ratify(out, v, turns, ti)
                         if v.in_list and v.is_task:
                             list_open_until = b + 90
                         found_any = found_any or v.is_task
                         out.append(v)
                     said += text
         return out
+
+    def _ratify(self, out: list[_Unit], confirmation: _Unit, turns: list[list[Sentence]], ti: int) -> None:
+        """'没有意见就这么定了' confirms the proposal a member made just before: that becomes the task."""
+        for u in reversed(out[-4:]):
+            if u.turn < ti - 2 or u.is_task:
+                return
+            if u.speaker != confirmation.speaker and _PROPOSED.match(u.text) and verb_at(u.text) >= 0:
+                proposal = _Unit(_PROPOSED.sub("", u.text), u.start, confirmation.end, u.speaker, u.turn, seg=u.seg,
+                                 decision=True)
+                self._judge(proposal, turns[u.turn], "", turns[u.turn - 1][0].speaker if u.turn else None, True)
+                if proposal.is_task:
+                    out[out.index(u)] = proposal
+                return
 
     def _item_parts(self, text: str, addressed_only: bool = False) -> list[str]:
         """A piece that holds two tasks because recognition lost the stop or the number between them
@@ -356,7 +402,7 @@ class _Extractor:
             addressed = any(a.rank == 3 and a.start == 0 for a in agents)
             new_doer = addressed if addressed_only else addressed or unit_owner(clause.strip()) or any(
                 a.rank == 2 and a.start == 0 and a.name != SPEAKER for a in agents)
-            if new_doer and len(han_only(done)) >= 6 and _long_verbs().search(done) and _task_verbs().search(clause):
+            if new_doer and len(han_only(done)) >= 6 and verb_at(done) >= 0 and verb_at(clause) >= 0:
                 parts.append(clause)
             else:
                 parts[-1] += clause
@@ -395,7 +441,7 @@ class _Extractor:
             return  # '学习这块，我来领学吧' / '国栋，你先说说': the floor, whatever noun came before
         if _PAST.search(text) and not (u.deadline and u.deadline.date) and not u.in_list:
             return
-        verb = bool(_task_verbs().search(text))
+        verb = verb_at(text) >= 0
         dated = bool(u.deadline and u.deadline.date and (u.deadline.explicit or re.search(r"定在", text)))
         content = han_only(_content(u))
         if u.in_list:
