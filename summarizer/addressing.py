@@ -204,6 +204,18 @@ def _is_assignment_handover(text: str, m: Mention) -> bool:
                 or re.match(r"^[，,]?(?:交给)$", before.strip()))
 
 
+def _with_partners(text: str, first: Mention, forms: RosterForms) -> tuple[str, int]:
+    """'刘芳和赵敏两位同志': the members named together as one owner, and where the naming ends."""
+    names, end = [first.name], first.end
+    while (join := re.match(r"(?:同志)?(?:、|和|与|及|以及)", text[end:])) and (nxt := forms.match_at(text, end + join.end())):
+        if nxt.name in names:
+            break
+        names.append(nxt.name)
+        end = nxt.end
+    tail = re.match(r"(?:两位|三位|几位|等)?(?:同志)?", text[end:]) if len(names) > 1 else None
+    return "、".join(names), end + (tail.end() if tail else 0)
+
+
 def find_agents(text: str, forms: RosterForms) -> list[Agent]:
     """Owner candidates in one clause, best first."""
     found: list[Agent] = []
@@ -217,7 +229,8 @@ def find_agents(text: str, forms: RosterForms) -> list[Agent]:
             continue  # 按蔺部长说的
         temporal = bool(_TEMPORAL_END.search(after[:12])) and not _AFTER.match(after)
         if _BEFORE.search(before) and _is_assignment_handover(text, m):
-            found.append(Agent(m.name, m.start, m.end, 4 - temporal))
+            name, end = _with_partners(text, m, forms)  # 由刘芳和赵敏两位同志负责
+            found.append(Agent(name, m.start, end, 4 - temporal))
         elif _AFTER.match(after):
             found.append(Agent(m.name, m.start, m.end, 4))
         elif _VOCATIVE_AFTER.match(after) and _CLAUSE_START.search(before):

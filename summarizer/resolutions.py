@@ -245,15 +245,6 @@ def _verb_set() -> frozenset[str]:
     return frozenset(cue_list("task_verbs"))
 
 
-def _task_verbs() -> re.Pattern[str]:
-    return re.compile(alternation("task_verbs"))
-
-
-def _long_verbs() -> re.Pattern[str]:
-    """Task verbs of two characters or more: a single 交 or 出 is inside too many words (交接班)."""
-    return re.compile("|".join(re.escape(v) for v in cue_list("task_verbs") if len(v) >= 2))
-
-
 def _decision_frame(text: str) -> bool:
     frames = alternation("decision_frames")
     return bool(frames and re.search(frames, text))

@@ -1,5 +1,5 @@
 from summarizer.names import Roster
-from summarizer.owners import OwnerFinder
+from summarizer.addressing import RosterForms, find_agents
 
 ROSTER = Roster(["王建国", "刘芳", "陈志强", "赵敏", "孙磊"], host="王建国")
 
@@ -19,12 +19,16 @@ def test_unrelated_words_do_not_become_names():
 
 
 def test_owner_frames():
-    find = OwnerFinder(ROSTER).find
-    assert find("由刘方同志负责党费收缴").name == "刘芳"
-    assert find("请陈志强同志牵头，在本月底前更新宣传栏").name == "陈志强"
-    assert find("陈志强牵头、赵敏配合").name == "陈志强"
-    assert find("责成赵敏同志三天内整改").name == "赵敏"
-    assert find("由刘芳和赵敏两位同志负责").name == "刘芳、赵敏"
-    assert find("由组织委员负责").name == "组织委员"
+    forms = RosterForms(ROSTER.names)
+
+    def find(text):
+        agents = find_agents(text, forms)
+        return agents[0].name if agents else None
+
+    assert find("由刘方同志负责党费收缴") == "刘芳"
+    assert find("请陈志强同志牵头，在本月底前更新宣传栏") == "陈志强"
+    assert find("陈志强牵头、赵敏配合") == "陈志强"
+    assert find("责成赵敏同志三天内整改") == "赵敏"
+    assert find("由刘芳和赵敏两位同志负责") == "刘芳、赵敏"
     assert find("由咱们学生部的女同学去布置现场") is None
     assert find("十一月份开展一次专题研讨") is None
