@@ -1,5 +1,5 @@
-from summarizer.names import Roster
 from summarizer.addressing import RosterForms, find_agents
+from summarizer.names import Roster
 
 ROSTER = Roster(["王建国", "刘芳", "陈志强", "赵敏", "孙磊"], host="王建国")
 
