@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 
 from analytics.text import sentences, words
-from core.types import Risk, Segment
+from core.types import Risk, Segment, speaker_turns
 
 LEXICON = "analytics_risk_cues.json"
 _CLAUSE = re.compile(r"[，,；;：:。！？!?\s]+")  # not 、: 学归学、干归干 is one cue
@@ -217,16 +217,6 @@ REBUTTED_REASON = "发言当场被指出不妥，反映的做法可能流于形�
 _HEDGE = re.compile(r"说实话|反正|就行|就算|就能|其实|只能|估计|到时候|嘛|先.{0,6}再|差不多|没必要")
 
 
-def _turns(segments: list[Segment]) -> list[list[Segment]]:
-    turns: list[list[Segment]] = []
-    for seg in segments:
-        if turns and turns[-1][-1].speaker == seg.speaker:
-            turns[-1].append(seg)
-        else:
-            turns.append([seg])
-    return turns
-
-
 def _rebuts(turn: list[Segment]) -> bool:
     """The turn opens by contradicting what was just said (这个话我得说一下, 那可不行, 话不能这么说)."""
     pattern = cues()["rebuttal"]
@@ -243,7 +233,7 @@ def detect(segments: list[Segment], meeting_type: str = "", chair: str | None = 
     risks: list[Risk] = []
     seen: set[str] = set()
     members = set(roster or [])
-    turns = _turns([s for s in segments if s.text])
+    turns = speaker_turns([s for s in segments if s.text])
 
     def counts(speaker: str) -> bool:
         if chair and speaker == chair:

@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TypeVar
+
+T = TypeVar("T")
 
 MEETING_TYPES = ("支部党员大会", "支部委员会", "党小组会", "党课", "主题党日", "组织生活会")
 
@@ -176,3 +179,14 @@ class Result:
     duration: float = 0.0
     id: str = ""
     timings: dict[str, float] = field(default_factory=dict)
+
+
+def speaker_turns(items: list[T]) -> list[list[T]]:
+    """Consecutive items said by one speaker (segments or sentences: anything with .speaker), a turn each."""
+    out: list[list[T]] = []
+    for item in items:
+        if out and out[-1][-1].speaker == item.speaker:  # type: ignore[attr-defined]
+            out[-1].append(item)
+        else:
+            out.append([item])
+    return out

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from core.types import NEEDS_FILLING, Resolution
+from core.types import NEEDS_FILLING, Resolution, speaker_turns
 from summarizer.addressing import SPEAKER, Agent, RosterForms, find_agents, unit_owner, vocatives
 from summarizer.dates import Deadline, find_dates
 from summarizer.heard import restore_task_words, restore_terms
@@ -109,16 +109,6 @@ def _utterances(sentences: list[Sentence]) -> list[Sentence]:
         else:
             out.append(s)
     return out
-
-
-def _turns(sentences: list[Sentence]) -> list[list[Sentence]]:
-    turns: list[list[Sentence]] = []
-    for s in sentences:
-        if turns and turns[-1][-1].speaker == s.speaker:
-            turns[-1].append(s)
-        else:
-            turns.append([s])
-    return turns
 
 
 _TURNED_DOWN = re.compile(r"(?<=先不说了[，,])|(?<=先不说[，,])|(?<=再说吧[，,])|(?<=以后再说[，,])|(?<=先放一放[，,])|"
@@ -306,7 +296,7 @@ class _Extractor:
         """Every unit of the meeting, judged."""
         self.chair = self.roster.host if any(s.speaker == self.roster.host for s in sentences) else chair_label(sentences)
         out: list[_Unit] = []
-        turns = _turns(_utterances(sentences))
+        turns = speaker_turns(_utterances(sentences))
         list_open_until = -1.0  # a measures list is open until this time (extended by each item)
         found_any = False
         for ti, turn in enumerate(turns):
