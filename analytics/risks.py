@@ -109,6 +109,8 @@ def _exhorted(prefix: str) -> bool:
         prefix = prefix.replace(question, "")  # a question (是不是走过场, 能不能先按模板填) is not an exhortation
     if prefix.endswith(("不", "没", "未", "别", "莫")):  # 不搞形式, 没走过场
         return True
+    if re.match(r"(?:如果|要是|假如|万一)", prefix) or re.search(r"(?:讲|说|提到)的$", prefix):
+        return True  # '如果年前到不了位' is a condition; '苗总讲的差不多就行' reports what another said
     return any(word in prefix for word in cues()["exhortations"])
 
 
@@ -209,9 +211,12 @@ _CRITICISM = re.compile(r"批评|自我批评|查摆|对照检查|检视|提个?
 CRITICISM_REASON = "批评与自我批评中指出的问题：这是组织生活会应有的内容，建议列入整改清单，明确责任人和完成时限。"
 
 
+_ANONYMOUS = re.compile(r"^(?:发言人|说话人|SPEAKER|spk)", re.I)
 # The study text read out (总书记指出…) and conditions (如果…) are not what the branch does.
 _QUOTED = re.compile(r"^(?:好[，,。]?\s*)?(?:总书记|习近平|还强调|还讲到|还指出|强调|指出|讲到)")
 _CONDITIONAL = re.compile(r"^(?:如果|要是|假如|万一)")
+# The chair running the meeting (还有没有别的意见, 我们进行表决) says no remark to rebut.
+_PROCEDURE = re.compile(r"还有没有|有没有不同|表决|举手|请坐|散会|开会")
 REBUTTED_REASON = "发言当场被指出不妥，反映的做法可能流于形式或影响落实，建议会后跟进。"
 # A remark said plainly: the sentence of a rebutted turn most likely to carry the attitude.
 _HEDGE = re.compile(r"说实话|反正|就行|就算|就能|其实|只能|估计|到时候|嘛|先.{0,6}再|差不多|没必要")
@@ -236,17 +241,18 @@ def detect(segments: list[Segment], meeting_type: str = "", chair: str | None = 
     turns = speaker_turns([s for s in segments if s.text])
 
     def counts(speaker: str) -> bool:
-        if chair and speaker == chair:
-            return False
+        if chair and speaker == chair and not _ANONYMOUS.match(speaker):
+            return False  # the chair by name; an anonymous label may hold several voices (diarization)
         # a named voice outside the roster is a guest or lecturer (anonymous labels cannot tell)
-        return not (members and speaker and speaker not in members and not re.match(r"^(?:发言人|说话人|SPEAKER|spk)", speaker))
+        return not (members and speaker and speaker not in members and not _ANONYMOUS.match(speaker))
 
     for ti, turn in enumerate(turns):
         if not counts(turn[0].speaker) or _rebuts(turn) and ti > 0:
             continue
         before = len(risks)
         for seg in turn:
-            risks.extend(_segment_risks(seg, meeting_type, seen))
+            if not _rebuts([seg]):  # diarization may have put the rebuttal under the same label
+                risks.extend(_segment_risks(seg, meeting_type, seen))
         rebutted = ti + 1 < len(turns) and turns[ti + 1][0].speaker != turn[0].speaker and _rebuts(turns[ti + 1])
         proposal = cues()["proposal"]
         said = "".join(s.text for s in turn)
@@ -256,7 +262,8 @@ def detect(segments: list[Segment], meeting_type: str = "", chair: str | None = 
 
 
 def _rebutted_risk(turn: list[Segment], seen: set[str]) -> list[Risk]:
-    candidates = [(seg, s) for seg in turn for s in sentences(seg.text) if len(s) >= 6 and not _QUOTED.match(s)]
+    candidates = [(seg, s) for seg in turn for s in sentences(seg.text) if len(s) >= 6 and not _QUOTED.match(s)
+                  and not _PROCEDURE.search(s)]
     if not candidates:
         return []
     seg, sentence = max(candidates, key=lambda c: (bool(_HEDGE.search(c[1])), len(c[1]) <= MAX_TEXT, len(c[1])))
@@ -272,17 +279,21 @@ def _segment_risks(seg: Segment, meeting_type: str, seen: set[str]) -> list[Risk
     risks: list[Risk] = []
     text = seg.text
     cursor = 0
+    before = ""
     for sentence in sentences(text):
         at = text.find(sentence, cursor)
         at = at if at >= 0 else cursor
         cursor = at + len(sentence)
+        said_before, before = before, sentence
         if _QUOTED.match(sentence) or _CONDITIONAL.match(sentence):
             continue
         hits = find_cues(sentence)
         if not hits:
             continue
-        # Quote the sentence with misheard cues spelled right, so the secretary reads what was meant.
-        shown = sentence
+        # Quote the sentence with misheard cues spelled right, so the secretary reads what was meant; a short
+        # one with the sentence before it ('到时候谁有空谁上' | '现在倒班人都不够'), as the secretary needs it.
+        shown = sentence if len(sentence) >= 25 or not said_before else f"{said_before}{sentence}"
+        at -= len(shown) - len(sentence)  # the quote starts where its first sentence does
         for h in hits:
             if h.heard:
                 shown = shown.replace(h.heard, h.text)
@@ -299,7 +310,7 @@ def _segment_risks(seg: Segment, meeting_type: str, seen: set[str]) -> list[Risk
                 speaker=seg.speaker,
                 text=excerpt,
                 start=round(seg.start + per_char * at, 2),
-                end=round(min(seg.end, seg.start + per_char * (at + len(sentence))), 2),
+                end=round(min(seg.end, seg.start + per_char * (at + len(shown))), 2),
                 reason=CRITICISM_REASON
                 if meeting_type == "组织生活会" and _CRITICISM.search(text)
                 else f"{category['name']}：{category['reason']}",
