@@ -21,12 +21,38 @@ _LEADER = re.compile(r"(?:请|由)?(?P<who>[\u4e00-\u9fff]{1,6}?)(?:同志|书�
 
 
 def _study_phrase(text: str) -> str | None:
-    """'学习习近平总书记…重要讲话精神' inside text, when it names the Thought or a speech."""
+    """'学习习近平总书记…重要讲话精神' inside text, when it names the Thought or a speech; a tail heard by
+    sound (重要只是精神 for 重要指示精神) is read back first."""
     objects = alternation("study_objects")
+    text = _TAIL_HEARD.sub(lambda m: m.group(1) + _tail_as_said(m.group(2)), text)
     m = re.search(rf"{_STUDY_VERB}[^。；;！？!?]*?(?:{objects})[^。；;！？!?，,]*?{_STUDY_TAIL}", text)
     if not m:
         return None
     return strip_punct(m.group(0))
+
+
+_TAIL_HEARD = re.compile(r"(重要)([\u4e00-\u9fff]{2})")
+_TAILS = ("讲话", "论述", "指示", "批示", "文章", "回信", "贺信")
+
+
+def _tail_as_said(heard: str) -> str:
+    from summarizer.names import sound_alike
+
+    return next((t for t in _TAILS if heard != t and sound_alike(heard, t)), heard)
+
+
+# '总书记关于发展新智生产力的中央论': the chair naming the study, its last words misheard
+_ABOUT = re.compile(r"(?:习近平)?总书记关于(?P<what>[^，,。；;！？!?]{2,24}?)的")
+
+
+def _named_roughly(early: list[Sentence]) -> str:
+    """The study as the chair announced it, when recognition garbled the words after 的 (flagged)."""
+    for i, s in enumerate(early):
+        text = s.text + "".join(t.text for t in early[i + 1:i + 2] if t.speaker == s.speaker)
+        m = _ABOUT.search(text)
+        if m and not _PAST_STUDY.search(text):
+            return f"学习习近平总书记关于{m.group('what')}的重要论述"
+    return ""
 
 
 # ASR writes 领学 as 领寻/领雪: in '请X同志领…' right at the 第一议题 the verb hardly matters
@@ -85,10 +111,27 @@ def _quoted_topic(span: list[Sentence]) -> str:
     """'学习习近平总书记关于红色资源的重要论述', from the words of the study read out, when nobody named it."""
     import jieba.analyse  # lazy: loads its IDF table on first use
 
-    quote = "".join(s.text for s in span if _QUOTE.search(s.text))[:300]
+    at = next((i for i, s in enumerate(span) if _QUOTE.search(s.text)), None)
+    if at is None:
+        return ""
+    # the words read out: the sentence that quotes and what the same voice says right after it
+    quote = "".join(s.text for s in span[at:at + 5] if s.speaker == span[at].speaker)[:300]
     tags = [t for t in jieba.analyse.extract_tags(quote, topK=8, allowPOS=("n", "nz", "vn", "nr", "ns"))
             if len(t) >= 2 and t not in ("总书记", "习近平", "同志", "问题", "工作", "我们", "大家")]
     return f"学习习近平总书记关于{tags[0]}的重要论述" if tags else ""
+
+
+def _joined(early: list[Sentence]) -> list[Sentence]:
+    """Early sentences, each also joined with the same voice's next one (a phrase cut at a breath)."""
+    out = list(early)
+    for s, t in zip(early, early[1:], strict=False):
+        if s.speaker == t.speaker:
+            out.append(Sentence(s.index, s.seg, s.speaker, strip_punct(s.text) + t.text, s.start, t.end))
+    return out
+
+
+def _quoted_after(early: list[Sentence]) -> bool:
+    return any(_QUOTE.search(s.text) for s in early)
 
 
 def _study_led(early: list[Sentence]) -> bool:
@@ -105,12 +148,17 @@ def extract_first_topic(
     study_item = next((i for i, a in enumerate(agenda[:2]) if _study_phrase(a)), None)
     early = sentences[: max(10, len(sentences) // 4)]
     if meeting.type == "党课":
-        # the lecture itself is no 第一议题; a study item announced besides the lecture is
+        # the lecture itself is no 第一议题; a study item announced besides the lecture is, also when the
+        # announcement was misheard ('今天的安排第一' | '学习习近平总书记…讲话…第二，…讲专题党课')
         lecture_apart = study_item is not None and any(_LECTURE.search(a) for k, a in enumerate(agenda) if k != study_item)
-        if not named and not lecture_apart:
+        opening = "".join(s.text for s in early[:12])
+        first_then_lecture = re.search(r"(?:第一|首先|一是)[，,：:]?\s*" + _STUDY_VERB, opening) and re.search(
+            r"(?:第二|其次|二是|然后)[^。]{0,20}" + _LECTURE.pattern, opening)
+        if not named and not lecture_apart and not first_then_lecture:
             return None
     elif not named and study_item is None and not any(
-            _study_phrase(s.text) and not _PAST_STUDY.search(s.text) for s in early) and not _study_led(early):
+            _study_phrase(s.text) and not _PAST_STUDY.search(s.text) for s in _joined(early)) and not _study_led(early) \
+            and not (_named_roughly(early) and _quoted_after(early)):
         return None
     if not named and study_item is None and len(agenda) >= 2 and not _study_led(early) and not any(
             _study_phrase(a) or re.search(r"学习|传达", a) for a in agenda):
@@ -136,7 +184,7 @@ def extract_first_topic(
         content = agenda[study_item]
     if not content:
         content = meeting.planned_first_topic or next(
-            (p for p in (_study_phrase(s.text) for s in early if not _PAST_STUDY.search(s.text)) if p), "")
+            (p for p in (_study_phrase(s.text) for s in _joined(early) if not _PAST_STUDY.search(s.text)) if p), "")
 
     # the span: the study item's sentences, else from the first mention to the next agenda item
     if study_item is not None and study_item in items_of:
@@ -147,6 +195,7 @@ def extract_first_topic(
         anchor = anchor or next((s for s in early if _study_phrase(s.text) and not _PAST_STUDY.search(s.text)), None)
         lead = alternation("lead_study_cues")
         anchor = anchor or next((s for s in early if lead and re.search(lead, s.text)), None)
+        anchor = anchor or next((s for s in early if _ABOUT.search(s.text) and not _PAST_STUDY.search(s.text)), None)
         if anchor is None:
             return None
         k0 = items_of[anchor.index] if anchor.index < len(items_of) else None
@@ -160,7 +209,7 @@ def extract_first_topic(
     flags = []
     if not content:
         study = span + sentences[span[-1].index + 1: span[-1].index + 4]
-        content = _quoted_topic(study)
+        content = _named_roughly(early) or _quoted_topic(study)
         flags = [SUMMARISED] if content else []
     if not content:
         return None
