@@ -147,7 +147,7 @@ class Roster:
 
 
 # Merged when comparing by ear: the initials and finals that Mandarin speakers and ASR swap.
-_NEAR_INITIAL = {"zh": "z", "ch": "c", "sh": "s", "l": "n", "h": "f"}
+_NEAR_INITIAL = {"zh": "z", "ch": "c", "sh": "s", "l": "n", "h": "f", "q": "j", "x": "j"}
 _NEAR_FINAL = {"ing": "in", "eng": "en", "ang": "an", "iang": "ian", "uang": "uan", "ong": "en"}
 
 

@@ -70,10 +70,32 @@ def _new_vote(sentences: list[Sentence], i: int, votes: list[Vote]) -> bool:
     return bool(re.search(r"举手|表决|投票", since))
 
 
+_VOTE_WORDS = ("弃权", "赞成", "反对")
+_COUNT_BEFORE = re.compile(r"(?:[0-9零〇一二两三四五六七八九十]+票|没有|无|我|有)$")
+
+
+def _vote_words_heard(text: str) -> str:
+    """Vote words heard by sound where a count or a voter goes with them: 一票齐全 / 我戏权 -> 弃权."""
+    from summarizer.names import sound_near
+
+    out, i = [], 0
+    while i < len(text):
+        window = text[i:i + 2]
+        word = next((w for w in _VOTE_WORDS if window != w and len(window) == 2 and sound_near(window, w)), None)
+        if word and _COUNT_BEFORE.search(text[:i]):
+            out.append(word)
+            i += 2
+        else:
+            out.append(text[i])
+            i += 1
+    return "".join(out)
+
+
 def extract_votes(
     sentences: list[Sentence], items_of: list[int | None], agenda: list[str], meeting_type: str, attendance: Attendance
 ) -> list[Vote]:
     votes: list[Vote] = []
+    sentences = [Sentence(t.index, t.seg, t.speaker, _vote_words_heard(t.text), t.start, t.end) for t in sentences]
     context = alternation("vote_context")
     unanimous = alternation("unanimous_vote")
     used: set[int] = set()
