@@ -11,7 +11,8 @@ from summarizer.text import NUM, Sentence, alternation, clauses, cn_to_int, cue_
 
 _GAP = r"[^0-9零〇一两二三四五六七八九十，,。；;]{0,14}?"
 _EXPECTED = re.compile(rf"(?:应到|应出席|应参会|应参加|应到会|应有|全体党员|党员总数|共有党员|现有党员)(?:人数)?{_GAP}(?P<n>{NUM})\s*(?:名|人|位|个)"
-                       rf"|(?:小组|支部|党支部|我们|咱们)(?:一共|共|现有|有)?(?P<n2>{NUM})\s*(?:个人|名党员|名|人|位)(?![^，,。]{{0,4}}(?:到|来))")
+                       rf"|(?:小组|支部|党支部|我们|咱们)(?:一共|共|现有|有)?(?P<n2>{NUM})\s*(?:个人|名党员|名|人|位)(?![^，,。]{{0,4}}(?:到|来))"
+                       rf"|^(?:支部)?[\u4e00-\u9fff]?有党员(?P<n3>{NUM})\s*(?:名|人)")  # 现有 heard as 卸有
 _PRESENT = re.compile(rf"(?:实到|实际到会|实际出席|实际参会|实到会|(?<!应)到会|(?<!应)出席|(?<!应)参会|来了|到了|都到了[，,]?\s*一共|一共)"
                       rf"(?:人数)?{_GAP}(?P<n>{NUM})\s*(?:名|人|位|个)")
 # '议到有表决权的党员18名，实到15名': a count said right before 实到 is the number due, whatever ASR made of 应到
@@ -215,7 +216,7 @@ def extract_attendance(sentences: list[Sentence], meeting: Meeting, roster: Rost
     for i, s in enumerate(head):
         e, p, a = _EXPECTED.search(s.text), _PRESENT.search(s.text), _ABSENT_N.search(s.text)
         if expected is None and e:
-            expected = cn_to_int(e.group("n") or e.group("n2"))
+            expected = cn_to_int(e.group("n") or e.group("n2") or e.group("n3"))
         if present is None and p:
             present = cn_to_int(p.group("n"))
         if absent_n is None and a:
@@ -225,7 +226,12 @@ def extract_attendance(sentences: list[Sentence], meeting: Meeting, roster: Rost
         if e or p or a:
             # the announcement and the sentences said with it: right after, and just before by the same voice
             # ('支部除了揭志勇同志在外县支援线路改造' | '…其他同志都到了，一共九位')
-            before = [t for t in head[max(0, i - 2):i] if t.speaker == s.speaker and s.start - t.end <= 2.0]
+            before: list[Sentence] = []
+            for t in reversed(head[max(0, i - 3):i]):  # back over the same voice while it did not pause
+                nxt = before[0] if before else s
+                if t.speaker != s.speaker or nxt.start - t.end > 2.0:
+                    break
+                before.insert(0, t)
             window.extend(before + [s] + _said_on(s, head[i + 1:i + 4]))
         elif _STRONG_ABSENCE.search(s.text):
             window.append(s)
