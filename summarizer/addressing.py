@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from summarizer.names import char_similarity, name_similarity, readings
 from summarizer.text import cue_list
@@ -59,6 +60,7 @@ def _old_or_young(char: str) -> bool:
     return bool(char) and re.fullmatch(r"[\u4e00-\u9fff]", char) is not None and bool(readings(char) & {"xiao", "lao"})
 
 
+@lru_cache(maxsize=65536)
 def _similar(heard: str, said: str) -> float:
     return name_similarity(heard, said) if len(heard) == len(said) else 0.0
 
@@ -70,6 +72,7 @@ class RosterForms:
         self.names = [n for n in dict.fromkeys(names) if re.fullmatch(r"[\u4e00-\u9fff]{2,4}", n)]
         self.surnames = {n: split_name(n)[0] for n in self.names}
         self.given = {n: split_name(n)[1] for n in self.names}
+        self._seen: dict[str, list[Mention]] = {}
 
     def _by_surname(self, heard: str) -> str | None:
         """The one member with this surname: as written, else the one that sounds alike (计 / 冀 both ji:
@@ -152,7 +155,12 @@ class RosterForms:
         return same[0] if len(same) == 1 else None  # '照你同志': no name, so the one member called 赵
 
     def mentions(self, text: str) -> list[Mention]:
-        """Every member named in text, left to right, non-overlapping."""
+        """Every member named in text, left to right, non-overlapping (remembered: a turn is read often)."""
+        if text not in self._seen:
+            self._seen[text] = self._mentions(text)
+        return self._seen[text]
+
+    def _mentions(self, text: str) -> list[Mention]:
         out: list[Mention] = []
         pos = 0
         while pos < len(text):
