@@ -80,6 +80,7 @@ def restore_task_words(text: str) -> str:
     text = re.sub(r"(元旦|春节|国庆|五一|中秋|端午|清明|季度末|中旬|上旬|下旬|周[一二三四五六日天])([\u4e00-\u9fff])([\u4e00-\u9fff]?)",
                   lambda m: m.group(1) + (m.group(2) if _word(m.group(2) + m.group(3)) else _as(m.group(2), "前")) + m.group(3),
                   text)
+    text = re.sub(r"(?<=[0-9一二三四五六七八九十]月)分", "份", text)  # 11月分开展: 月份
     # 基督末 / 基督莫之前 / 年抵前: period words heard as homophones where a deadline is said
     for period in ("季度末", "季度底", "月末", "年末", "周末"):
         n = len(period)
