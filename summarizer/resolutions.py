@@ -78,6 +78,7 @@ class _Unit:
     turn: int
     seg: int = -1  # the recognised segment it was said in
     new_doer: bool = False  # cut from the piece before it because a new doer begins here
+    said_deadline: Deadline | None = None  # the deadline said for it elsewhere (its next breath, the recap)
     in_list: bool = False
     recap: bool = False
     decision: bool = False  # carried by a decision frame (会议同意…, 那就这么定了：…)
@@ -334,10 +335,15 @@ class _Extractor:
                         at = head.end() - piece_start
                         said_then = re.match(r"" if head.group(0)[-1] in "：:" else r"[^：:，,。]{0,8}?[：:]|(?:是|有|为|如下)[：:，,]?",
                                              text[at:])
-                        tail = re.sub(r"^(?:第?[一1](?:条|是)?[,，、．.：:]?|[1][,，、．.])", "", text[at + said_then.end():]) if said_then else ""
+                        if said_then:
+                            tail = re.sub(r"^(?:第?[一1](?:条|是)?[,，、．.：:]?|[1][,，、．.])", "", text[at + said_then.end():])
+                        else:  # '最后强调一下，下个月的主题党日请林静同志负责…' run together by recognition
+                            rest = re.sub(r"^[^，,]{0,4}[，,]", "", text[at:])
+                            given = find_agents(rest, self.forms) or _deadline(rest, self.base)
+                            tail = rest if len(han_only(rest)) >= 8 and given else ""
                         if len(han_only(tail)) >= 4:  # '落实措施就这么定：各运行值…' / '落实措施是1,11月份开展…'
                             u.text = tail
-                            u.decision = _decision_frame(text[:at + said_then.end()])
+                            u.decision = _decision_frame(text[:at + (said_then.end() if said_then else 0)])
                         else:
                             said += text
                             continue
@@ -487,11 +493,12 @@ UNLISTED_OWNER = "责任人不在参会名单中，请核对"
 
 
 def _to_resolution(u: _Unit, known: set[str]) -> Resolution:
-    deadline = u.deadline
     owner = u.owner
     for extra in u.extra:
-        deadline = deadline if deadline and deadline.date else extra.deadline or deadline
         owner = owner or extra.owner
+    said = [d for d in [u.deadline, u.said_deadline, *(e.deadline for e in u.extra)] if d is not None]
+    deadline = next((d for d in said if d.date and d.explicit), None) or next((d for d in said if d.date), None) \
+        or next((d for d in said if d.recurring), None)
     res = Resolution(content=_content(u) or strip_punct(u.text), owner=owner,
                      deadline=deadline.date if deadline else None, start=round(u.start, 2),
                      end=round(max([u.end] + [e.end for e in u.extra]), 2))
@@ -569,8 +576,9 @@ def extract_resolutions(sentences: list[Sentence], roster: Roster, base: dt.date
         if twin is not None:
             _fill(twin, u)
             continue
-        if u.recap:
-            continue  # the closing recap repeats; it never adds a task of its own
+        if u.recap and not (u.owner and u.agent is not None and u.agent.rank >= 3 and u.deadline and u.deadline.date
+                            and (u.deadline.explicit or _deadline_follows(units, i))):
+            continue  # the closing recap repeats; only a task given in full there ('最后强调一下，请X同志…前') is new
         items.append(u)
         # waiting for its doer: an ownerless decision, or a list item that names no doer at all
         # ('第二条，没完成的培训这次一定落地。' | '占师傅，你牵头…'; not '各运维班长负责本班排查')
@@ -580,10 +588,20 @@ def extract_resolutions(sentences: list[Sentence], roster: Roster, base: dt.date
     return [_to_resolution(u, known) for u in items]
 
 
+def _deadline_follows(units: list[_Unit], i: int) -> bool:
+    """The next unit, same voice, at once, says the deadline ('…请林静同志负责组织' | '10月20日前把方案报支部')."""
+    nxt = units[i + 1] if i + 1 < len(units) else None
+    return bool(nxt and nxt.speaker == units[i].speaker and nxt.start - units[i].end <= 3.0 and nxt.deadline
+                and nxt.deadline.explicit and nxt.deadline.date)
+
+
 def _halves(a: _Unit, b: _Unit) -> bool:
     """b completes a: the same voice goes on at once, one half names the owner, the other the date."""
-    dated = (a.deadline is not None and a.deadline.date is not None, b.deadline is not None and b.deadline.date is not None)
-    return (a.speaker == b.speaker and 0 <= b.start - a.end <= 3.0 and not b.recap and not _ENUM_AT.match(b.text)
+    def said(u: _Unit) -> bool:  # a real deadline; '下个月的主题党日' only names a time
+        return u.deadline is not None and u.deadline.date is not None and u.deadline.explicit
+
+    dated = (said(a), said(b))
+    return (a.speaker == b.speaker and 0 <= b.start - a.end <= 3.0 and b.recap == a.recap and not _ENUM_AT.match(b.text)
             and not b.in_list and not (b.agent is not None and b.agent.rank == 3 and b.agent.start <= 2)
             and ((a.owner and not b.owner and dated == (False, True)) or (not a.owner and b.owner and dated == (True, False))))
 
@@ -591,8 +609,10 @@ def _halves(a: _Unit, b: _Unit) -> bool:
 def _fill(item: _Unit, recap: _Unit) -> None:
     if item.owner is None and recap.owner:
         item.owner, item.agent = recap.owner, None
-    if not (item.deadline and item.deadline.date) and recap.deadline and recap.deadline.date:
-        item.deadline = recap.deadline
+    said = item.said_deadline or item.deadline
+    if recap.deadline and recap.deadline.date and not (said and said.date and said.explicit):
+        if recap.deadline.explicit or not (said and said.date):
+            item.said_deadline = recap.deadline  # its span belongs to the other unit: never cut from this one
 
 
 __all__ = ["DEADLINE_INFERRED", "chair_label", "cue_list", "extract_resolutions", "flag_missing"]
