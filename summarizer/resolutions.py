@@ -610,9 +610,9 @@ def _fill(item: _Unit, recap: _Unit) -> None:
     if item.owner is None and recap.owner:
         item.owner, item.agent = recap.owner, None
     said = item.said_deadline or item.deadline
-    if recap.deadline and recap.deadline.date and not (said and said.date and said.explicit):
-        if recap.deadline.explicit or not (said and said.date):
-            item.said_deadline = recap.deadline  # its span belongs to the other unit: never cut from this one
+    if recap.deadline and recap.deadline.date and not (said and said.date and said.explicit) and (
+            recap.deadline.explicit or not (said and said.date)):
+        item.said_deadline = recap.deadline  # its span belongs to the other unit: never cut from this one
 
 
 __all__ = ["DEADLINE_INFERRED", "chair_label", "cue_list", "extract_resolutions", "flag_missing"]
