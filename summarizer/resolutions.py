@@ -253,6 +253,16 @@ def _is_floor(text: str, deadline: Deadline | None) -> bool:
     return verb < 0 or verb >= floor.start()  # '佩兰，说一下审查的情况': the floor comes first
 
 
+_FLOOR_WORDS = ("汇报", "领学", "发言", "介绍", "表态", "通报", "点评", "讲话", "补充")
+
+
+def _floor_next(rest: str) -> bool:
+    """What follows the person is the floor, also when heard by sound (请许强同志会报个人情况: 汇报)."""
+    from summarizer.names import sound_alike
+
+    return bool(_FLOOR.match(rest)) or any(sound_alike(rest[:2], w) for w in _FLOOR_WORDS)
+
+
 def _negated(text: str, assigned: bool) -> bool:
     """Deferred, doubted, asked or proposed; a proposal word is no veto when the chair names an owner
     ('每人提一条小建议，喻晴你收齐')."""
@@ -425,7 +435,7 @@ class _Extractor:
         if _negated(text, bool(chair and u.owner)) and not (u.in_list and not _VETO.search(text)):
             return
         if _is_floor(text, u.deadline) or (u.agent is not None and not (u.deadline and u.deadline.date)
-                                            and _FLOOR.match(re.sub(r"^(?:同志)?[，,]?(?:你|您)?(?:来|先|再|给大家)?", "", text[u.agent.end:]))):
+                                            and _floor_next(re.sub(r"^(?:同志)?[，,]?(?:你|您)?(?:来|先|再|给大家)?", "", text[u.agent.end:]))):
             return  # '学习这块，我来领学吧' / '国栋，你先说说': the floor, whatever noun came before
         if _PAST.search(text) and not (u.deadline and u.deadline.date) and not u.in_list:
             return
