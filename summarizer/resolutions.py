@@ -558,9 +558,17 @@ def extract_resolutions(sentences: list[Sentence], roster: Roster, base: dt.date
     units = _Extractor(roster, base).units(sentences)
     items: list[_Unit] = []
     pending: _Unit | None = None  # an ownerless decision waiting for the task that carries it out
+    outcome: _Unit | None = None  # a vote's outcome ('…一票弃权，会议同意推荐卢兆岩同志为…'), no item itself
     for i, u in enumerate(units):
         if not u.is_task:
+            if u.decision and _decision_frame(u.text):
+                outcome = u
             continue
+        if (outcome is not None and outcome.turn == u.turn and u.owner and u.start - outcome.end < 20
+                and not u.decision and not u.recap):
+            # '会议同意推荐卢兆岩同志为优秀党员。秀荣，推荐材料你整理一下…': the task carries out the vote
+            u.prefix = _matter(re.sub(rf"^.*?(?:{alternation('decision_frames')})[，,]?", "", strip_punct(outcome.text)))[:40]
+            outcome = None
         short = len(han_only(_content(u))) < 10 or bool(_REFERS_BACK.search(u.text))
         # '会议同意推荐X。秀荣，材料你整理一下…' / '就这么定了：划分责任区。名单秀云你来出…': the ownerless
         # decision and the task that carries it out are one item
@@ -576,7 +584,7 @@ def extract_resolutions(sentences: list[Sentence], roster: Roster, base: dt.date
             last.extra.append(u)  # '明远，你牵头，把案例汇编成册' | '年底前弄出来': one task said over two breaths
             _fill(last, u)
             continue
-        if short:
+        if short and not u.prefix:
             u.prefix = _matter_before(units, i)
             topic = _topic_words(topic_at(u.start)) if topic_at else ""
             procedural = re.search(r"一下|交流|讨论|总结|其他|大家|发言", topic)  # '总结一下' names no matter
