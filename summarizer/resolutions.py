@@ -43,13 +43,13 @@ _AGENDA_HEAD = re.compile(r"议程|议题(?!的?落实)|[两三四五六几]个�
 # A request for a later step of the meeting, reports of past facts, doubts and deferrals.
 _VETO = re.compile(r"下次[^，,。]{0,6}再议|再议|再研究|待研究|另行研究|再说吧?$|再说[，,。]|以后再说|先不|不定$|今天不定|定不了|不做了|不搞了|"
                    r"不急|放一放|暂不|暂缓|不行(?![动])|没必要|不用担心|看情况|看效果|看审批|提交党员大会|提请党员大会|"
-                   r"恐怕|排不开|怕是|保证不了|定不下来")
+                   r"恐怕|排不开|怕是|保证不了|定不下来|不太现实|不现实|不太可能")
 # Attendance is reported, not assigned: '栾春燕同志昨天上的夜班，请假了，实到十二名'.
 _ATTENDANCE = re.compile(r"应到|实到|到会|都在|都到|到齐|到了[一二三四五六七八九十0-9]+|[一二三四五六七八九十0-9]+[个位名人]都到|人数|点个?名")
 _HYPOTHETICAL = re.compile(r"^(?:如果|要是|假如|万一)|要不要|能不能|可不可以|行不行|是不是|有没有")
 _QUESTION = re.compile(r"(?:吗|么|呢|没有)[？?]?$|[？?]$")
 _PAST = re.compile(r"已经|已于|去年|上次|上个月|上一年|以前|曾经|此前|那段|那次|那几天|那会儿|当时")
-_FLOOR = re.compile(r"先学习|开始学习|说吧|讲吧|你说|您说|领学|主讲|讲(?:一堂|一次|个)?(?:专题)?党课|授课|讲课|致辞|汇报|通报|发言|谈谈|讲讲|说说|说一下|说两句|介绍|宣读|表个态|表态|点评|讲话|先来|先说|报一下|补一下|"
+_FLOOR = re.compile(r"带大家学|带着大家学|带大家读|先学习|开始学习|说吧|讲吧|你说|您说|领学|主讲|讲(?:一堂|一次|个)?(?:专题)?党课|授课|讲课|致辞|汇报|通报|发言|谈谈|讲讲|说说|说一下|说两句|介绍|宣读|表个态|表态|点评|讲话|先来|先说|报一下|补一下|"
                     r"点个名|点名|记好|记一下|记录|主持|简短|谈一谈|讲一讲|说一说|讲几句|带领大家")
 _FUTURE = re.compile(r"下次|以后|之后|回来|每[天日周月年个季次]|今后|从[^，,]{0,4}开始|起")
 # The chair taking a task on (我来协调, 我去找他谈, 这两条我一起跟支部反映), not describing himself.
@@ -453,10 +453,14 @@ class _Extractor:
         elif chair and u.owner and verb:
             later = dated or bool(_FUTURE.search(text))
             # '我代表支委会作对照检查': the speaker's own doing now is no task; '我来当组长，春节前…' is
-            taken_on = u.agent is not None and u.agent.name == SPEAKER and bool(_TAKES_IT.search(text))
+            taken_on = (u.agent is not None and u.agent.name == SPEAKER and bool(_TAKES_IT.search(text))
+                        and len(han_only(_content(u))) >= 3)  # '行，我去跑': a reply, not a task to file
             u.is_task = u.agent is not None and (later or taken_on if u.agent.name == SPEAKER else u.agent.rank >= 2 or later)
         elif chair and dated and verb:
             u.is_task = True
+        elif chair and verb and u.deadline is not None and u.deadline.recurring and _COLLECTIVE.match(
+                _LEAD.sub("", strip_punct(text))):
+            u.is_task = True  # '每个支委包一个仓，每周进仓查一次': a standing rule for a body of members
         elif u.owner and u.agent and u.agent.rank == 4 and dated and verb:
             u.is_task = True  # '由X负责，月底前…' said by whoever speaks for the committee
 
@@ -464,6 +468,8 @@ class _Extractor:
 _UNITS = "|".join(re.escape(x) for x in cue_list("owner_units"))
 _UNIT_FRAME = re.compile(rf"(?:(?<=由)|(?<=交由)|(?<=责成))(?:各|全体|本)?(?:{_UNITS})"
                          rf"|(?:(?<=^)|(?<=[，,：:]))(?:各|全体)?(?:{_UNITS})(?=(?:同志)?(?:负责|牵头))")
+_COLLECTIVE = re.compile(r"(?:第?[一二三四五六七八九十0-9][、.．，,]?)?(?:(?:各|全体|所有)[\u4e00-\u9fff]"
+                         r"|每(?:个|位|名)?(?:人|支委|党员|班组|党小组|小组|值|课题组|工区|部门|同志|车间|科室))")
 # A body doing what the clause says, named 各X/全体X (每个X stays unnamed: 'each' is no body to file).
 _BODY_SUBJECT = re.compile(r"(?:^|[，,：:；;]|要求|请|由)(?:第?[一二三四五六七八九十0-9][、.．，,]?)?(?P<body>(?:各|全体)[\u4e00-\u9fff]{1,6})")
 _LIST_HEAD = re.compile(r"措施|任务|分工|分一下工|几件事|几项工作|落实一下|定一下|布置一下|归纳|归一下|总结一下|强调一下|"
