@@ -8,7 +8,8 @@ from functools import lru_cache
 from summarizer.text import han_only
 
 # Initials and finals that Mandarin speakers and ASR models often swap.
-_INITIAL_PAIRS = {frozenset(p) for p in [("z", "zh"), ("c", "ch"), ("s", "sh"), ("n", "l"), ("f", "h"), ("r", "l")]}
+_INITIAL_PAIRS = {frozenset(p) for p in [("z", "zh"), ("c", "ch"), ("s", "sh"), ("n", "l"), ("f", "h"), ("r", "l"),
+                                          ("q", "x"), ("j", "q"), ("j", "x")]}
 _FINAL_PAIRS = {frozenset(p) for p in [("an", "ang"), ("en", "eng"), ("in", "ing"), ("ian", "iang"),
                                         ("uan", "uang"), ("ong", "eng"), ("ou", "iu"), ("e", "o")]}
 TITLES = ("同志", "书记", "副书记", "委员", "主任", "组长", "部长", "经理", "老师")
