@@ -43,7 +43,7 @@ _AGENDA_HEAD = re.compile(r"议程|议题(?!的?落实)|[两三四五六几]个�
 # A request for a later step of the meeting, reports of past facts, doubts and deferrals.
 _VETO = re.compile(r"下次[^，,。]{0,6}再议|再议|再研究|待研究|另行研究|再说吧?$|再说[，,。]|以后再说|先不|不定$|今天不定|定不了|不做了|不搞了|"
                    r"不急|放一放|暂不|暂缓|不行(?![动])|没必要|不用担心|看情况|看效果|看审批|提交党员大会|提请党员大会|"
-                   r"恐怕|排不开|怕是|保证不了|定不下来|不太现实|不现实|不太可能")
+                   r"恐怕|排不开|怕是|保证不了|定不下来|不太现实|不现实|不太可能|我不管|不(?:这么|这样)(?:干|做|搞|弄|办)")
 # Attendance is reported, not assigned: '栾春燕同志昨天上的夜班，请假了，实到十二名'.
 _ATTENDANCE = re.compile(r"应到|实到|到会|都在|都到|到齐|到了[一二三四五六七八九十0-9]+|[一二三四五六七八九十0-9]+[个位名人]都到|人数|点个?名")
 _HYPOTHETICAL = re.compile(r"^(?:如果|要是|假如|万一)|要不要|能不能|可不可以|行不行|是不是|有没有")
@@ -57,7 +57,7 @@ _TAKES_IT = re.compile(r"我来(?!说|讲)|我去|我一起|由我|我负责|我
 _EVENT_AFTER = re.compile(r"^(?:上午|下午|晚上)?(?:开|有|要开|召开|停工|开工|进入|那场|那次|出的|那段|那几天|那会儿|的时候|期间)")
 _RATIFY = re.compile(r"^(?:(?:行|好|可以|对)[，,]?\s*)*(?:那就这么定了?|那就这样|就这么定了?|就这么办|那就这么办|照此办理|就按这个办)")
 # A task said by pointing back at a matter said before (这个事你去争取, 等他们回来…补上, 这两条我去反映).
-_REFERS_BACK = re.compile(r"这个事|这件事|这事|这个活动|这项工作|他们|她们|这两条|这几条|这些意见")
+_REFERS_BACK = re.compile(r"这个事|这件事|这事|这个活动|这项工作|他们|她们|这两条|这几条|这些意见|这个交给|这个你")
 _ANAPHOR = re.compile(r"这个事|这件事|这事|这个活动|这项工作|这一块|这块|这个工作|这个|他们|她们|这两条|这几条|这些")
 _ROLES = "|".join(re.escape(r) for r in ("组织委员", "宣传委员", "纪检委员", "青年委员", "保密委员", "统战委员", "群工委员",
                                           "支部书记", "副书记", "书记", "小组长", "组长", "支委"))
@@ -155,7 +155,10 @@ def _deadline(text: str, base: dt.date) -> Deadline | None:
     explicit = [d for d in dates if d.explicit or re.search(r"定在$|定于$", text[:d.start])]
     before = [d for d in explicit if re.search(r"前$|之前$|以前$", d.text)]
     if explicit:  # '下周死(四)…下周五之前': a date said with 前 is the deadline, a bare week less so
-        return explicit[-1] if tail_from else (before or explicit)[0]
+        if tail_from:
+            return explicit[-1]
+        # '年底前小组要推荐…，十月二十号之前把人选报给我': of several said with 前, the nearest is the one to meet
+        return min(before, key=lambda d: d.date) if len(before) > 1 else (before or explicit)[0]
     if recurring:
         return Deadline(None, recurring.group(0), recurring.start(), recurring.end(), True, True)
     return dates[-1] if tail_from and dates else (dates[0] if dates else None)
@@ -483,6 +486,10 @@ def _matter_before(units: list[_Unit], i: int) -> str:
     matter' at the start of a turn, the last thing the previous speaker said."""
     u = units[i]
     j = i - 1
+    if j >= 0 and units[j].turn == u.turn:
+        topic = re.match(r"^(?:好的?[，,]?|另外[，,]?)?(?P<t>[\u4e00-\u9fff]{2,8}?)(?:这个|这件)?事", strip_punct(units[j].text))
+        if topic and not units[j].is_task and not re.match(r"(?:这|那|有|没)", topic.group("t")):
+            return topic.group("t")  # '照明这个事拖不得。聂远，你去找设施科…': the matter named before
     if (j >= 0 and units[j].turn == u.turn and not units[j].is_task and len(han_only(units[j].text)) <= 30
             and not re.match(r"(?:没有|没|对|是|好|行|嗯|可以)[，,。]", units[j].text)):
         return _matter(units[j].text)
