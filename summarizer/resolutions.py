@@ -270,6 +270,7 @@ def _negated(text: str, assigned: bool) -> bool:
     """Deferred, doubted, asked or proposed; a proposal word is no veto when the chair names an owner
     ('每人提一条小建议，喻晴你收齐')."""
     negative = alternation("not_decision")
+    text = text.replace("要不得", "不可")  # 'this idea won't do' is a rebuke, not the proposal word 要不
     return bool(_VETO.search(text) or _HYPOTHETICAL.search(text) or _QUESTION.search(text) or _ATTENDANCE.search(text)
                 or _PROPOSED.match(text)  # '建议由刘芳同志负责…': a proposal, however concrete
                 or (not assigned and negative and re.search(negative, text) and not _decision_frame(text)))
@@ -391,6 +392,22 @@ class _Extractor:
                     out[out.index(u)] = proposal
                 return
 
+    def _readdressed(self, u: _Unit, agents: list[Agent]) -> None:
+        """'德明，人手的事想办法…，甄队长，你给矿里打个报告…': the 你 of the task belongs to the last one
+        addressed before it; when that address cannot be read as a member, the owner is left empty."""
+        you = [a for a in agents if a.name == "你" and a.start > u.agent.end]
+        if not you:
+            return
+        before = u.text[: you[-1].end]
+        address = list(_ADDRESS.finditer(before))
+        if not address or address[-1].start() < u.agent.end:
+            return
+        heard = address[-1].group("who")
+        member = self.forms.mentions(heard)
+        name = member[0].name if member else self.forms.loose(re.sub(_TITLE_WORDS, "", heard) or heard)
+        if name != u.owner:
+            u.owner, u.agent = name, (Agent(name, address[-1].start("who"), address[-1].end("who"), 3) if name else None)
+
     def _item_parts(self, text: str, addressed_only: bool = False) -> list[str]:
         """A piece that holds two tasks because recognition lost the stop or the number between them
         ('11月份开展一次专题研讨，各党小组在本月底前完成一次集中学习'; '…完善了，小柏，把基数表弄出来'):
@@ -418,8 +435,8 @@ class _Extractor:
             if name:
                 u.owner, u.agent = name, agent
                 break
-        if u.agent is None and agents:
-            u.agent = None
+        if u.agent is not None and u.agent.rank == 3:
+            self._readdressed(u, agents)
         if u.owner is None:  # '由办公室负责', '各党小组牵头': a body named in an owner frame
             body = _UNIT_FRAME.search(text) if _UNITS else None
             if body and self.forms.match_at(text, body.end()):
@@ -473,6 +490,10 @@ _UNIT_FRAME = re.compile(rf"(?:(?<=由)|(?<=交由)|(?<=责成))(?:各|全体|�
                          rf"|(?:(?<=^)|(?<=[，,：:]))(?:各|全体)?(?:{_UNITS})(?=(?:同志)?(?:负责|牵头))")
 _COLLECTIVE = re.compile(r"(?:第?[一二三四五六七八九十0-9][、.．，,]?)?(?:(?:各|全体|所有)[\u4e00-\u9fff]"
                          r"|每(?:个|位|名)?(?:人|支委|党员|班组|党小组|小组|值|课题组|工区|部门|同志|车间|科室))")
+# Someone addressed again inside a sentence: '，甄队长，你…' / '，雪梅，你跟…'.
+_TITLE_WORDS = r"(?:队长|主任|经理|书记|师傅|所长|部长|组长|姐|哥|总|工)$"
+_ADDRESS = re.compile(r"(?<=[，,])\s*(?P<who>[\u4e00-\u9fff]{1,3}?(?:队长|主任|经理|书记|师傅|所长|部长|组长|姐|哥|总|工)?)"
+                      r"(?=[，,]\s*(?:你|您))")
 # A body doing what the clause says, named 各X/全体X (每个X stays unnamed: 'each' is no body to file).
 _BODY_SUBJECT = re.compile(r"(?:^|[，,：:；;]|要求|请|由)(?:第?[一二三四五六七八九十0-9][、.．，,]?)?(?P<body>(?:各|全体)[\u4e00-\u9fff]{1,6})")
 _LIST_HEAD = re.compile(r"措施|任务|分工|分一下工|几件事|几项工作|落实一下|定一下|布置一下|归纳|归一下|总结一下|强调一下|"

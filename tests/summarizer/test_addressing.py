@@ -73,3 +73,11 @@ def test_without_a_roster_owners_are_taken_as_heard_and_flagged():
     (res,) = extract_minutes(segments, meeting).resolutions
     assert (res.owner, res.deadline) == ("高振东", "2026-10-15")
     assert any("不在参会名单" in f for f in res.flags)
+
+
+def test_the_task_belongs_to_the_last_one_addressed_before_you():
+    tasks = _tasks(("尚明哲", "开会。"),
+                   ("尚明哲", "文涛，这个想法要不得，问题要真改，设备的事，晓岚，你跟厂里对接，十月十五号之前拿出方案。"))
+    assert tasks == [("欧阳晓岚", "2026-10-15")]
+    garbled = _tasks(("尚明哲", "开会。"), ("尚明哲", "文涛，这个想法要不得，设备的事，老某某，你去跟厂里对接，十月十五号之前拿出方案。"))
+    assert garbled == [(None, "2026-10-15")]  # the one addressed cannot be named: left empty, not the rebuked one
