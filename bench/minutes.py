@@ -6,6 +6,9 @@ end from recognised speech when processed results are given.
 Reference: each truth file's segments (speaker = the real name) go through summarizer.extract_minutes.
 --asr-dir DIR: DIR/mNN/result.json (from `sanhui process`, or bench/process_corpus.py) are re-extracted
 with today's summarizer (the recognised text and speaker labels, as the app has them).
+bench/scripts/h01-h04.json are four more meetings (a grain depot, a shipyard, a coal mine, an aircraft maintenance
+base) written by a helper session in the corpus's script format, to check phrasing the corpus lacks: render them with
+`../shared/tools/synth.py SCRIPT OUTDIR room|far`, process each with `sanhui process`, then --rendered.
 Prints per meeting: resolution P/R/F1, 第一议题/attendance/votes (1 = right), the share of resolutions
 flagged for review, extraction seconds; then the totals. --show prints gold and found resolutions.
 """
