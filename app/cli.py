@@ -12,6 +12,7 @@ from pathlib import Path
 
 from core import paths
 from core.errors import SanhuiError
+from core.offline import quiet_libraries
 from core.result import load_meta
 from core.settings import load_settings
 from core.storage import Store
@@ -290,6 +291,7 @@ def _setup_logging() -> Path | None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    quiet_libraries()  # before any library loads (core/offline.py)
     args = build_parser().parse_args(argv)
     log_file = _setup_logging()
     try:

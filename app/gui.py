@@ -8,6 +8,8 @@ import sys
 from importlib import resources
 from pathlib import Path
 
+from core.offline import quiet_libraries
+
 log = logging.getLogger(__name__)
 
 STYLE = """
@@ -106,6 +108,7 @@ def smoke_test(timeout_s: float = 60.0) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    quiet_libraries()  # before any library loads (core/offline.py)
     import multiprocessing
 
     from PySide6.QtCore import QTimer

@@ -108,6 +108,9 @@ class SlicedSilero:
 
 def silero_timestamps(audio: np.ndarray, options) -> list[dict]:
     """faster_whisper.vad.get_speech_timestamps (sample ranges of speech) with the model run in slices."""
+    from core.offline import quiet_libraries
+
+    quiet_libraries()  # Silero runs on onnxruntime: its telemetry off before it loads
     from faster_whisper import vad
 
     model = vad.get_vad_model()

@@ -20,6 +20,9 @@ EMBEDDING_SIZE = 256
 
 @lru_cache(maxsize=1)
 def _session():
+    from core.offline import quiet_libraries
+
+    quiet_libraries()  # before onnxruntime loads: no device id, no upload
     import onnxruntime as ort
 
     options = ort.SessionOptions()
