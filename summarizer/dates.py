@@ -323,22 +323,30 @@ def find_dates(text: str, base: dt.date) -> list[Deadline]:
     return sorted(hits, key=lambda h: h.start)
 
 
-def is_recurring(text: str) -> bool:
-    alt = alternation("recurring")
-    return bool(alt and re.search(alt, text))
+# A day named by what happens then (下周二开经营分析会) or a past period (春节前那段旺季) is no deadline.
+_EVENT_AFTER = re.compile(r"^(?:上午|下午|晚上)?(?:开(?!展|发|通|放|拓|办|工作)|有|要开|召开|停工|开工|进入|那场|那次|出的|那段|那几天|那会儿|的时候|期间)")
 
 
 def find_deadline(text: str, base: dt.date) -> Deadline | None:
-    """The deadline of a task sentence: the first explicit one, else the first time reference.
+    """The deadline of a task sentence, never a date before the meeting (二零二四年三月递交) nor one naming an event.
 
-    Dates before the meeting (past facts such as 二零二四年三月递交) are ignored.
-    A recurring task (每周 ...) without an explicit date gets a recurring marker and no date.
+    After a self-correction (下周四，不对，…下周五之前) the last date said; else a date said with 前, the nearest
+    of several ('年底前推荐…，十月二十号之前报给我'); else the first explicit one, else the first time reference.
+    A standing rule (每周…, 每月五号前更新) gets a recurring marker and no date.
     """
-    dates = [d for d in find_dates(text, base) if d.date and d.date >= base.isoformat()]
-    explicit = [d for d in dates if d.explicit]
-    if explicit and not (is_recurring(text) and all(d.kind == "within" for d in explicit)):
-        return explicit[0]  # ('每次会后两天内' is a recurring rule, not a date)
-    if is_recurring(text):
-        m = re.search(alternation("recurring"), text)
-        return Deadline(None, m.group(0) if m else "", m.start() if m else 0, m.end() if m else 0, True, True)
-    return dates[0] if dates else None
+    tail_from = max((m.end() for m in re.finditer(r"不对|不行|改成|改到|那就", text)), default=0)
+    dates = [d for d in find_dates(text, base) if d.date and d.date >= base.isoformat() and d.start >= tail_from
+             and not _EVENT_AFTER.match(text[d.end:])]
+    recurring = re.search(alternation("recurring"), text) if alternation("recurring") else None
+    if recurring and all(d.start > recurring.start() and d.kind in ("day_only", "within", "week") for d in dates):
+        # 每月五号前更新 / 每周五前报 / 每次会后两天内: a standing rule, no single date
+        return Deadline(None, recurring.group(0), recurring.start(), recurring.end(), True, True)
+    explicit = [d for d in dates if d.explicit or re.search(r"定在$|定于$", text[:d.start])]
+    before = [d for d in explicit if re.search(r"前$|之前$|以前$", d.text)]
+    if explicit:  # '下周死(四)…下周五之前': a date said with 前 is the deadline, a bare week less so
+        if tail_from:
+            return explicit[-1]
+        return min(before, key=lambda d: d.date) if len(before) > 1 else (before or explicit)[0]
+    if recurring:
+        return Deadline(None, recurring.group(0), recurring.start(), recurring.end(), True, True)
+    return dates[-1] if tail_from and dates else (dates[0] if dates else None)

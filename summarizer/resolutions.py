@@ -24,7 +24,7 @@ from functools import lru_cache
 
 from core.types import NEEDS_FILLING, Resolution, speaker_turns
 from summarizer.addressing import SPEAKER, Agent, RosterForms, find_agents, unit_owner, vocatives
-from summarizer.dates import Deadline, find_dates
+from summarizer.dates import Deadline, find_deadline
 from summarizer.heard import restore_task_words, restore_terms
 from summarizer.names import Roster
 from summarizer.text import Sentence, alternation, cue_list, han_only, overlap, strip_punct
@@ -54,7 +54,6 @@ _FLOOR = re.compile(r"带大家学|带着大家学|带大家读|先学习|开始
 _FUTURE = re.compile(r"下次|以后|之后|回来|每[天日周月年个季次]|今后|从[^，,]{0,4}开始|起")
 # The chair taking a task on (我来协调, 我去找他谈, 这两条我一起跟支部反映), not describing himself.
 _TAKES_IT = re.compile(r"我来(?!说|讲)|我去|我一起|由我|我负责|我牵头|我亲自")
-_EVENT_AFTER = re.compile(r"^(?:上午|下午|晚上)?(?:开|有|要开|召开|停工|开工|进入|那场|那次|出的|那段|那几天|那会儿|的时候|期间)")
 _RATIFY = re.compile(r"^(?:(?:行|好|可以|对)[，,]?\s*)*(?:那就这么定了?|那就这样|就这么定了?|就这么办|那就这么办|照此办理|就按这个办)")
 # A task said by pointing back at a matter said before (这个事你去争取, 等他们回来…补上, 这两条我去反映).
 _REFERS_BACK = re.compile(r"这个事|这件事|这事|这个活动|这项工作|他们|她们|这两条|这几条|这些意见|这个交给|这个你")
@@ -141,28 +140,6 @@ def chair_label(sentences: list[Sentence]) -> str | None:
 
 
 # ------------------------------------------------------------------------------------------ deadline
-
-def _deadline(text: str, base: dt.date) -> Deadline | None:
-    """The deadline of a task: after a self-correction (下周四，不对，…下周五之前) the last date said;
-    never a date that names an event (下周二开经营分析会) or one before the meeting."""
-    tail_from = max((m.end() for m in re.finditer(r"不对|不行|改成|改到|那就", text)), default=0)
-    dates = [d for d in find_dates(text, base) if d.date and d.date >= base.isoformat() and d.start >= tail_from
-             and not _EVENT_AFTER.match(text[d.end:])]
-    recurring = re.search(alternation("recurring"), text) if alternation("recurring") else None
-    if recurring and all(d.start > recurring.start() and d.kind in ("day_only", "within", "week") for d in dates):
-        # 每月五号前更新 / 每周五前报: a standing rule, no single date
-        return Deadline(None, recurring.group(0), recurring.start(), recurring.end(), True, True)
-    explicit = [d for d in dates if d.explicit or re.search(r"定在$|定于$", text[:d.start])]
-    before = [d for d in explicit if re.search(r"前$|之前$|以前$", d.text)]
-    if explicit:  # '下周死(四)…下周五之前': a date said with 前 is the deadline, a bare week less so
-        if tail_from:
-            return explicit[-1]
-        # '年底前小组要推荐…，十月二十号之前把人选报给我': of several said with 前, the nearest is the one to meet
-        return min(before, key=lambda d: d.date) if len(before) > 1 else (before or explicit)[0]
-    if recurring:
-        return Deadline(None, recurring.group(0), recurring.start(), recurring.end(), True, True)
-    return dates[-1] if tail_from and dates else (dates[0] if dates else None)
-
 
 # ------------------------------------------------------------------------------------------ content
 
@@ -353,7 +330,7 @@ class _Extractor:
                             tail = re.sub(r"^(?:第?[一1](?:条|是)?[,，、．.：:]?|[1][,，、．.])", "", text[at + said_then.end():])
                         else:  # '最后强调一下，下个月的主题党日请林静同志负责…' run together by recognition
                             rest = re.sub(r"^[^，,]{0,4}[，,]", "", text[at:])
-                            given = find_agents(rest, self.forms) or _deadline(rest, self.base)
+                            given = find_agents(rest, self.forms) or find_deadline(rest, self.base)
                             tail = rest if len(han_only(rest)) >= 8 and given else ""
                         if len(han_only(tail)) >= 4:  # '落实措施就这么定：各运行值…' / '落实措施是1,11月份开展…'
                             u.text = tail
@@ -428,7 +405,7 @@ class _Extractor:
 
     def _judge(self, u: _Unit, turn: list[Sentence], said: str, prev_speaker: str | None, chair: bool) -> None:
         text = u.text
-        u.deadline = _deadline(text, self.base)
+        u.deadline = find_deadline(text, self.base)
         agents = find_agents(text, self.forms)
         for agent in agents:
             name = self._resolve(agent, text, turn, said, prev_speaker, u.speaker)

@@ -61,9 +61,7 @@ def test_a_measures_list_and_its_recap_give_each_task_once():
     ("下周二，哦不对，下周二要开会，下周三之前交", "2026-06-17"),
 ])
 def test_deadlines_said_by_holiday_quarter_and_self_correction(text, date):
-    from summarizer.resolutions import _deadline
-
-    assert _deadline(text, dt.date(2026, 6, 9)).date == date
+    assert find_deadline(text, dt.date(2026, 6, 9)).date == date
 
 
 def test_without_a_roster_owners_are_taken_as_heard_and_flagged():
