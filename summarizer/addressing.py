@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from summarizer.names import char_similarity, name_similarity, readings
+from summarizer.names import char_similarity, clearly_nearest, mean_similarity, name_similarity, readings
 from summarizer.text import cue_list
 
 COMPOUND_SURNAMES = ("欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "令狐", "公孙", "慕容", "尉迟", "长孙",
@@ -128,18 +128,9 @@ class RosterForms:
     def loose(self, heard: str) -> str | None:
         """The member whose full or given name sounds clearly nearest to heard (还偷 -> 海涛 -> 臧海涛),
         for a name said right before an owner frame, where recognition garbles most and the frame is sure."""
-        scored = []
-        for name in self.names:
-            for form in {name, self.given[name]}:
-                if len(form) >= 2 and len(form) == len(heard):
-                    scored.append((sum(char_similarity(a, b) for a, b in zip(heard, form, strict=True)) / len(form), name))
-        best: dict[str, float] = {}
-        for score, name in scored:
-            best[name] = max(best.get(name, 0.0), score)
-        ranked = sorted(((v, k) for k, v in best.items()), reverse=True)
-        if ranked and ranked[0][0] >= LOOSE_MATCH and (len(ranked) == 1 or ranked[0][0] - ranked[1][0] >= 0.1):
-            return ranked[0][1]
-        return None
+        scored = [(mean_similarity(heard, form), name) for name in self.names for form in {name, self.given[name]}
+                  if len(form) >= 2 and len(form) == len(heard)]
+        return clearly_nearest(scored, LOOSE_MATCH)
 
     def as_member(self, heard: str) -> str | None:
         """Who 'X同志' in an owner frame is: the member it sounds clearly nearest to; a guest as heard when

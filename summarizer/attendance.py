@@ -6,7 +6,7 @@ import re
 
 from core.types import Absence, Attendance, Meeting
 from summarizer.heard import restore
-from summarizer.names import Roster, sound_alike
+from summarizer.names import Roster, clearly_nearest, mean_similarity, sound_alike
 from summarizer.text import NUM, Sentence, alternation, clauses, cn_to_int, cue_list, cues
 
 _GAP = r"[^0-9零〇一两二三四五六七八九十，,。；;]{0,14}?"
@@ -160,13 +160,8 @@ def _heard_names(text: str) -> list[str]:
 
 def _loose_member(heard: str, roster: Roster, taken: set[str]) -> str | None:
     """The member whose name sounds nearest to heard, clearly nearer than anyone else, else None."""
-    from summarizer.names import char_similarity
-
-    scored = sorted(((sum(char_similarity(a, b) for a, b in zip(heard[: len(n)], n, strict=True)) / len(n), n)
-                     for n in roster.names if n not in taken and len(heard) >= len(n)), reverse=True)
-    if scored and scored[0][0] >= _LOOSE_NAME and (len(scored) == 1 or scored[0][0] - scored[1][0] >= _LOOSE_MARGIN):
-        return scored[0][1]
-    return None
+    scored = [(mean_similarity(heard[: len(n)], n), n) for n in roster.names if n not in taken and len(heard) >= len(n)]
+    return clearly_nearest(scored, _LOOSE_NAME, _LOOSE_MARGIN)
 
 
 def _loosely_named(window: list[Sentence], roster: Roster, host: str, absences: list[Absence], gap: int) -> None:

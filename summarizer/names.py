@@ -67,6 +67,25 @@ def char_similarity(a: str, b: str) -> float:
     return 0.5 * si + 0.5 * sf
 
 
+def mean_similarity(a: str, b: str) -> float:
+    """Mean per-character pinyin similarity of two equally long strings, no character ruled out (0 when
+    lengths differ): for names heard badly, where the roster and a margin are the constraints."""
+    if len(a) != len(b) or not a:
+        return 0.0
+    return sum(char_similarity(x, y) for x, y in zip(a, b, strict=True)) / len(a)
+
+
+def clearly_nearest(scored: list[tuple[float, str]], threshold: float, margin: float = 0.1) -> str | None:
+    """The name with the best score (its best form), when it reaches threshold and leads the next by margin."""
+    best: dict[str, float] = {}
+    for score, name in scored:
+        best[name] = max(best.get(name, 0.0), score)
+    ranked = sorted(((v, k) for k, v in best.items()), reverse=True)
+    if ranked and ranked[0][0] >= threshold and (len(ranked) == 1 or ranked[0][0] - ranked[1][0] >= margin):
+        return ranked[0][1]
+    return None
+
+
 def name_similarity(a: str, b: str) -> float:
     """Mean per-character pinyin similarity of two equally long strings (0 when lengths differ)."""
     if len(a) != len(b) or not a:
