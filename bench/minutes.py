@@ -127,6 +127,8 @@ def _time_long(corpus: Path, names: list[str], minutes: float) -> None:
     """Extraction time of one long meeting: the reference transcripts one after another."""
     segments: list[Segment] = []
     offset = 0.0
+    if not names:
+        return  # nothing to join ('--only' named no corpus meeting)
     while offset < minutes * 60:
         for name in names:
             for s in reference_segments(corpus, name):
