@@ -1,17 +1,23 @@
 """The local meeting store: SQLite through sqlite-utils, WAL, numbered migrations, FTS5 search.
 
-The schema lives only here. Each migration runs once, in order, in a transaction, and bumps
-PRAGMA user_version; never edit a released migration, add a new one.
+The schema lives only here. Each migration runs once, in order, in one explicit transaction with
+its PRAGMA user_version bump (SQLite's DDL is transactional; Python's sqlite3 only opens a
+transaction before DML, so `with conn:` alone would let each CREATE commit on its own). Never edit
+a released migration, add a new one.
+
+Every write goes through `Store.transaction()`: BEGIN IMMEDIATE … COMMIT, with sqlite-utils' own
+atomic blocks nested inside as savepoints, so a failed save leaves the previous version whole.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import re
 import sqlite3
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -140,7 +146,46 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _m1_meetings, _m2_voiceprints, _m3_sync_ledger, _m4_members,
 ]
 
+# A finalised meeting is frozen (its versions live in the ledger, app.sync.ledger); 修订 reopens it for
+# a correction, which the next 定稿 records as a new version.
+FINALIZED = "已定稿"
+REVISING = "修订中"
+
 _CJK = re.compile(r"([\u3400-\u9fff])")
+
+
+def _created_objects(migration: Callable[[sqlite_utils.Database], None]) -> list[tuple[str, str]]:
+    """(type, name) of what a migration creates, found by running it on an empty in-memory database."""
+    scratch = sqlite_utils.Database(memory=True)
+    for earlier in MIGRATIONS[: MIGRATIONS.index(migration)]:
+        earlier(scratch)
+    before = set(scratch.execute("SELECT type, name FROM sqlite_master").fetchall())
+    migration(scratch)
+    created = [row for row in scratch.execute("SELECT type, name FROM sqlite_master").fetchall() if row not in before]
+    scratch.close()
+    return created
+
+
+def _drop_leftovers(db: sqlite_utils.Database, migration: Callable[[sqlite_utils.Database], None]) -> None:
+    """Databases that an earlier version half-migrated (each CREATE committed alone, then a full disk or
+    a crash) hold empty tables of the failed migration, and every start then failed on "already
+    exists". No data can have reached them (the app could not open since), so drop them and run the
+    migration whole; a leftover that holds rows is not ours to drop."""
+    existing = {name for (name,) in db.execute("SELECT name FROM sqlite_master").fetchall()}
+    leftovers = [(kind, name) for kind, name in _created_objects(migration) if name in existing]
+    virtual = [name for (name,) in db.execute(
+        "SELECT name FROM sqlite_master WHERE sql LIKE 'CREATE VIRTUAL TABLE%'").fetchall()]
+    tables = [name for kind, name in leftovers if kind == "table" and not name.startswith("sqlite_")
+              and not any(name.startswith(f"{v}_") for v in virtual)]  # FTS5's shadow tables go with theirs
+    for name in tables:
+        if db.execute(f'SELECT COUNT(*) FROM "{name}"').fetchone()[0]:
+            raise StoreError(f"会议数据库的结构升级曾中断，表“{name}”中已有数据，无法自动修复；请联系技术支持。")
+    for kind, name in leftovers:
+        if kind in ("trigger", "index", "view") and not name.startswith("sqlite_"):
+            db.execute(f'DROP {kind.upper()} IF EXISTS "{name}"')
+    for name in reversed(tables):
+        if db.execute("SELECT 1 FROM sqlite_master WHERE name = ?", [name]).fetchone():
+            db.execute(f'DROP TABLE "{name}"')
 
 
 def fts_tokens(text: str) -> str:
@@ -182,9 +227,11 @@ class Store:
     def __init__(self, path: Path | None = None):
         self.path = Path(path) if path else paths.database_path()
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(self.path, check_same_thread=False)
+            paths.private_dir(self.path.parent)
+            # timeout: several processes opening one fresh home wait for each other's migration
+            conn = sqlite3.connect(self.path, check_same_thread=False, timeout=30)
             self.db = sqlite_utils.Database(conn)
+            paths.private_file(self.path)
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")  # safe with WAL: a crash never corrupts, and commits are fast
             self.db.execute("PRAGMA foreign_keys=ON")
@@ -197,55 +244,79 @@ class Store:
     def close(self) -> None:
         self.db.conn.close()
 
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction, taken at once (BEGIN IMMEDIATE) so its reads are current; rolled back
+        whole on any error. sqlite-utils' methods called inside nest as savepoints."""
+        conn = self.db.conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
     @property
     def schema_version(self) -> int:
         return self.db.execute("PRAGMA user_version").fetchone()[0]
 
     def _migrate(self) -> None:
-        version = self.schema_version
-        if version > len(MIGRATIONS):
+        if self.schema_version > len(MIGRATIONS):
             raise StoreError("会议数据库来自更新版本的软件，请升级本软件后再打开。")
-        for number, migration in enumerate(MIGRATIONS[version:], start=version + 1):
-            with self.db.conn:
-                migration(self.db)
-                self.db.execute(f"PRAGMA user_version = {number}")
+        while self.schema_version < len(MIGRATIONS):
+            with self.transaction():
+                number = self.schema_version  # read again under the lock: another process may have migrated
+                if number >= len(MIGRATIONS):
+                    break
+                _drop_leftovers(self.db, MIGRATIONS[number])
+                MIGRATIONS[number](self.db)
+                self.db.execute(f"PRAGMA user_version = {number + 1}")
 
     # ------------------------------------------------------------ meetings
 
     def save_result(self, result: Result, status: str = "已处理") -> str:
-        """Insert or replace a meeting with its transcript; assigns result.id when empty."""
+        """Insert or replace a meeting with its transcript, in one transaction; assigns result.id when empty.
+
+        Refuses a finalised meeting (修订 first) and never sets 已定稿 itself: only the ledger's 定稿 does."""
+        if status == FINALIZED:
+            raise StoreError("“已定稿”只能通过定稿设置，保存时不能直接写入。")
         if not result.id:
             result.id = f"{(result.meeting.date or dt.date.today().isoformat()).replace('-', '')}-{uuid.uuid4().hex[:6]}"
         data = result_to_dict(result)
         now = _now()
+        row = {
+            "id": result.id,
+            "type": result.meeting.type,
+            "title": result.meeting.title,
+            "branch": result.meeting.branch,
+            "date": result.meeting.date,
+            "status": status,
+            "audio_path": result.audio_path,
+            "duration": result.duration,
+            "result_json": json.dumps(data, ensure_ascii=False),
+            "updated_at": now,
+        }
         try:
-            with self.db.conn:
-                existing = self.db["meetings"].count_where("id = ?", [result.id])
-                row = {
-                    "id": result.id,
-                    "type": result.meeting.type,
-                    "title": result.meeting.title,
-                    "branch": result.meeting.branch,
-                    "date": result.meeting.date,
-                    "status": status,
-                    "audio_path": result.audio_path,
-                    "duration": result.duration,
-                    "result_json": json.dumps(data, ensure_ascii=False),
-                    "updated_at": now,
-                }
-                if existing:
+            with self.transaction() as conn:
+                current = conn.execute("SELECT status FROM meetings WHERE id = ?", [result.id]).fetchone()
+                if current and current[0] == FINALIZED:
+                    raise StoreError(f"会议“{result.meeting.title or result.id}”已定稿，不能直接修改；"
+                                     "如需更正，请先点击“修订”，改完后重新定稿（将记为新的版本）。")
+                if current:
                     self.db["meetings"].update(result.id, row)
                 else:
                     self.db["meetings"].insert({**row, "created_at": now})
-                self.db.execute("DELETE FROM segments WHERE meeting_id = ?", [result.id])
-                self.db.execute("DELETE FROM segments_fts WHERE meeting_id = ?", [result.id])
-                self.db["segments"].insert_all(
-                    {"meeting_id": result.id, "idx": i, "start": s.start, "end": s.end, "speaker": s.speaker, "text": s.text}
-                    for i, s in enumerate(result.segments)
+                conn.execute("DELETE FROM segments WHERE meeting_id = ?", [result.id])
+                conn.execute("DELETE FROM segments_fts WHERE meeting_id = ?", [result.id])
+                conn.executemany(
+                    "INSERT INTO segments (meeting_id, idx, start, \"end\", speaker, text) VALUES (?, ?, ?, ?, ?, ?)",
+                    [(result.id, i, s.start, s.end, s.speaker, s.text) for i, s in enumerate(result.segments)],
                 )
-                self.db["segments_fts"].insert_all(
-                    {"tokens": fts_tokens(s.text), "meeting_id": result.id, "idx": i}
-                    for i, s in enumerate(result.segments)
+                conn.executemany(
+                    "INSERT INTO segments_fts (tokens, meeting_id, idx) VALUES (?, ?, ?)",
+                    [(fts_tokens(s.text), result.id, i) for i, s in enumerate(result.segments)],
                 )
         except sqlite3.Error as exc:
             raise StoreError(f"保存会议记录失败：{exc}") from exc
@@ -257,9 +328,32 @@ class Store:
             raise StoreError(f"找不到编号为“{meeting_id}”的会议。")
         return result_from_dict(json.loads(rows[0]["result_json"]))
 
+    def status(self, meeting_id: str) -> str:
+        row = self.db.execute("SELECT status FROM meetings WHERE id = ?", [meeting_id]).fetchone()
+        if not row:
+            raise StoreError(f"找不到编号为“{meeting_id}”的会议。")
+        return row[0]
+
     def set_status(self, meeting_id: str, status: str) -> None:
-        with self.db.conn:
-            self.db["meetings"].update(meeting_id, {"status": status, "updated_at": _now()})
+        """Working states only (处理中, 已处理 …): 已定稿 is set by 定稿 and left by reopen()."""
+        if status == FINALIZED:
+            raise StoreError("“已定稿”只能通过定稿设置。")
+        with self.transaction() as conn:
+            row = conn.execute("SELECT status FROM meetings WHERE id = ?", [meeting_id]).fetchone()
+            if row and row[0] == FINALIZED:
+                raise StoreError("会议已定稿，不能更改状态；如需更正，请先点击“修订”。")
+            conn.execute("UPDATE meetings SET status = ?, updated_at = ? WHERE id = ?", [status, _now(), meeting_id])
+
+    def reopen(self, meeting_id: str) -> None:
+        """修订: a finalised meeting becomes editable again; its versions stay in the ledger, and the next
+        定稿 records the correction as a new version."""
+        with self.transaction() as conn:
+            row = conn.execute("SELECT status FROM meetings WHERE id = ?", [meeting_id]).fetchone()
+            if not row:
+                raise StoreError(f"找不到编号为“{meeting_id}”的会议。")
+            if row[0] != FINALIZED:
+                raise StoreError("只有已定稿的会议需要“修订”，这次会议本来就可以修改。")
+            conn.execute("UPDATE meetings SET status = ?, updated_at = ? WHERE id = ?", [REVISING, _now(), meeting_id])
 
     def list_meetings(self, meeting_type: str | None = None, month: str | None = None) -> list[dict]:
         """Meetings newest first; month is 'YYYY-MM'."""
@@ -276,7 +370,7 @@ class Store:
         return list(self.db.query(sql + " ORDER BY date DESC, created_at DESC", args))
 
     def delete_meeting(self, meeting_id: str) -> None:
-        with self.db.conn:
+        with self.transaction():
             self.db.execute("DELETE FROM segments_fts WHERE meeting_id = ?", [meeting_id])
             self.db.execute("DELETE FROM segments WHERE meeting_id = ?", [meeting_id])
             self.db.execute("DELETE FROM meetings WHERE id = ?", [meeting_id])
@@ -308,7 +402,7 @@ class Store:
             raise StoreError("登记声纹须经本人同意，请确认已取得同意。")
         vec = np.asarray(vector, dtype=np.float32).ravel()
         now = _now()
-        with self.db.conn:
+        with self.transaction():
             rows = list(self.db.query("SELECT vector, dim, samples, enrolled_at FROM voiceprints WHERE name = ?", [name]))
             if rows and rows[0]["dim"] == vec.size:
                 old = np.frombuffer(rows[0]["vector"], dtype=np.float32)
@@ -356,13 +450,13 @@ class Store:
         """Replace the member list (names stripped, blanks and repeats dropped, order kept); returns it."""
         clean = list(dict.fromkeys(n.strip() for n in names if n and n.strip()))
         now = _now()
-        with self.db.conn:
+        with self.transaction():
             self.db.execute("DELETE FROM members")
             self.db["members"].insert_all(
                 ({"name": n, "position": i, "updated_at": now} for i, n in enumerate(clean)), pk="name")
         return clean
 
     def delete_voiceprint(self, name: str) -> bool:
-        with self.db.conn:
+        with self.transaction():
             cur = self.db.execute("DELETE FROM voiceprints WHERE name = ?", [name])
         return cur.rowcount > 0

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from core.errors import StoreError
-from core.storage import MIGRATIONS, Store
+from core.storage import FINALIZED, MIGRATIONS, REVISING, Store
 from core.types import Assessment, Meeting, Minutes, Resolution, Result, Segment
 
 
@@ -99,3 +99,200 @@ def test_voiceprints_average_and_require_consent(tmp_path):
     assert np.allclose(vec, np.array([1, 1, 0, 0]) / np.sqrt(2), atol=1e-6)
     assert store.list_voiceprints()[0].samples == 2
     assert store.delete_voiceprint("刘芳") and store.voiceprints() == {}
+
+
+# ------------------------------------------------------------------ faults: nothing half-done
+
+
+def _disk_fills_after(monkeypatch, pages: int) -> None:
+    """Every connection Store opens sees a disk that is full beyond `pages` pages (SQLITE_FULL)."""
+    real_connect = sqlite3.connect
+
+    def connect(*args, **kwargs):
+        conn = real_connect(*args, **kwargs)
+        conn.execute(f"PRAGMA max_page_count = {pages}")
+        return conn
+
+    monkeypatch.setattr(sqlite3, "connect", connect)
+
+
+def _database_at(path, version: int) -> None:
+    store = Store.__new__(Store)
+    import sqlite_utils
+
+    store.db = sqlite_utils.Database(sqlite3.connect(path))
+    for number, migration in enumerate(MIGRATIONS[:version], start=1):
+        migration(store.db)
+        store.db.execute(f"PRAGMA user_version = {number}")
+    store.db.conn.commit()
+    store.db.conn.close()
+
+
+def test_migration_on_a_full_disk_leaves_the_database_openable(tmp_path, monkeypatch):
+    path = tmp_path / "db.sqlite"
+    _database_at(path, 2)
+    pages = sqlite3.connect(path).execute("PRAGMA page_count").fetchone()[0]
+    with monkeypatch.context() as m:
+        _disk_fills_after(m, pages + 8)  # room for the first tables of migration 3, not all
+        with pytest.raises(StoreError, match="full|满"):
+            Store(path)
+    check = sqlite3.connect(path)
+    assert check.execute("PRAGMA user_version").fetchone()[0] == 2
+    assert not check.execute("SELECT 1 FROM sqlite_master WHERE name = 'records'").fetchone()  # nothing half-made
+    check.close()
+    store = Store(path)  # space again: the upgrade runs whole
+    assert store.schema_version == len(MIGRATIONS)
+
+
+def test_a_migration_failing_half_way_is_rolled_back(tmp_path, monkeypatch):
+    path = tmp_path / "db.sqlite"
+    Store(path).close()
+
+    def half(db):
+        db.execute("CREATE TABLE half_made (x)")
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr("core.storage.MIGRATIONS", [*MIGRATIONS, half])
+    with pytest.raises(StoreError, match="disk I/O"):
+        Store(path)
+    monkeypatch.undo()
+    store = Store(path)
+    assert store.schema_version == len(MIGRATIONS)
+    assert not store.db.execute("SELECT 1 FROM sqlite_master WHERE name = 'half_made'").fetchone()
+
+
+def test_database_half_migrated_by_an_earlier_version_is_repaired(tmp_path):
+    """The old code committed each CREATE alone: user_version 2 with some of migration 3's tables."""
+    path = tmp_path / "db.sqlite"
+    _database_at(path, 2)
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE records (seq INTEGER PRIMARY KEY AUTOINCREMENT, meeting_id TEXT)")
+    conn.execute("CREATE TABLE record_files (record_seq INTEGER, name TEXT)")
+    conn.commit()
+    conn.close()
+    store = Store(path)
+    assert store.schema_version == len(MIGRATIONS)
+    columns = {c.name for c in store.db["records"].columns}
+    assert {"content_sha256", "prev_sha256", "body"} <= columns  # the real table, not the leftover
+
+
+def test_failed_save_keeps_the_previous_version_and_its_index(tmp_path, monkeypatch):
+    store = Store(tmp_path / "db.sqlite")
+    r = _result()
+    store.save_result(r)
+    r.meeting.title = "改过的标题"
+    r.segments = [Segment(0, 1, "改过的一句。", "王建国"), Segment(1, 2, "第二句。", "刘芳")]
+    calls = []
+
+    def failing_tokens(text):
+        calls.append(text)
+        if len(calls) == 2:
+            raise sqlite3.OperationalError("database or disk is full")
+        return " ".join(text)
+
+    monkeypatch.setattr("core.storage.fts_tokens", failing_tokens)
+    with pytest.raises(StoreError, match="保存会议记录失败"):
+        store.save_result(r)
+    monkeypatch.undo()
+    kept = store.load_result(r.id)
+    assert kept.meeting.title == "十月支委会" and len(kept.segments) == 2
+    assert kept.segments[0].text.startswith("同志们")
+    assert store.search("党费收缴")  # the index survived
+    assert store.list_meetings()[0]["title"] == "十月支委会"
+
+
+def test_save_on_a_full_disk_keeps_the_previous_version(tmp_path, monkeypatch):
+    path = tmp_path / "db.sqlite"
+    store = Store(path)
+    r = _result()
+    store.save_result(r)
+    store.close()
+    pages = sqlite3.connect(path).execute("PRAGMA page_count").fetchone()[0]
+    _disk_fills_after(monkeypatch, pages + 2)
+    store = Store(path)
+    r.segments = [Segment(i, i + 1, f"第{i}句，" + "很长的发言内容" * 40, "刘芳") for i in range(300)]
+    with pytest.raises(StoreError, match="保存会议记录失败"):
+        store.save_result(r)
+    kept = store.load_result(r.id)
+    assert len(kept.segments) == 2
+    assert store.search("线上缴纳")[0].speaker == "刘芳"
+
+
+# ------------------------------------------------------------------ a finalised meeting is frozen
+
+
+def _finalise(store: Store, meeting_id: str) -> None:
+    store.db.execute("UPDATE meetings SET status = ? WHERE id = ?", [FINALIZED, meeting_id])
+    store.db.conn.commit()
+
+
+def test_storage_refuses_to_change_a_finalised_meeting(tmp_path):
+    store = Store(tmp_path / "db.sqlite")
+    r = _result()
+    store.save_result(r)
+    _finalise(store, r.id)
+    r.meeting.title = "迟到的旧编辑"
+    with pytest.raises(StoreError, match="已定稿"):
+        store.save_result(r)  # a stale save from the window
+    with pytest.raises(StoreError, match="已定稿"):
+        store.set_status(r.id, "已处理")
+    assert store.status(r.id) == FINALIZED
+    assert store.load_result(r.id).meeting.title == "十月支委会"
+    with pytest.raises(StoreError):
+        store.save_result(r, status=FINALIZED)  # only 定稿 sets it
+
+
+def test_reopen_makes_a_finalised_meeting_editable(tmp_path):
+    store = Store(tmp_path / "db.sqlite")
+    r = _result()
+    store.save_result(r)
+    with pytest.raises(StoreError, match="本来就可以修改"):
+        store.reopen(r.id)
+    _finalise(store, r.id)
+    store.reopen(r.id)
+    assert store.status(r.id) == REVISING
+    r.meeting.title = "更正后的标题"
+    store.save_result(r, status=REVISING)
+    assert store.load_result(r.id).meeting.title == "更正后的标题"
+
+
+# ------------------------------------------------------------------ several processes, private files
+
+
+FIRST_START = """
+import sys
+from core.storage import Store
+Store(sys.argv[1]).close()
+"""
+
+
+def test_many_processes_opening_a_fresh_home_all_succeed(tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    path = tmp_path / "home" / "sanhui.db"
+    procs = [subprocess.Popen([sys.executable, "-c", FIRST_START, str(path)], env=env, stderr=subprocess.PIPE)
+             for _ in range(20)]
+    failures = [p.stderr.read().decode() for p in procs if p.wait(timeout=120) != 0]
+    assert not failures, failures[0]
+    assert Store(path).schema_version == len(MIGRATIONS)
+
+
+def test_data_folder_and_database_are_private(tmp_path):
+    import os
+    import stat
+
+    old = os.umask(0o022)
+    try:
+        home = tmp_path / "home"
+        store = Store(home / "sanhui.db")
+        store.save_result(_result())
+        assert stat.S_IMODE(home.stat().st_mode) == 0o700
+        for f in home.iterdir():
+            assert stat.S_IMODE(f.stat().st_mode) == 0o600, f.name
+    finally:
+        os.umask(old)
