@@ -88,11 +88,11 @@ def cmd_process(args: argparse.Namespace) -> int:
         result = run(audio, meeting, options, on_progress=bar)
     finally:
         bar.close()
-    files = write_outputs(result, out_dir)
     m = result.minutes
     print(f"完成：{len(result.segments)} 段发言，{len(m.resolutions)} 项决议，用时 {result.timings.get('total', 0):.1f} 秒")
-    if result.id:
-        print(f"会议编号：{result.id}")
+    if result.id:  # before the documents: a full output disk must not hide that the meeting is saved
+        print(f"会议编号：{result.id}（已保存，可用 sanhui export {result.id} 重新导出）", flush=True)
+    files = write_outputs(result, out_dir)
     for path in files.values():
         print(f"  {path}")
     return 0
@@ -167,8 +167,9 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from app.export import write_outputs
+    from app.meeting_copy import meeting_copy
 
-    result = Store().load_result(args.meeting_id)
+    result, _status = meeting_copy(Store(), args.meeting_id)
     for path in write_outputs(result, Path(args.out)).values():
         print(path)
     return 0
@@ -292,6 +293,7 @@ def _setup_logging() -> Path | None:
 
 def main(argv: list[str] | None = None) -> int:
     quiet_libraries()  # before any library loads (core/offline.py)
+    paths.private_files()  # meetings and voiceprints are personal data (core/paths.py)
     args = build_parser().parse_args(argv)
     log_file = _setup_logging()
     try:

@@ -35,6 +35,7 @@ from app.jobs import (
     snapshot,
     sync_job,
 )
+from app.meeting_copy import meeting_copy
 from app.pipeline import ProcessOptions
 from app.sync.ledger import FINALIZED_STATUS as FINAL
 from app.ui.capture import CapturePanel
@@ -50,7 +51,7 @@ from asr.recorder import StreamFactory, recover_wav, unfinished_recordings
 from core import paths
 from core.errors import SanhuiError
 from core.settings import Settings, load_settings, save_settings
-from core.storage import Store
+from core.storage import REVISING, Store
 from core.types import Meeting, Result
 
 log = logging.getLogger(__name__)
@@ -134,10 +135,14 @@ class MainWindow(QMainWindow):
         self.export_button.clicked.connect(self.export)
         self.finalize_button = QPushButton("定稿")
         self.finalize_button.clicked.connect(self.finalize)
+        self.revise_button = QPushButton("修订")
+        self.revise_button.setToolTip("已定稿的会议须先修订才能更改；改完后重新定稿，记为新的版本")
+        self.revise_button.clicked.connect(self.revise)
         header = QHBoxLayout()
         header.addWidget(self.back_button)
         header.addWidget(self.title_label, 1)
         header.addWidget(self.export_button)
+        header.addWidget(self.revise_button)
         header.addWidget(self.finalize_button)
         self.meeting_page = QWidget()
         mp = QVBoxLayout(self.meeting_page)
@@ -276,12 +281,11 @@ class MainWindow(QMainWindow):
         self.transcript.flush()
         self.minutes.flush()
         try:
-            result = self.store.load_result(meeting_id)
+            result, status = meeting_copy(self.store, meeting_id)
         except SanhuiError as exc:
             self.show_error(str(exc))
             return
-        self.meeting, self.result = result.meeting, result
-        self.status = next((r["status"] for r in self.store.list_meetings() if r["id"] == meeting_id), "")
+        self.meeting, self.result, self.status = result.meeting, result, status
         self._show_result()
         self.stack.setCurrentWidget(self.meeting_page)
         self.tabs.setCurrentIndex(TAB_TRANSCRIPT)
@@ -304,6 +308,7 @@ class MainWindow(QMainWindow):
         self.act_export.setEnabled(has)
         self.finalize_button.setEnabled(has and not final)
         self.finalize_button.setText("已定稿" if final else "定稿")
+        self.revise_button.setVisible(has and final)
         self.transcript.set_read_only(final)
         self.minutes.set_read_only(final)
         if self.meeting:
@@ -496,6 +501,26 @@ class MainWindow(QMainWindow):
         worker.signals.failed.connect(self.show_error)
         worker.signals.failed.connect(lambda _m: self._update_meeting_ui())
         return self.pool.start(worker)
+
+    def revise(self, confirmed: bool = False) -> bool:
+        """修订: reopen a finalised meeting for a correction; the next 定稿 records it as a new version."""
+        if self.result is None or self.status != FINAL:
+            return False
+        if not confirmed and QMessageBox.question(
+            self, "修订已定稿的会议",
+            "修订后可以更改这次会议的转写和纪要，改完须重新定稿，记为新的版本；已定稿的版本仍保留在台账中。\n确定要修订吗？",
+        ) != QMessageBox.StandardButton.Yes:
+            return False
+        try:
+            self.store.reopen(self.result.id)
+        except SanhuiError as exc:
+            self.show_error(str(exc))
+            return False
+        self.status = REVISING
+        self._update_meeting_ui()
+        self.home.refresh()
+        self.statusBar().showMessage("已进入修订：改完后请重新定稿")
+        return True
 
     def sync(self) -> Worker | None:
         """Send finalised records; the only network access, and only on this explicit request."""

@@ -123,9 +123,9 @@ class MinutesView(QWidget):
         h.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         h.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         self.res_table.setMinimumHeight(180)
-        add = QPushButton("添加决议")
+        self.add_button = add = QPushButton("添加决议")
         add.clicked.connect(lambda: self.res_model.add())
-        remove = QPushButton("删除所选")
+        self.remove_button = remove = QPushButton("删除所选")
         remove.clicked.connect(self._remove_resolution)
         res_box = QGroupBox("决议事项")
         res_layout = QVBoxLayout(res_box)
@@ -215,7 +215,8 @@ class MinutesView(QWidget):
         self.expected_spin.setReadOnly(read_only)
         self.present_spin.setReadOnly(read_only)
         self.res_model.read_only = read_only
-        self.reextract_button.setEnabled(not read_only)
+        for button in (self.reextract_button, self.add_button, self.remove_button):
+            button.setEnabled(not read_only)
 
     def _edited(self, section: str) -> None:
         if self._loading or self.minutes is None:

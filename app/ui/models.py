@@ -282,6 +282,8 @@ class ResolutionModel(QAbstractTableModel):
         return True
 
     def add(self, content: str = "新决议事项") -> int:
+        if self.read_only:  # a finalised meeting: its decisions change only through 修订
+            return -1
         row = len(self.items)
         self.beginInsertRows(QModelIndex(), row, row)
         self.items.append(Resolution(content=content))
@@ -290,7 +292,7 @@ class ResolutionModel(QAbstractTableModel):
         return row
 
     def remove(self, row: int) -> None:
-        if 0 <= row < len(self.items):
+        if 0 <= row < len(self.items) and not self.read_only:
             self.beginRemoveRows(QModelIndex(), row, row)
             del self.items[row]
             self.endRemoveRows()

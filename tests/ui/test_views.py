@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
 
 from app.ui.main_window import TAB_TRANSCRIPT
+from core.errors import SanhuiError
 from tests.ui.conftest import make_result, shoot, wait_done, wait_saved
 
 
@@ -149,3 +151,30 @@ def test_finalise_locks_the_record(qtbot, window, store):
     assert not model.setData(model.index(0, 2), "改不了")
     assert not (model.flags(model.index(0, 2)) & Qt.ItemFlag.ItemIsEditable)
     assert not window.finalize_button.isEnabled()
+    # Nothing in the minutes changes either, and a stale save from before the 定稿 is refused by storage.
+    assert not window.minutes.add_button.isEnabled() and not window.minutes.remove_button.isEnabled()
+    assert window.minutes.res_model.add() == -1
+    with pytest.raises(SanhuiError, match="已定稿"):
+        store.save_result(store.load_result(meeting_id))
+
+
+def test_revise_then_finalise_again_records_a_new_version(qtbot, window, store):
+    from app.sync.ledger import records
+
+    meeting_id = store.save_result(make_result())
+    window.open_meeting(meeting_id)
+    wait_done(qtbot, window, window.finalize(confirmed=True), timeout=60000)
+    assert not window.revise_button.isHidden()
+    assert window.revise(confirmed=True)
+    assert window.status == "修订中" and window.finalize_button.isEnabled()
+    assert window.minutes.add_button.isEnabled()
+    model = window.transcript.model
+    assert model.setData(model.index(0, model.TEXT), "更正后的第一句。")
+    window.transcript.flush()
+    wait_saved(qtbot, window)
+    wait_done(qtbot, window, window.finalize(confirmed=True), timeout=60000)
+    assert window.last_error == "" and window.status == "已定稿"
+    versions = [r.version for r in records(store) if r.meeting_id == meeting_id]
+    assert versions == [1, 2]
+    window.open_meeting(meeting_id)  # shown as the last finalised version
+    assert window.result.segments[0].text == "更正后的第一句。"
