@@ -8,6 +8,7 @@ import sys
 from importlib import resources
 from pathlib import Path
 
+from core import paths
 from core.offline import quiet_libraries
 
 log = logging.getLogger(__name__)
@@ -109,6 +110,7 @@ def smoke_test(timeout_s: float = 60.0) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     quiet_libraries()  # before any library loads (core/offline.py)
+    paths.private_files()  # meetings and voiceprints are personal data (core/paths.py)
     import multiprocessing
 
     from PySide6.QtCore import QTimer

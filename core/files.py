@@ -24,7 +24,7 @@ def atomic_path(target: Path) -> Iterator[Path]:
     tmp = Path(tmp_name)
     try:
         yield tmp
-        os.chmod(tmp, 0o644)  # mkstemp creates 0600; documents are meant to be shared
+        os.chmod(tmp, 0o600)  # minutes of party meetings are personal data: the user shares them on purpose
         os.replace(tmp, target)
     except OSError as exc:
         raise OutputError(f"无法写入“{target}”：{exc.strerror or exc}") from exc
