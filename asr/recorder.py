@@ -1,24 +1,33 @@
 """Meeting recording that never loses audio: device callback -> queue -> writer thread -> WAV on disk.
 
-The audio callback (PortAudio's thread, or FileStream's in tests) only copies each block onto an
-unbounded queue, so a slow disk can never make it drop a block. A writer thread appends every block
-to the WAV file as it arrives (each write reaches the OS at once, and is fsync'ed about once a
-second), so a crash of the program loses nothing already written and a power cut at most about a
-second. The WAV header carries placeholder sizes until stop() fixes them; a sidecar file
-`<name>.wav.json` says the recording is still open, so the next start can find it and
-recover_wav() can repair the header from the file's length.
+The audio callback (PortAudio's thread, or FileStream's in tests) only copies each block onto a
+queue bounded by memory (MAX_BACKLOG_BYTES, hours of audio), so a slow or full disk never makes it
+drop a block. A writer thread takes every queued block at once and appends them in one write (each
+write reaches the OS at once; fsync about once a second, the interval counted from the end of the
+previous fsync), so a slow disk gets bigger writes instead of falling behind, a crash of the program
+loses at most the backlog still in memory (about a second, plus one slow fsync), a power cut about a
+second more. When the disk refuses a write (full, or a short write), the audio stays in memory, the
+writer retries every few seconds and resumes where the last accepted byte ended; only accepted
+bytes count, so the header always matches the data. `write_warning` says so in Chinese meanwhile.
+
+The file is created exclusively (a suffix when the name is taken): no recording is ever truncated.
+The WAV header carries placeholder sizes until the writer finishes after stop(); a sidecar file
+`<name>.wav.json` says the recording is still open, so the next start can find it and recover_wav()
+can repair the header from the file's length. stop() need not wait for the disk: the writer
+finishes in the background and sets `finished`.
 
 The stream is made by a factory passed in (sounddevice.InputStream by default), so tests replay a
-file through the very callback sounddevice calls. No Qt here: the UI polls level/elapsed on a timer.
+file through the very callback sounddevice calls. No Qt here: the UI polls the status on a timer.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import errno
 import json
 import logging
 import os
-import queue
 import shutil
 import struct
 import threading
@@ -26,7 +35,7 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, BinaryIO, Protocol
 
 import numpy as np
 
@@ -38,6 +47,10 @@ HEADER_BYTES = 44
 PLACEHOLDER_SIZE = 0xFFFFFFFF  # "streaming" WAV: readers such as FFmpeg read to the end of the file
 BLOCK_SECONDS = 0.1
 FSYNC_SECONDS = 1.0  # a power cut loses at most about this much
+RETRY_SECONDS = 2.0  # after the disk refused a write (full), try again this often
+MAX_BACKLOG_BYTES = 512 * 1024 * 1024  # memory for audio the disk has not taken: 4.6 h at 16 kHz mono
+BACKLOG_WARN_SECONDS = 3.0  # show the backlog once this much audio waits in memory
+SPACE_CHECK_SECONDS = 5.0
 SILENCE_LEVEL = 0.003  # peak below this (about -50 dBFS) counts as silence
 LOW_DISK_SECONDS = 30 * 60  # warn when less than half an hour of recording fits on the disk
 SIDECAR_SUFFIX = ".json"
@@ -75,6 +88,7 @@ class RecordingInfo:
     frames: int
     markers: list[Marker] = field(default_factory=list)
     overflows: int = 0  # blocks PortAudio itself reported as overrun before they reached us
+    dropped: int = 0  # frames lost because the disk refused writes until memory ran out
 
     @property
     def seconds(self) -> float:
@@ -298,19 +312,32 @@ def _write_sidecar(wav: Path, info: RecordingInfo, finished: bool, extra: dict |
 # ------------------------------------------------------------------ the recorder
 
 
-_STOP = object()
+def _create_exclusive(path: Path) -> tuple[BinaryIO, Path]:
+    """Create `path`, or `<stem>-2.wav`, `-3`… when taken: a recording is never truncated or shared."""
+    for n in range(1, 1000):
+        candidate = path if n == 1 else path.with_name(f"{path.stem}-{n}{path.suffix}")
+        if _sidecar_path(candidate).exists():  # a stale sidecar would mislabel the new recording
+            continue
+        try:
+            # Unbuffered: each write reaches the OS at once. Closed by the writer, so no context manager.
+            return open(candidate, "xb", buffering=0), candidate  # noqa: SIM115
+        except FileExistsError:
+            continue
+    raise FileExistsError(errno.EEXIST, "too many recordings with this name", str(path))
 
 
 class Recorder:
     """Records one meeting to `path` (int16 PCM WAV). start() -> pause()/resume()/add_marker() -> stop().
 
-    Thread-safe to poll from the UI: level, elapsed, frames_written, seconds_since_sound,
-    seconds_since_block, free_seconds, error.
+    The file is created exclusively: when `path` is taken, a suffix is added (see `path` after start).
+    Thread-safe to poll from the UI: level, elapsed, frames_written, backlog_seconds, write_warning,
+    seconds_since_sound, seconds_since_block, free_seconds, error, finished.
     """
 
     def __init__(self, path: Path, *, samplerate: int | None = None, channels: int = 1, device: int | str | None = None,
                  stream_factory: StreamFactory | None = None, blocksize: int | None = None,
-                 fsync_seconds: float = FSYNC_SECONDS, meta: dict | None = None):
+                 fsync_seconds: float = FSYNC_SECONDS, retry_seconds: float = RETRY_SECONDS,
+                 max_backlog_bytes: int = MAX_BACKLOG_BYTES, meta: dict | None = None):
         self.path = Path(path)
         self.samplerate = samplerate
         self.channels = channels
@@ -318,16 +345,26 @@ class Recorder:
         self.stream_factory = stream_factory or sounddevice_stream
         self.blocksize = blocksize
         self.fsync_seconds = fsync_seconds
+        self.retry_seconds = retry_seconds
+        self.max_backlog_bytes = max_backlog_bytes
         self.meta = dict(meta or {})  # e.g. the meeting title, kept in the sidecar for recovery
-        self.state = "idle"  # idle | recording | paused | stopped
+        self.state = "idle"  # idle | recording | paused | stopping (writer finishing) | stopped
         self.markers: list[Marker] = []
         self.level = 0.0  # peak of the latest block, 0..1
         self.frames_received = 0
-        self.frames_written = 0
+        self.bytes_written = 0  # data bytes the OS accepted; the header is always made from this
+        self.frames_dropped = 0  # only when the backlog outgrew max_backlog_bytes
         self.overflows = 0
-        self.error: AudioError | None = None
-        self._queue: queue.SimpleQueue = queue.SimpleQueue()
-        self._written = threading.Condition()
+        self.fsyncs = 0
+        self.max_backlog_seconds = 0.0
+        self.error: AudioError | None = None  # audio was lost, or the file could not be finished
+        self.finished = threading.Event()  # set once the file is final (header, sidecar) after stop()
+        self._cond = threading.Condition()  # guards _blocks, _backlog, _stopping, bytes_written
+        self._blocks: list[bytes] = []
+        self._backlog = 0  # bytes received but not yet written (queued or pending in the writer)
+        self._stopping = False
+        self._write_failure: OSError | None = None  # the disk's latest refusal, cleared by a good write
+        self._file: BinaryIO | None = None
         self._stream: Stream | None = None
         self._writer: threading.Thread | None = None
         self._last_block = 0.0
@@ -351,16 +388,15 @@ class Recorder:
         stream = self.stream_factory(**kwargs)
         self.samplerate = int(getattr(stream, "samplerate", None) or self.samplerate or 16000)
         try:
-            # Unbuffered: each block reaches the OS at once. Closed in stop(), so no context manager.
-            self._file = open(self.path, "wb", buffering=0)  # noqa: SIM115
+            self._file, self.path = _create_exclusive(self.path)
             self._file.write(wav_header(self.samplerate, self.channels))
             os.fsync(self._file.fileno())
             _write_sidecar(self.path, self._info(), finished=False, extra=self.meta)
         except OSError as exc:
             stream.close()
+            if self._file is not None:
+                self._discard_file()
             raise AudioError(f"无法创建录音文件“{self.path}”：{exc.strerror or exc}") from exc
-        self._writer = threading.Thread(target=self._write_loop, name="recorder-writer", daemon=True)
-        self._writer.start()
         now = time.monotonic()
         self._last_block = self._last_sound = now
         self.state = "recording"
@@ -369,10 +405,17 @@ class Recorder:
             stream.start()
         except Exception as exc:
             self.state = "stopped"
-            self._queue.put(_STOP)
-            self._writer.join()
-            self._file.close()
+            self._stream = None
+            self._discard_file()  # nothing was recorded: leave no empty recording to "recover"
             raise AudioError(f"麦克风无法开始录音：{exc}。请检查麦克风是否已插好。") from exc
+        # Started after the stream: blocks delivered meanwhile simply wait in the queue.
+        self._writer = threading.Thread(target=self._write_loop, name="recorder-writer", daemon=True)
+        self._writer.start()
+
+    def _discard_file(self) -> None:
+        self._file.close()
+        for p in (self.path, _sidecar_path(self.path)):
+            p.unlink(missing_ok=True)
 
     def pause(self) -> None:
         if self.state == "recording":
@@ -391,30 +434,34 @@ class Recorder:
             log.warning("saving the marker failed: %s", exc)
         return marker
 
-    def stop(self) -> RecordingInfo:
-        """Stop the device, write every block still queued, finalise the header. Safe to call twice."""
-        if self.state in ("idle", "stopped"):
+    def stop(self, timeout: float | None = None) -> RecordingInfo:
+        """Stop the device; the writer then drains the backlog and finalises the file in its own thread.
+
+        Waits at most `timeout` seconds for that (None: until the file is final). With timeout=0 the
+        call returns at once, so the UI never waits on the disk: poll `finished` (or wait_finished())
+        and call info() then. Safe to call twice.
+        """
+        if self.state == "idle":
             return self._info()
-        stream, self._stream = self._stream, None
-        if stream is not None:
-            try:
-                stream.stop()
-                stream.close()
-            except Exception as exc:  # an unplugged device may fail to stop; the data is already queued
-                log.warning("closing the input stream failed: %s", exc)
-        self.state = "stopped"
-        self._queue.put(_STOP)  # after the stream stopped, so it is the last item: the queue is drained
-        if self._writer:
-            self._writer.join()
-        try:
-            data_bytes = self.frames_written * self.channels * 2
-            self._file.seek(0)
-            self._file.write(wav_header(self.samplerate, self.channels, data_bytes))
-            os.fsync(self._file.fileno())
-            self._file.close()
-            _write_sidecar(self.path, self._info(), finished=True, extra=self.meta)
-        except OSError as exc:
-            self.error = self.error or AudioError(f"录音文件收尾失败：{exc.strerror or exc}（可在下次启动时恢复）")
+        if self.state in ("recording", "paused"):
+            stream, self._stream = self._stream, None
+            if stream is not None:
+                try:
+                    stream.stop()
+                    stream.close()
+                except Exception as exc:  # an unplugged device may fail to stop; the data is already queued
+                    log.warning("closing the input stream failed: %s", exc)
+            with self._cond:  # after the stream stopped, so no block can follow
+                self.state = "stopping"
+                self._stopping = True
+                self._cond.notify_all()
+        self.finished.wait(timeout)
+        return self._info()
+
+    def wait_finished(self, timeout: float | None = None) -> bool:
+        return self.finished.wait(timeout)
+
+    def info(self) -> RecordingInfo:
         return self._info()
 
     # ------------------------------------------------ status for the UI
@@ -423,6 +470,35 @@ class Recorder:
     def elapsed(self) -> float:
         """Seconds of audio recorded (pauses excluded)."""
         return self.frames_received / self.samplerate if self.samplerate else 0.0
+
+    @property
+    def frames_written(self) -> int:
+        return self.bytes_written // self._frame_bytes
+
+    @property
+    def _frame_bytes(self) -> int:
+        return self.channels * 2
+
+    @property
+    def backlog_seconds(self) -> float:
+        """Audio received but not yet on disk: it lives only in memory, so a crash would lose it."""
+        rate = (self.samplerate or 0) * self._frame_bytes
+        return self._backlog / rate if rate else 0.0
+
+    @property
+    def write_warning(self) -> str:
+        """A Chinese warning while the disk refuses writes or falls behind ("" when all is well)."""
+        backlog = self.backlog_seconds
+        failure = self._write_failure
+        if failure is not None:
+            if failure.errno in (errno.ENOSPC, errno.EDQUOT):
+                return (f"磁盘已满：已有 {backlog:.0f} 秒录音暂存在内存中，请立即释放磁盘空间，"
+                        "空间恢复后会自动继续写入（请勿关闭程序）。")
+            return (f"录音写入磁盘失败（{failure.strerror or failure}）：已有 {backlog:.0f} 秒录音暂存在内存中，"
+                    "正在自动重试（请勿关闭程序）。")
+        if backlog >= BACKLOG_WARN_SECONDS:
+            return f"磁盘写入较慢，已积压 {backlog:.0f} 秒录音（暂存在内存中，正在写入）。"
+        return ""
 
     @property
     def level_db(self) -> float:
@@ -447,18 +523,18 @@ class Recorder:
         return free is not None and free < LOW_DISK_SECONDS
 
     def wait_written(self, frames: int, timeout: float | None = None) -> bool:
-        """Block until at least `frames` are on disk (tests and the stop path use it)."""
-        with self._written:
-            return self._written.wait_for(lambda: self.frames_written >= frames or self.error is not None, timeout)
+        """Block until at least `frames` are on disk (or the file is final)."""
+        with self._cond:
+            return self._cond.wait_for(lambda: self.frames_written >= frames or self.finished.is_set(), timeout)
 
     def _info(self) -> RecordingInfo:
         return RecordingInfo(self.path, int(self.samplerate or 0), self.channels, self.frames_written,
-                             list(self.markers), self.overflows)
+                             list(self.markers), self.overflows, self.frames_dropped)
 
     # ------------------------------------------------ threads
 
     def _callback(self, indata, frames, time_info, status) -> None:
-        """Runs on the audio thread: copy, enqueue, measure. Never blocks, never drops."""
+        """Runs on the audio thread: copy, enqueue, measure. Never blocks; drops only past the memory budget."""
         now = time.monotonic()
         self._last_block = now
         if status and getattr(status, "input_overflow", False):
@@ -469,35 +545,113 @@ class Recorder:
             self._last_sound = now
         if self.state != "recording":
             return
-        self._queue.put(np.array(indata, dtype=np.int16, copy=True))
+        data = np.ascontiguousarray(indata, dtype=np.int16).tobytes()
         self.frames_received += frames
+        with self._cond:
+            if self._backlog + len(data) > self.max_backlog_bytes:
+                self.frames_dropped += frames
+                lost = self.frames_dropped / self.samplerate
+                self.error = AudioError(f"磁盘长时间无法写入，内存暂存已满，已丢失 {lost:.0f} 秒录音："
+                                        "请立即释放磁盘空间。")
+                return
+            self._blocks.append(data)
+            self._backlog += len(data)
+            self.max_backlog_seconds = max(self.max_backlog_seconds, self.backlog_seconds)
+            self._cond.notify_all()
 
     def _write_loop(self) -> None:
-        last_sync = time.monotonic()
+        pending = bytearray()  # taken from the queue, not yet accepted by the OS
+        unsynced = False
+        last_sync = time.monotonic()  # start() fsynced the header just before
+        retry_at = 0.0  # after the disk refused a write: when to try again
         last_space_check = last_sync
         while True:
-            block = self._queue.get()
-            if block is _STOP:
-                break
-            if self.error is not None:
-                continue  # the disk failed: keep draining so stop() never waits forever
-            try:
-                self._file.write(block.tobytes())
-                now = time.monotonic()
-                if now - last_sync >= self.fsync_seconds:
+            with self._cond:
+                if not self._blocks:
+                    delay = self._idle_delay(pending, unsynced, last_sync, retry_at)
+                    if delay > 0:
+                        self._cond.wait(delay)
+                blocks, self._blocks = self._blocks, []
+                stopping = self._stopping
+            for block in blocks:  # every queued block goes out in one write
+                pending += block
+            if pending and time.monotonic() >= retry_at:
+                before = self.bytes_written
+                if not self._write_pending(pending):
+                    retry_at = time.monotonic() + self.retry_seconds
+                unsynced = unsynced or self.bytes_written > before
+            # The interval counts from the end of the last fsync: a disk slower than the interval then
+            # gets one fsync per batch of blocks, never one per block.
+            now = time.monotonic()
+            if unsynced and now >= retry_at and now - last_sync >= self.fsync_seconds:
+                try:
                     os.fsync(self._file.fileno())
-                    last_sync = now
-                if now - last_space_check >= 5.0:
+                    self.fsyncs += 1
+                    unsynced = False
+                except OSError as exc:
+                    log.warning("fsync of the recording failed: %s", exc)
+                    self._write_failure = OSError(exc.errno, exc.strerror)
+                    retry_at = time.monotonic() + self.retry_seconds
+                last_sync = time.monotonic()
+            if time.monotonic() - last_space_check >= SPACE_CHECK_SECONDS:
+                last_space_check = time.monotonic()
+                with contextlib.suppress(OSError):
                     self._free_bytes = shutil.disk_usage(self.path.parent).free
-                    last_space_check = now
+            if stopping and not pending:
+                break  # stop() came after the last block; _finish() fsyncs what is left
+        self._finish()
+
+    def _idle_delay(self, pending: bytearray, unsynced: bool, last_sync: float, retry_at: float) -> float:
+        """How long the writer may sleep when no block is queued: until a retry, an fsync or the end."""
+        now = time.monotonic()
+        if pending:  # the disk refused it: wait for the retry
+            return retry_at - now
+        if self._stopping:
+            return 0.0
+        if unsynced:
+            return max(last_sync + self.fsync_seconds, retry_at) - now
+        return SPACE_CHECK_SECONDS
+
+    def _write_pending(self, pending: bytearray) -> bool:
+        """Write as much of `pending` as the OS takes, counting only bytes it accepted. False when refused."""
+        done = 0
+        ok = True
+        with memoryview(pending) as view:
+            try:
+                if self._write_failure is not None:  # after a refusal, resume exactly after the last good byte
+                    self._file.seek(HEADER_BYTES + self.bytes_written)
+                while done < len(view):
+                    with view[done:] as chunk:
+                        n = self._file.write(chunk)
+                    if not n:
+                        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+                    done += n
+                    with self._cond:
+                        self.bytes_written += n
+                        self._backlog -= n
+                        self._cond.notify_all()
+                self._write_failure = None
             except OSError as exc:
-                log.error("writing the recording failed: %s", exc)
-                self.error = AudioError(f"录音写入磁盘失败：{exc.strerror or exc}。请立即停止录音并释放磁盘空间。")
-                with self._written:
-                    self._written.notify_all()
-                continue
-            with self._written:
-                self.frames_written += len(block)
-                self._written.notify_all()
-        with self._written:
-            self._written.notify_all()
+                if self._write_failure is None:
+                    log.error("writing the recording failed, keeping the audio in memory: %s", exc)
+                self._write_failure = OSError(exc.errno, exc.strerror)  # no traceback: it would pin `chunk`
+                ok = False
+        del pending[:done]
+        return ok
+
+    def _finish(self) -> None:
+        """Header sizes from the bytes actually written, fsync, close, mark the sidecar finished."""
+        try:
+            data_bytes = self.bytes_written // self._frame_bytes * self._frame_bytes
+            self._file.truncate(HEADER_BYTES + data_bytes)  # a torn last frame never counts
+            self._file.seek(0)
+            self._file.write(wav_header(self.samplerate, self.channels, data_bytes))
+            os.fsync(self._file.fileno())
+            self._file.close()
+            _write_sidecar(self.path, self._info(), finished=True, extra=self.meta)
+        except OSError as exc:
+            self.error = self.error or AudioError(f"录音文件收尾失败：{exc.strerror or exc}（可在下次启动时恢复）")
+        with self._cond:
+            self.state = "stopped"
+            self.finished.set()
+            self._cond.notify_all()
