@@ -16,6 +16,20 @@ SAMPLE_AUDIO = REPO / "resources" / "sample" / "sample_meeting.ogg"
 SAMPLE_META = REPO / "resources" / "sample" / "sample_meeting.meta.json"
 
 
+def write_wav(path: Path, samples, rate: int = 16000) -> Path:
+    """Float samples in [-1, 1] as a 16-bit mono WAV."""
+    import wave
+
+    import numpy as np
+
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(rate)
+        w.writeframes((np.clip(samples, -1, 1) * 32767).astype("<i2").tobytes())
+    return path
+
+
 @pytest.fixture(scope="session")
 def shared_models_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One models folder for the whole run, so the bundled model is assembled once, not per test."""

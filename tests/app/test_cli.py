@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import wave
 from pathlib import Path
 
 import numpy as np
@@ -14,7 +13,7 @@ from docx import Document
 
 from app.cli import main
 from tests.app.contract import check_result_contract
-from tests.conftest import SAMPLE_AUDIO, SAMPLE_META
+from tests.conftest import SAMPLE_AUDIO, SAMPLE_META, write_wav
 
 
 def run_cli(capsys, *args: str) -> tuple[int, str, str]:
@@ -30,15 +29,6 @@ def assert_user_error(code: int, err: str, *words: str) -> None:
     assert "Traceback" not in err
     for w in words:
         assert w in message[0], message[0]
-
-
-def write_wav(path: Path, samples: np.ndarray, rate: int = 16000) -> Path:
-    with wave.open(str(path), "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(rate)
-        w.writeframes((np.clip(samples, -1, 1) * 32767).astype("<i2").tobytes())
-    return path
 
 
 @pytest.fixture(scope="module")
