@@ -24,6 +24,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 from measure import BUDGET_MB, internal_dir, total_bytes  # noqa: E402
+from net_trace import network_calls, trace_prefix  # noqa: E402
 
 FORBIDDEN_IN_BUNDLE = (
     "torch", "torchaudio", "tensorflow", "transformers", "resemblyzer", "librosa", "numba", "llvmlite",
@@ -124,7 +125,10 @@ def check_gui(exe: Path, env: dict[str, str], offline: list[str]) -> list[str]:
     help_gui = subprocess.run([str(exe), "gui", "--help"], env=env, capture_output=True, text=True)
     if help_gui.returncode != 0 or "--smoke-test" not in help_gui.stdout:
         return ["this build has no `sanhui gui --smoke-test`"]
-    proc, seconds = run_timed([*offline, str(exe), "gui", "--smoke-test"], env, timeout=300)
+    trace = Path(env["TMPDIR"]) / "gui.strace"
+    proc, seconds = run_timed([*trace_prefix(trace), *offline, str(exe), "gui", "--smoke-test"], env, timeout=300)
+    if network_calls(trace):
+        return [f"the window tried to reach the network: {network_calls(trace)[0][:300]}"]
     print(f"GUI smoke test on the offscreen platform: exit {proc.returncode} in {seconds:.1f} s  {proc.stdout.strip()}")
     problems = [] if proc.returncode == 0 else [f"GUI smoke test failed: {(proc.stderr or proc.stdout).strip()[-800:]}"]
     if shutil.which("Xvfb"):
@@ -171,7 +175,13 @@ def main(argv: list[str]) -> int:
             failures.append(f"`sanhui --help` exited {proc.returncode}: {proc.stderr.strip()[-500:]}")
 
         cold = drop_page_cache()
-        proc, seconds = run_timed([*offline, str(exe), "demo", "--out", str(out)], env, timeout=1200)
+        trace = Path(tmp) / "demo.strace"
+        traced = trace_prefix(trace)
+        proc, seconds = run_timed([*traced, *offline, str(exe), "demo", "--out", str(out)], env, timeout=1200)
+        calls = network_calls(trace)
+        print("network attempts during `sanhui demo`:", len(calls) if traced else "NOT checked (no strace)")
+        if calls:
+            failures.append(f"`sanhui demo` tried to reach the network {len(calls)} time(s): {calls[0][:300]}")
         print(f"`sanhui demo` from the bundle ({'cold' if cold else 'warm'} cache, first run, empty home): "
               f"{seconds:.1f} s wall")
         if proc.returncode != 0:

@@ -5,20 +5,19 @@ onnxruntime's telemetry client, the very one seen connecting)."""
 from __future__ import annotations
 
 import os
-import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import SAMPLE_AUDIO, SAMPLE_META, write_wav
+from tests.conftest import REPO, SAMPLE_AUDIO, SAMPLE_META, write_wav
+
+sys.path.insert(0, str(REPO / "installers"))  # scripts, not a package (as tests/installers does)
+from net_trace import network_calls, trace_prefix  # noqa: E402
 
 BIN = Path(sys.executable).parent
-ROOT = Path(__file__).resolve().parents[2]
-# An Internet socket being connected or sent to, or the lookup daemons that resolve names.
-_NETWORK = re.compile(r"sa_family=AF_INET6?\b|/var/run/nscd|/run/systemd/resolve|sun_path=\"/run/dbus")
+ROOT = REPO
 
 
 def _home(tmp_path: Path, models: Path) -> Path:
@@ -31,19 +30,19 @@ def _home(tmp_path: Path, models: Path) -> Path:
 
 def network_attempts(tmp_path: Path, models: Path, *command: str | Path, timeout: int = 600) -> tuple[list[str], str]:
     """Run command under strace -f; return the network syscalls it made and its stderr."""
-    if not shutil.which("strace"):
-        pytest.fail("strace is missing: installers/system-deps.sh installs it for this test")
     log = tmp_path / "strace.log"
+    prefix = trace_prefix(log)
+    if not prefix:
+        pytest.fail("strace is missing: installers/system-deps.sh installs it for this test")
     # CI (set by the CI runner) also silences some libraries: drop it, so the check holds where users run it
     env = {k: v for k, v in os.environ.items() if k not in ("ORT_DISABLE_TELEMETRY", "DO_NOT_TRACK", "CI")}
     env.update(HOME=str(tmp_path / "home"), SANHUI_HOME=str(_home(tmp_path, models)), QT_QPA_PLATFORM="offscreen")
     proc = subprocess.run(
-        ["strace", "-f", "-qq", "-e", "trace=connect,sendto,sendmsg", "-o", str(log), *map(str, command)],
+        [*prefix, *map(str, command)],
         env=env, capture_output=True, text=True, timeout=timeout, cwd=tmp_path,
     )
     assert proc.returncode == 0, proc.stderr[-2000:]
-    calls = [line for line in log.read_text().splitlines() if _NETWORK.search(line)]
-    return calls, proc.stderr
+    return network_calls(log), proc.stderr
 
 
 @pytest.fixture(scope="module")
