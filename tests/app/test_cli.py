@@ -85,6 +85,29 @@ def test_transcript_mode_skips_recognition(capsys, tmp_path, corpus_dir):
     assert data["minutes"]["attendance"]["present"] == 4
 
 
+def test_full_output_disk_still_says_the_meeting_is_saved(capsys, tmp_path, corpus_dir, monkeypatch):
+    """The documents fail to write (a full USB stick): the user still learns the meeting is saved and its id."""
+    import errno
+
+    import app.export
+    from core.storage import Store
+
+    truth = json.loads((corpus_dir / "synthetic" / "m01.truth.json").read_text(encoding="utf-8"))
+    edited = tmp_path / "edited.json"
+    segments = [{"start": s["start"], "end": s["end"], "speaker": s["name"], "text": s["text"]} for s in truth["segments"]]
+    edited.write_text(json.dumps({"segments": segments}, ensure_ascii=False), encoding="utf-8")
+
+    def full(*_args, **_kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(app.export, "write_outputs", full)
+    code, out, err = run_cli(capsys, "process", "--transcript", edited, "--meta", corpus_dir / "synthetic" / "m01.meta.json",
+                             "--out", tmp_path / "out")
+    assert code != 0 and "Traceback" not in err
+    saved = Store().list_meetings()
+    assert len(saved) == 1 and f"会议编号：{saved[0]['id']}" in out
+
+
 def test_missing_audio(capsys, tmp_path):
     code, _, err = run_cli(capsys, "process", tmp_path / "nope.wav", "--out", tmp_path / "out")
     assert_user_error(code, err, "nope.wav")
