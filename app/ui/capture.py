@@ -5,10 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import math
+import time
+from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEventLoop, Qt, QTimer, Signal
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QFileDialog,
     QGridLayout,
@@ -38,6 +42,9 @@ SILENT_WARN_SECONDS = 15.0
 NO_AUDIO_WARN_SECONDS = 2.0
 LIVE_MODEL = "base"  # the live preview needs speed, whatever model the full pass uses
 LIVE_PLACEHOLDER = "开始录音后，这里实时显示发言文字（仅供参考，录音结束后会重新精确转写）。"
+CLOSE_WAIT_SECONDS = 15.0  # closing waits this long for the writer to put the backlog on disk
+# Answers to the question asked when the window closes during a recording.
+KEEP_RECORDING, STOP_AND_SAVE, CANCEL = "keep", "stop", "cancel"
 
 
 def elapsed_text(seconds: float) -> str:
@@ -48,12 +55,18 @@ def elapsed_text(seconds: float) -> str:
 class CapturePanel(QWidget):
     warning_changed = Signal(str)  # a recording problem appeared or cleared ("" when all is well)
     audio_ready = Signal(Path)  # a finished recording or an imported file, to be processed
+    recording_saved = Signal(Path)  # the writer finished the file after stop (processed or not)
     cancel_requested = Signal()
 
     def __init__(self, stream_factory: StreamFactory | None = None, parent=None):
         super().__init__(parent)
         self.stream_factory = stream_factory
         self.recorder: Recorder | None = None
+        self.processing = False  # a previous recording is being processed
+        self._saving = False  # stopped; the writer is still putting the backlog on disk
+        self._process_after_save = False
+        # Answers the close question instead of a message box (tests; see confirm_close).
+        self.ask_close: Callable[[], str] | None = None
         self.meeting_title = ""
         self.meeting_names: list[str] = []  # the roster, restored in the live text
         self.meeting_hotwords: list[str] = []
@@ -183,9 +196,21 @@ class CapturePanel(QWidget):
     def recording(self) -> bool:
         return self.recorder is not None and self.recorder.state in ("recording", "paused")
 
-    def start_recording(self) -> None:
+    @property
+    def saving(self) -> bool:
+        """Stopped, but the file is not final yet (a slow or full disk): it must not be processed yet."""
+        return self._saving
+
+    def start_recording(self) -> bool:
+        """Start a new recording into a new file; refused (with a Chinese warning) while the previous
+        one is still being saved or processed, so that file is never touched."""
         if self.recording:
-            return
+            return False
+        if self.saving or self.processing:
+            what = "保存" if self.saving else "转写"
+            self._show_warning(f"上一段录音正在{what}，暂不能开始新的录音：请等{what}完成"
+                               f"{'，或点击“取消处理”' if self.processing else ''}后再开始（上一段录音文件会保留）。")
+            return False
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
         path = paths.recordings_dir() / f"{stamp}.wav"
         factory = self.stream_factory
@@ -194,18 +219,19 @@ class CapturePanel(QWidget):
             kwargs["samplerate"] = 16000
         recorder = Recorder(path, device=self.device_combo.currentData(), meta={"title": self.meeting_title}, **kwargs)
         try:
-            recorder.start()
+            recorder.start()  # the same second as the last one: the recorder adds a suffix, never overwrites
         except SanhuiError as exc:
             self.warning_label.setText(str(exc))
-            return
+            return False
         self.recorder = recorder
         self.warning_label.clear()
         self.markers_label.clear()
-        self.status_label.setText(f"● 正在录音　文件：{path}")
+        self.status_label.setText(f"● 正在录音　文件：{recorder.path}")
         self.timer.start()
         self._update_buttons()
         if self.live_enabled:
-            self._start_live(path)
+            self._start_live(recorder.path)
+        return True
 
     def toggle_pause(self) -> None:
         if not self.recorder:
@@ -224,21 +250,32 @@ class CapturePanel(QWidget):
             self.markers_label.setText("标记：" + "、".join(elapsed_text(m.seconds) for m in self.recorder.markers))
 
     def stop_recording(self, process: bool = True) -> Path | None:
-        """Finalise the file (drains the queue); hand it on for processing unless closing."""
+        """Stop at once; the writer finishes the file in the background, and only then (polled by the
+        timer) is it handed on for processing, unless closing. The window never waits on the disk."""
         if not self.recording:
             return None
         recorder = self.recorder
-        info = recorder.stop()
+        recorder.stop(timeout=0)
+        self._saving, self._process_after_save = True, process
         self._stop_live()  # the full pass that follows replaces the preview
-        self.timer.stop()
         self.level.setValue(0)
+        self.status_label.setText(f"正在保存录音：{recorder.path}…")
         self._update_buttons()
-        if recorder.error:
-            self.warning_label.setText(str(recorder.error))
+        self._poll()  # a quick disk has finished already
+        return recorder.path
+
+    def _saved(self) -> None:
+        """The writer finished: the file is final and may be processed."""
+        recorder = self.recorder
+        self._saving = False
+        self.timer.stop()
+        info = recorder.info()
+        self._show_warning(str(recorder.error) if recorder.error else "")
         self.status_label.setText(f"录音已保存：{info.path}（{elapsed_text(info.seconds)}）")
-        if process and info.frames:
+        self._update_buttons()
+        self.recording_saved.emit(info.path)
+        if self._process_after_save and info.frames:
             self.audio_ready.emit(info.path)
-        return info.path
 
     # ------------------------------------------------ live transcript
 
@@ -288,12 +325,17 @@ class CapturePanel(QWidget):
         r = self.recorder
         if r is None:
             return
-        db = r.level_db
+        if self._saving and r.finished.is_set():
+            self._saved()
+            return
+        db = r.level_db if self.recording else -math.inf
         self.level.setValue(int(max(0.0, min(100.0, (db + 60.0) / 60.0 * 100.0))) if math.isfinite(db) else 0)
         self.elapsed_label.setText(elapsed_text(r.elapsed))
         warnings = []
         if r.error:
             warnings.append(str(r.error))
+        if r.write_warning:  # a slow or full disk: the audio waits in memory
+            warnings.append(r.write_warning)
         if r.seconds_since_block() > NO_AUDIO_WARN_SECONDS:
             warnings.append("麦克风没有声音数据传来，可能已被拔出：请检查连接。已录部分已保存。")
         elif r.seconds_since_sound() > SILENT_WARN_SECONDS:
@@ -301,14 +343,16 @@ class CapturePanel(QWidget):
         if r.low_disk:
             minutes = int((r.free_seconds() or 0) // 60)
             warnings.append(f"磁盘空间不足：剩余空间只够再录约 {minutes} 分钟。")
-        text = "\n".join(warnings)
+        self._show_warning("\n".join(warnings))
+
+    def _show_warning(self, text: str) -> None:
         if text != self.warning_label.text():
             self.warning_label.setText(text)
             self.warning_changed.emit(text)  # also shown in the status bar, whatever page is open
 
     def _update_buttons(self) -> None:
         rec = self.recording
-        self.record_button.setEnabled(not rec)
+        self.record_button.setEnabled(not rec and not self.saving and not self.processing)
         self.device_combo.setEnabled(not rec)
         self.refresh_devices_button.setEnabled(not rec)
         self.status_label.setStyleSheet("color: #c62828; font-weight: bold;" if rec else "")
@@ -328,6 +372,7 @@ class CapturePanel(QWidget):
         self.detail_label.clear()
 
     def set_processing(self, running: bool) -> None:
+        self.processing = running
         self.cancel_button.setEnabled(running)
         self.record_button.setEnabled(not running and not self.recording)
         self.import_button.setEnabled(not running and not self.recording)
@@ -342,11 +387,46 @@ class CapturePanel(QWidget):
         if event.detail:
             self.detail_label.setText(f"{event.label}：{event.detail}")
 
-    def confirm_discard(self) -> bool:
-        if not self.recording:
+    # ------------------------------------------------ closing the window
+
+    def confirm_close(self, answer: str | None = None) -> bool:
+        """May the window close? While recording, ask: keep recording, stop and save, or cancel.
+
+        `answer` (KEEP_RECORDING, STOP_AND_SAVE, CANCEL) skips the question; so does `ask_close`.
+        Stopping waits (the window still painting) until the writer has put the backlog on disk; if
+        the disk keeps refusing it, closing is refused, since quitting would lose that audio.
+        """
+        if self.recording:
+            if answer is None:
+                answer = self.ask_close() if self.ask_close else self._ask_close()
+            if answer != STOP_AND_SAVE:
+                return False
+            self.stop_recording(process=False)
+        if not self.saving:
             return True
-        answer = QMessageBox.question(self, "正在录音", "正在录音。要停止录音并保存已录部分吗？")
-        return answer == QMessageBox.StandardButton.Yes
+        self._process_after_save = False  # the window is closing: nothing new may start
+        self.status_label.setText("正在把录音写入磁盘，完成后关闭…")
+        deadline = time.monotonic() + CLOSE_WAIT_SECONDS
+        while not self.recorder.wait_finished(0.05) and time.monotonic() < deadline:
+            QApplication.processEvents(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
+        self._poll()
+        if self.saving:
+            self._show_warning(f"还有约 {self.recorder.backlog_seconds:.0f} 秒录音未写入磁盘（磁盘已满或写入过慢）："
+                               "请释放磁盘空间，保存完成后再关闭程序。")
+            return False
+        return True
+
+    def _ask_close(self) -> str:
+        if QGuiApplication.platformName() == "offscreen":
+            return STOP_AND_SAVE  # no one can answer a box here (tests, the installer's self-check)
+        box = QMessageBox(QMessageBox.Icon.Question, "正在录音", "正在录音，关闭窗口前要怎么处理这段录音？", parent=self)
+        keep = box.addButton("继续录音", QMessageBox.ButtonRole.RejectRole)
+        stop = box.addButton("停止并保存", QMessageBox.ButtonRole.AcceptRole)
+        cancel = box.addButton("取消", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(keep)
+        box.setEscapeButton(cancel)
+        box.exec()
+        return {keep: KEEP_RECORDING, stop: STOP_AND_SAVE}.get(box.clickedButton(), CANCEL)
 
 
 def list_input_devices_safe():

@@ -216,8 +216,9 @@ class MainWindow(QMainWindow):
         s.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if self.capture.recording:
-            self.capture.stop_recording(process=False)  # the file is finalised, never lost
+        if not self.capture.confirm_close():  # recording: keep recording / stop and save / cancel
+            event.ignore()
+            return
         self.transcript.flush()
         self.minutes.flush()
         self.transcript.player.stop()

@@ -1,6 +1,9 @@
-"""Audio sources for the recorder: the sample meeting decoded once, and a hand-driven device."""
+"""Audio sources for the recorder: the sample meeting decoded once, a hand-driven device, a filling disk."""
 
 from __future__ import annotations
+
+import errno
+import os
 
 import numpy as np
 import pytest
@@ -51,3 +54,27 @@ def manual_device():
 
     factory.made = made
     return factory
+
+
+class FillingDisk:
+    """Stands in for the recorder's file: takes at most `space` more bytes (None: unlimited), then
+    refuses with ENOSPC; `chunk` caps every write (a short write even with space)."""
+
+    def __init__(self, real, space: int | None = None, chunk: int | None = None):
+        self.real, self.space, self.chunk = real, space, chunk
+        self.refused = 0
+
+    def write(self, data) -> int:
+        n = len(data)
+        if self.chunk is not None:
+            n = min(n, self.chunk)
+        if self.space is not None:
+            if self.space == 0:
+                self.refused += 1
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+            n = min(n, self.space)
+            self.space -= n
+        return self.real.write(bytes(data[:n]))
+
+    def __getattr__(self, name):
+        return getattr(self.real, name)

@@ -6,7 +6,6 @@ into os.fsync (a sleep), with audio pushed through the very callback PortAudio c
 
 from __future__ import annotations
 
-import errno
 import functools
 import json
 import os
@@ -21,33 +20,10 @@ import pytest
 
 from asr.recorder import HEADER_BYTES, FileStream, Recorder, recover_wav, unfinished_recordings
 from tests.conftest import REPO
+from tests.recorder.conftest import FillingDisk
 
 RATE = 16000
 BLOCK = 1600
-
-
-class FillingDisk:
-    """Stands in for the recorder's file: takes at most `space` more bytes (None: unlimited), then
-    refuses with ENOSPC; `chunk` caps every write (a short write even with space)."""
-
-    def __init__(self, real, space: int | None = None, chunk: int | None = None):
-        self.real, self.space, self.chunk = real, space, chunk
-        self.refused = 0
-
-    def write(self, data) -> int:
-        n = len(data)
-        if self.chunk is not None:
-            n = min(n, self.chunk)
-        if self.space is not None:
-            if self.space == 0:
-                self.refused += 1
-                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-            n = min(n, self.space)
-            self.space -= n
-        return self.real.write(bytes(data[:n]))
-
-    def __getattr__(self, name):
-        return getattr(self.real, name)
 
 
 def blocks(count: int, start: int = 0) -> list[np.ndarray]:
