@@ -6,12 +6,12 @@ sent as 16 kHz mono WAV, so a long meeting neither times out nor sits in memory 
 piece's timestamps are shifted by its offset. The text gets the same clean-up and post-correction
 as the local engine, so the minutes do not depend on where recognition ran.
 
-Transport rules (the same spirit as the platform sync, app/sync/client.py):
+Transport rules: the one network policy of core.net_policy, shared with the platform sync and the
+LLM endpoint:
 - https with certificate verification always on, plus the unit's own CA file when given;
-- plain http only to this machine or to a private intranet address (10.x, 172.16-31.x, 192.168.x):
-  an http URL there is the user's explicit choice of an unencrypted intranet link, but meeting audio
-  never crosses the internet unencrypted;
-- no redirects followed (the token must not travel to another host), a timeout on every request;
+- plain http only to this machine (127.0.0.0/8, ::1, localhost): meeting audio never travels
+  unencrypted, not even on the intranet, and the token is never sent over unencrypted http;
+- no proxies, no redirects followed (the token must not travel to another host), a timeout on every request;
 - a piece that fails with a transient error (timeout, 502/503/504) is resent once, never the meeting.
 The token comes from SANHUI_ASR_TOKEN or the OS keyring; it is never written to a file or a log.
 """
@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import http.client
 import io
-import ipaddress
 import json
 import logging
 import math
@@ -35,6 +34,7 @@ from urllib.parse import urlsplit
 import numpy as np
 
 from asr.decode import SAMPLE_RATE
+from core import net_policy
 from core.errors import ModelError
 from core.tls import verified_context
 from core.types import Segment
@@ -59,35 +59,12 @@ class RemoteASRError(ModelError):
     """The recognition server could not be used; str() is a Chinese sentence for the secretary."""
 
 
-def _allowed_http_host(host: str) -> bool:
-    if host.lower() == "localhost":
-        return True
-    try:
-        address = ipaddress.ip_address(host.strip("[]"))
-    except ValueError:
-        return False
-    return address.is_loopback or address.is_private
-
-
 def check_endpoint(endpoint: str) -> str:
     """The transcription URL for `endpoint`, given with or without /v1; RemoteASRError when unsafe."""
     url = (endpoint or "").strip().rstrip("/")
     if not url:
         raise RemoteASRError("尚未设置语音识别服务器地址：请在“设置 → 语音识别”中填写，例如 https://asr.单位内网:8000/v1")
-    parts = urlsplit(url)
-    if parts.scheme not in ("https", "http") or not parts.hostname:
-        raise RemoteASRError(f"语音识别服务器地址“{url}”无效：应以 https:// 开头。")
-    if parts.username or parts.password or parts.query or parts.fragment:
-        raise RemoteASRError(f"语音识别服务器地址“{url}”不应包含用户名、密码、查询参数或锚点。")
-    if parts.scheme == "http" and not _allowed_http_host(parts.hostname):
-        raise RemoteASRError(
-            f"语音识别服务器地址“{url}”未加密：为保护会议录音，只允许 https；"
-            f"http 仅限本机或单位内网 IP 地址（如 http://10.0.0.5:8000）。"
-        )
-    try:
-        parts.port  # noqa: B018 - raises on a malformed port
-    except ValueError:
-        raise RemoteASRError(f"语音识别服务器地址“{url}”中的端口无效。") from None
+    parts = net_policy.check_url(url, what="语音识别服务器地址", error=RemoteASRError, protects="会议录音")
     path = parts.path.rstrip("/")
     if path.endswith(API_PATH):
         path = path[: -len(API_PATH)]
@@ -260,9 +237,8 @@ class RemoteTranscriber:
         if not self.model:
             fields = [f for f in fields if f[0] != "model"]  # servers with one model pick their own
         body, content_type = multipart(fields, f"piece-{int(offset)}.wav", wav)
-        headers = {"Content-Type": content_type, "Accept": "application/json"}
-        if self.token:
-            headers["Authorization"] = f"Bearer {self.token}"
+        headers = {"Content-Type": content_type, "Accept": "application/json",
+                   **net_policy.bearer(urlsplit(self.url), self.token, error=RemoteASRError, what="语音识别服务器")}
         for attempt in range(ATTEMPTS):
             try:
                 return self._request(body, headers, offset)
@@ -274,12 +250,10 @@ class RemoteTranscriber:
 
     def _connection(self) -> http.client.HTTPConnection:
         parts = urlsplit(self.url)
-        if parts.scheme == "https":
-            if self._context is None:
-                self._context = verified_context(self.ca_file, RemoteASRError)
-            return http.client.HTTPSConnection(parts.hostname, parts.port, timeout=self.timeout,
-                                               context=self._context)
-        return http.client.HTTPConnection(parts.hostname, parts.port, timeout=self.timeout)
+        if parts.scheme == "https" and self._context is None:
+            self._context = verified_context(self.ca_file, RemoteASRError)
+        return net_policy.connection(parts, timeout=self.timeout, error=RemoteASRError, what="语音识别服务器",
+                                     context=self._context)
 
     def _request(self, body: bytes, headers: dict[str, str], offset: float) -> dict:
         where = urlsplit(self.url).netloc

@@ -1,4 +1,4 @@
-"""The one way this app opens a verified TLS connection (the platform client and the remote recogniser)."""
+"""The one way this app opens a verified TLS connection; core.net_policy uses it for every client (platform, recogniser, LLM)."""
 
 from __future__ import annotations
 

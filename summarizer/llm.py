@@ -10,14 +10,17 @@ transformers is imported only when a local model is actually used.
 
 from __future__ import annotations
 
+import http.client
 import json
 import logging
 import re
+import ssl
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from core import net_policy
 from core.types import FirstTopic, Meeting, Minutes, Resolution, Segment
 from summarizer.dates import find_deadline
 from summarizer.names import Roster
@@ -47,9 +50,10 @@ class LLMOptions:
     """Where the model is. Exactly one of model_dir (a local transformers folder) or endpoint."""
 
     model_dir: Path | None = None
-    endpoint: str = ""  # e.g. http://10.0.0.5:8000/v1 ; used only when the user set it
+    endpoint: str = ""  # e.g. https://llm.unit.example:8000/v1 (http only to this machine); only when the user set it
     model: str = ""  # model name for the endpoint
     api_key: str = ""
+    ca_file: str = ""  # the unit's CA for an https endpoint with its own certificate authority
     max_new_tokens: int = 1024
     timeout: float = 300.0
 
@@ -89,24 +93,55 @@ class TransformersGenerator:
         return tok.decode(out[0][inputs["input_ids"].shape[1]:], skip_special_tokens=True)
 
 
-class EndpointGenerator:
-    """An OpenAI-compatible chat endpoint on the intranet (only when the user configured one)."""
+class LLMEndpointError(ValueError):
+    """The endpoint is unusable (unsafe URL, refused, unreadable answer); str() is Chinese. A ValueError,
+    so extract_minutes falls back to the rules, as for any model failure."""
 
-    def __init__(self, endpoint: str, model: str, api_key: str = "", timeout: float = 300.0, max_new_tokens: int = 1024):
-        self.url = endpoint.rstrip("/") + "/chat/completions"
-        self.model, self.api_key, self.timeout, self.max_new_tokens = model, api_key, timeout, max_new_tokens
+
+MAX_RESPONSE_BYTES = 4 * 1024 * 1024
+
+
+class EndpointGenerator:
+    """An OpenAI-compatible chat endpoint on the intranet (only when the user configured one).
+
+    Follows core.net_policy like the platform sync and the remote recogniser: https verified with the
+    unit's CA, plain http only to this machine, the key never on unencrypted http, no proxy, no redirect.
+    """
+
+    def __init__(self, endpoint: str, model: str, api_key: str = "", timeout: float = 300.0,
+                 max_new_tokens: int = 1024, ca_file: str = ""):
+        self.url = (endpoint or "").strip().rstrip("/") + "/chat/completions"
+        self._parts = net_policy.check_url(self.url, what="大模型服务地址", error=LLMEndpointError,
+                                           protects="会议内容")
+        self._auth = net_policy.bearer(self._parts, api_key, error=LLMEndpointError, what="大模型服务")
+        self.model, self.timeout, self.max_new_tokens = model, timeout, max_new_tokens
+        self.ca_file = ca_file or None
+
+    def __repr__(self) -> str:  # never the key
+        return f"EndpointGenerator({self.url!r}, model={self.model!r})"
 
     def __call__(self, messages: list[dict[str, str]]) -> str:
-        import urllib.request
-
         body = json.dumps({"model": self.model, "messages": messages, "temperature": 0,
                            "max_tokens": self.max_new_tokens}).encode("utf-8")
-        headers = {"Content-Type": "application/json"}
-        if self.api_key:
-            headers["Authorization"] = f"Bearer {self.api_key}"
-        request = urllib.request.Request(self.url, data=body, headers=headers, method="POST")
-        with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310 (user-set URL)
-            data = json.loads(response.read().decode("utf-8"))
+        headers = {"Content-Type": "application/json", "Accept": "application/json", **self._auth}
+        conn = net_policy.connection(self._parts, timeout=self.timeout, error=LLMEndpointError, what="大模型服务",
+                                     ca_file=self.ca_file)
+        where = self._parts.netloc
+        try:
+            conn.request("POST", self._parts.path, body=body, headers=headers)
+            resp = conn.getresponse()
+            status, raw = resp.status, resp.read(MAX_RESPONSE_BYTES + 1)
+        except ssl.SSLCertVerificationError:
+            raise LLMEndpointError(f"大模型服务“{where}”的证书无法验证：如使用单位自建的证书，请指定根证书文件。") from None
+        except (OSError, http.client.HTTPException) as exc:
+            raise LLMEndpointError(f"无法连接大模型服务“{where}”（{type(exc).__name__}）。") from None
+        finally:
+            conn.close()
+        if not 200 <= status < 300:  # a 3xx too: redirects are never followed
+            raise LLMEndpointError(f"大模型服务“{where}”拒绝了请求（HTTP {status}）。")
+        if len(raw) > MAX_RESPONSE_BYTES:
+            raise LLMEndpointError(f"大模型服务“{where}”的回应过大，已放弃。")
+        data = json.loads(raw.decode("utf-8"))
         return data["choices"][0]["message"]["content"]
 
 
@@ -115,7 +150,7 @@ def make_generator(options: LLMOptions) -> Generate:
         return TransformersGenerator(options.model_dir, options.max_new_tokens)
     if options.endpoint:
         return EndpointGenerator(options.endpoint, options.model, options.api_key, options.timeout,
-                                 options.max_new_tokens)
+                                 options.max_new_tokens, options.ca_file)
     raise ValueError("no model folder or endpoint configured")
 
 

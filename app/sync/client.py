@@ -1,8 +1,8 @@
 """The HTTP side of the platform contract (docs/platform-api.yaml), on the standard library only.
 
-One connection per request, a timeout on every one, certificate verification always on (with an
-optional extra CA file for intranet platforms), plain http only to the loopback address, no
-redirects followed (the token must never travel to another host). Every failure becomes one of
+One connection per request, a timeout on every one, and the network policy of core.net_policy:
+certificate verification always on (with an optional extra CA file for intranet platforms), plain
+http only to loopback, no proxies, no redirects followed (the token must never travel to another host). Every failure becomes one of
 the PlatformError classes below with a Chinese message; the token never appears in a message
 or a log line.
 """
@@ -10,7 +10,6 @@ or a log line.
 from __future__ import annotations
 
 import http.client
-import ipaddress
 import json
 import logging
 import os
@@ -20,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urlsplit
 
+from core import net_policy
 from core.errors import SanhuiError
 from core.tls import verified_context
 
@@ -65,31 +65,12 @@ class ConflictError(RejectedError):
 # ------------------------------------------------------------------ settings, URL, token
 
 
-def is_loopback(host: str) -> bool:
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
-
-
 def check_url(url: str) -> str:
-    """Accept https anywhere and http only to this machine; return the URL without a trailing slash."""
+    """Accept https anywhere and http only to this machine (core.net_policy); return the URL without a trailing slash."""
     url = (url or "").strip()
     if not url:
         raise ConfigError("尚未设置党建平台地址：请先运行 sanhui platform --url https://平台地址")
-    parts = urlsplit(url)
-    if parts.scheme not in ("https", "http") or not parts.hostname:
-        raise ConfigError(f"平台地址“{url}”无效：应以 https:// 开头。")
-    if parts.scheme == "http" and not is_loopback(parts.hostname):
-        raise ConfigError(f"平台地址“{url}”未加密：为保护党务数据，只允许 https（http 仅限本机测试）。")
-    if parts.username or parts.password or parts.query or parts.fragment:
-        raise ConfigError(f"平台地址“{url}”不应包含用户名、密码、查询参数或锚点。")
-    try:
-        parts.port  # noqa: B018 - raises on a malformed port
-    except ValueError:
-        raise ConfigError(f"平台地址“{url}”中的端口无效。") from None
+    net_policy.check_url(url, what="平台地址", error=ConfigError)
     return url.rstrip("/")
 
 
@@ -174,18 +155,17 @@ class PlatformClient:
 
     def __init__(self, base_url: str, token: str, *, ca_file: str | None = None, timeout: float = 20.0):
         self.base_url = check_url(base_url)
-        parts = urlsplit(self.base_url)
-        self._https = parts.scheme == "https"
-        self._host = parts.hostname or ""
-        self._port = parts.port
-        self._prefix = parts.path.rstrip("/")
-        self._context = ssl_context(ca_file) if self._https else None
-        self._token = token
+        self._parts = urlsplit(self.base_url)
+        self._host = self._parts.hostname or ""
+        self._port = self._parts.port
+        self._prefix = self._parts.path.rstrip("/")
+        self._context = ssl_context(ca_file) if self._parts.scheme == "https" else None
         self.timeout = timeout
         if not token:
             raise ConfigError("平台访问令牌为空。")
         if not all(33 <= ord(c) < 127 for c in token):  # an HTTP header carries visible ASCII only
             raise ConfigError("平台访问令牌含有空格、中文或其他无效字符，请检查后重新设置。")
+        self._auth = net_policy.bearer(self._parts, token, error=ConfigError, what="党建平台")
 
     def __repr__(self) -> str:  # never the token
         return f"PlatformClient({self.base_url!r})"
@@ -195,12 +175,11 @@ class PlatformClient:
         return f"{self._host}:{self._port}" if self._port else self._host
 
     def _connection(self) -> http.client.HTTPConnection:
-        if self._https:
-            return http.client.HTTPSConnection(self._host, self._port, timeout=self.timeout, context=self._context)
-        return http.client.HTTPConnection(self._host, self._port, timeout=self.timeout)
+        return net_policy.connection(self._parts, timeout=self.timeout, error=ConfigError, what="党建平台",
+                                     context=self._context)
 
     def request(self, method: str, path: str, body: bytes | None = None, headers: dict[str, str] | None = None) -> Response:
-        all_headers = {"Authorization": f"Bearer {self._token}", "Accept": "application/json", **(headers or {})}
+        all_headers = {**self._auth, "Accept": "application/json", **(headers or {})}
         conn = self._connection()
         try:
             conn.request(method, self._prefix + path, body=body, headers=all_headers)

@@ -16,6 +16,7 @@ import pytest
 
 from asr.remote import RemoteASRError, RemoteTranscriber, check_endpoint, parse_segments
 from core.errors import ModelError
+from tests.sync.stand_ins import ProxyTrap, intranet_pki, server_tls
 
 RATE = 16000
 
@@ -208,11 +209,44 @@ def test_endpoint_forms_and_transport_rules():
     for given in ("https://asr.example.cn", "https://asr.example.cn/v1", "https://asr.example.cn/v1/",
                   "https://asr.example.cn/v1/audio/transcriptions"):
         assert check_endpoint(given) == "https://asr.example.cn/v1/audio/transcriptions"
-    assert check_endpoint("http://10.1.2.3:8000/v1") == "http://10.1.2.3:8000/v1/audio/transcriptions"
     assert check_endpoint("http://localhost:8000").startswith("http://localhost:8000/")
+    assert check_endpoint("http://127.0.0.2:8000/v1") == "http://127.0.0.2:8000/v1/audio/transcriptions"
+    assert check_endpoint("http://[::1]:8000").startswith("http://[::1]:8000/")
     for unsafe in ("http://asr.example.cn/v1", "http://8.8.8.8/v1", "ftp://10.0.0.1", "", "https://u:p@h.cn"):
         with pytest.raises(RemoteASRError):
             check_endpoint(unsafe)
+
+
+@pytest.mark.parametrize("url", ["http://10.1.2.3:8000/v1", "http://192.168.1.5/v1", "http://172.16.0.9/v1",
+                                 "http://127.0.0.1.example.cn/v1", "http://0.0.0.0:8000"])
+def test_plain_http_off_this_machine_is_refused_in_chinese_even_on_the_intranet(url, monkeypatch):
+    """The shared policy (core.net_policy): meeting audio and the token never travel unencrypted."""
+    monkeypatch.setenv("SANHUI_ASR_TOKEN", "tok")
+    with pytest.raises(RemoteASRError, match="未加密.*只允许 https.*仅限本机"):
+        RemoteTranscriber(url, "m", token="tok")
+
+
+def test_proxies_are_not_used_for_the_loopback_server(audio, monkeypatch):
+    with ProxyTrap() as trap, FakeServer() as server:
+        trap.install(monkeypatch)
+        segments = list(RemoteTranscriber(server.url, "m", token="tok").transcribe(audio))
+    assert segments and len(server.requests) >= 1 and trap.connections == 0
+    assert server.requests[0]["headers"]["Authorization"] == "Bearer tok"
+
+
+def test_https_is_verified_with_the_units_ca(audio, tmp_path):
+    """A server certified by the unit's own CA: refused against the system store alone, accepted with the CA."""
+    intranet_ca = intranet_pki(tmp_path)
+    if intranet_ca is None:
+        pytest.skip("openssl is not installed")
+    with FakeServer() as server:
+        server.httpd.socket = server_tls(intranet_ca).wrap_socket(server.httpd.socket, server_side=True)
+        url = server.url.replace("http://", "https://")
+        with pytest.raises(RemoteASRError, match="证书无法验证"):
+            list(RemoteTranscriber(url, "m", token="tok").transcribe(audio))
+        assert server.requests == []  # nothing, the token least of all, went to an unverified server
+        segments = list(RemoteTranscriber(url, "m", token="tok", ca_file=str(intranet_ca / "ca.pem")).transcribe(audio))
+    assert segments and server.requests[0]["headers"]["Authorization"] == "Bearer tok"
 
 
 def test_text_only_answers_and_silence_inventions():

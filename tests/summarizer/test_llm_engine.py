@@ -116,3 +116,110 @@ def test_local_model_folder_plumbing(tmp_path: Path):
     options = LLMOptions(model_dir=folder, max_new_tokens=8)
     minutes = extract_minutes(SEGMENTS, MEETING, engine="llm", llm=options)
     assert minutes == extract_minutes(SEGMENTS, MEETING)  # a random model says nothing verifiable
+
+
+# ---------------------------------------------------------------- the endpoint's network policy (core.net_policy)
+
+
+class ChatServer:
+    """An OpenAI-compatible /v1/chat/completions on 127.0.0.1 that records requests; `answer(path)` gives
+    (status, headers, body)."""
+
+    def __init__(self, answer=None, tls=None):
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        self.requests: list[dict] = []
+        self.answer = answer or (lambda path: (200, {}, json.dumps(
+            {"choices": [{"message": {"content": json.dumps({"resolutions": []})}}]}).encode()))
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):  # noqa: N802 - http.server's naming
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                server.requests.append({"path": self.path, "headers": dict(self.headers), "body": json.loads(body)})
+                status, headers, payload = server.answer(self.path)
+                self.send_response(status)
+                for k, v in {"Content-Type": "application/json", "Content-Length": str(len(payload)), **headers}.items():
+                    self.send_header(k, v)
+                self.end_headers()
+                self.wfile.write(payload)
+
+            def do_GET(self):  # noqa: N802 - a followed redirect arrives as a GET
+                server.requests.append({"path": self.path, "headers": dict(self.headers), "body": None})
+                self.send_response(404)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        if tls is not None:
+            self.httpd.socket = tls.wrap_socket(self.httpd.socket, server_side=True)
+        scheme = "https" if tls is not None else "http"
+        self.url = f"{scheme}://127.0.0.1:{self.httpd.server_address[1]}/v1"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+@pytest.mark.parametrize("endpoint", ["http://10.0.0.5:8000/v1", "http://192.168.1.20/v1", "http://llm.example.cn/v1",
+                                      "ftp://10.0.0.5/v1", "https://user:pw@llm.example.cn/v1"])
+def test_an_endpoint_off_the_policy_is_refused_in_chinese_and_the_rules_answer(endpoint, caplog):
+    from summarizer.llm import LLMEndpointError, make_generator
+
+    with pytest.raises(LLMEndpointError, match="大模型服务地址"):
+        make_generator(LLMOptions(endpoint=endpoint, api_key="k"))
+    rules = extract_minutes(SEGMENTS, MEETING)
+    assert extract_minutes(SEGMENTS, MEETING, engine="llm", llm=LLMOptions(endpoint=endpoint, api_key="k")) == rules
+    assert "大模型服务地址" in caplog.text
+
+
+def test_a_loopback_endpoint_is_reached_directly_not_through_a_proxy(monkeypatch):
+    from summarizer.llm import make_generator
+    from tests.sync.stand_ins import ProxyTrap
+
+    with ProxyTrap() as trap, ChatServer() as server:
+        trap.install(monkeypatch)
+        said = make_generator(LLMOptions(endpoint=server.url, model="qwen", api_key="key-1"))(
+            build_messages(SEGMENTS, MEETING))
+    assert json.loads(said) == {"resolutions": []}
+    assert trap.connections == 0 and len(server.requests) == 1
+    assert server.requests[0]["path"] == "/v1/chat/completions"
+    assert server.requests[0]["headers"]["Authorization"] == "Bearer key-1"
+
+
+def test_a_redirect_is_not_followed_so_the_key_stays_with_the_endpoint():
+    from summarizer.llm import LLMEndpointError, make_generator
+
+    def moved(path):
+        return 302, {"Location": elsewhere.url + "/chat/completions"}, b""
+
+    with ChatServer() as elsewhere, ChatServer(moved) as server:
+        generate = make_generator(LLMOptions(endpoint=server.url, api_key="key-1"))
+        with pytest.raises(LLMEndpointError, match="HTTP 302"):
+            generate(build_messages(SEGMENTS, MEETING))
+    assert len(server.requests) == 1 and elsewhere.requests == []
+
+
+def test_an_https_endpoint_is_verified_with_the_units_ca(tmp_path):
+    from summarizer.llm import LLMEndpointError, make_generator
+    from tests.sync.stand_ins import intranet_pki, server_tls
+
+    pki = intranet_pki(tmp_path)
+    if pki is None:
+        pytest.skip("openssl is not installed")
+    with ChatServer(tls=server_tls(pki)) as server:
+        with pytest.raises(LLMEndpointError, match="证书无法验证"):
+            make_generator(LLMOptions(endpoint=server.url, api_key="key-1"))(build_messages(SEGMENTS, MEETING))
+        assert server.requests == []
+        generate = make_generator(LLMOptions(endpoint=server.url, api_key="key-1", ca_file=str(pki / "ca.pem")))
+        assert json.loads(generate(build_messages(SEGMENTS, MEETING))) == {"resolutions": []}
+    assert len(server.requests) == 1

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
-import ssl
-import subprocess
 import uuid
 from pathlib import Path
 
@@ -17,38 +14,22 @@ from app.sync.client import ConfigError, PlatformClient
 from core.settings import load_settings
 from tests.sync.conftest import TOKEN
 from tests.sync.platform_server import PlatformServer
+from tests.sync.stand_ins import intranet_pki, server_tls
 from tests.sync.test_client import body
-
-
-def _openssl(*args: str, cwd: Path) -> None:
-    subprocess.run(["openssl", *args], cwd=cwd, check=True, capture_output=True, timeout=60)
 
 
 @pytest.fixture
 def intranet_ca(tmp_path: Path) -> Path:
     """A private CA and a server certificate for 127.0.0.1 signed by it, as an intranet platform has."""
-    if not shutil.which("openssl"):
+    pki = intranet_pki(tmp_path)
+    if pki is None:
         pytest.skip("openssl is not installed")
-    d = tmp_path / "pki"
-    d.mkdir()
-    ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
-    _openssl("req", "-x509", *ec, "-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=Test Party CA",
-             "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign", cwd=d)
-    _openssl("req", *ec, "-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=127.0.0.1", cwd=d)
-    (d / "ext.cnf").write_text(
-        "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\n"
-        "extendedKeyUsage=serverAuth\nauthorityKeyIdentifier=keyid\nsubjectKeyIdentifier=hash\n"
-    )
-    _openssl("x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
-             "-out", "server.pem", "-days", "2", "-extfile", "ext.cnf", cwd=d)
-    return d
+    return pki
 
 
 @pytest.fixture
 def https_server(intranet_ca: Path):
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    context.load_cert_chain(intranet_ca / "server.pem", intranet_ca / "server.key")
-    srv = PlatformServer(tokens={TOKEN: "write"}, tls=context).start()
+    srv = PlatformServer(tokens={TOKEN: "write"}, tls=server_tls(intranet_ca)).start()
     yield srv
     srv.stop()
 
