@@ -26,23 +26,14 @@ from project import APP_ID, APP_NAME_EN, APP_NAME_ZH, ROOT, deb_version, project
 INSTALL_DIR = f"/opt/{APP_ID}"
 ICONS = ROOT / "resources" / "icons"
 
-# Run-time libraries the bundle takes from the system rather than shipping: PortAudio for recording,
-# a CJK font for Qt and the charts, and what Qt's xcb platform plugin needs on a desktop.
-DEPENDS = [
-    "libportaudio2",
-    "fonts-wqy-microhei | fonts-wqy-zenhei | fonts-noto-cjk",
-    "libxcb-cursor0",
-    "libxkbcommon-x11-0",
-    "libxcb-icccm4",
-    "libxcb-image0",
-    "libxcb-keysyms1",
-    "libxcb-randr0",
-    "libxcb-render-util0",
-    "libxcb-shape0",
-    "libegl1",
-    "libfontconfig1",
-    "libdbus-1-3",
-]
+# Run-time libraries the bundle takes from the system rather than shipping (recording, a CJK font,
+# Qt's xcb plugin): one list for this .deb and for a source checkout's installers/system-deps.sh.
+def _debian_packages() -> list[str]:
+    lines = (Path(__file__).resolve().parent / "debian-packages.txt").read_text(encoding="utf-8").splitlines()
+    return [" | ".join(p.strip() for p in entry.split("|")) for entry in (line.split("#")[0].strip() for line in lines) if entry]
+
+
+DEPENDS = _debian_packages()
 
 _DEB_ARCH = {"x86_64": "amd64", "amd64": "amd64", "aarch64": "arm64", "arm64": "arm64",
              "loongarch64": "loong64", "mips64": "mips64el"}

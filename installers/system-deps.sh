@@ -1,18 +1,31 @@
 #!/usr/bin/env bash
-# System libraries Sanhui needs at run time on Debian/UOS/Kylin:
-# PortAudio for sounddevice (recording), libpulse for Qt Multimedia (playback) and a CJK font.
-# Installs only what is missing, and only when it can (root + apt).
+# System packages Sanhui needs on Debian/UOS/Kylin (installers/debian-packages.txt: recording,
+# playback, a CJK font, Qt's xcb plugin for the window), plus what the tests use (strace for the
+# offline check, Xvfb to start the real window). Installs only what is missing, and only when it
+# can (root + apt); otherwise it says what to install.
 set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "ok installed"; }
 need=()
-ldconfig -p 2>/dev/null | grep -q libportaudio.so.2 || need+=(libportaudio2)
-ldconfig -p 2>/dev/null | grep -q libpulse.so.0 || need+=(libpulse0)  # Qt Multimedia (transcript playback)
-fc-list 2>/dev/null | grep -qiE "wqy|noto sans cjk|source han" || need+=(fonts-wqy-microhei)
-command -v strace >/dev/null || need+=(strace)  # tests/core/test_no_network.py: no connection, checked in the kernel's view
+while IFS= read -r line; do
+    line="${line%%#*}"
+    [ -z "${line// /}" ] && continue
+    any=0
+    IFS='|' read -ra choices <<< "$line"
+    for choice in "${choices[@]}"; do
+        choice="$(echo "$choice" | xargs)"
+        installed "$choice" && any=1 && break
+    done
+    [ "$any" -eq 1 ] || need+=("$(echo "${choices[0]}" | xargs)")
+done < "$here/debian-packages.txt"
+command -v strace >/dev/null || need+=(strace)  # tests/core/test_no_network.py
+command -v Xvfb >/dev/null || need+=(xvfb)      # tests that start the real window on X11
+command -v dpkg-query >/dev/null || { echo "提示：非 Debian 系统，请按 installers/debian-packages.txt 安装对应的系统库 / not Debian: install the equivalents of installers/debian-packages.txt" >&2; exit 0; }
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
     echo "安装系统依赖 / installing system packages: ${need[*]}"
     apt-get update -qq >/dev/null 2>&1 || true
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 else
-    echo "提示：请让管理员安装系统软件包 / please install: ${need[*]}" >&2
+    echo "提示：请让管理员安装系统软件包 / please install: sudo apt install ${need[*]}" >&2
 fi
