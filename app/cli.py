@@ -206,7 +206,7 @@ def cmd_gui(args: argparse.Namespace) -> int:
     if args.smoke_test:
         from app.gui import smoke_test
 
-        return smoke_test()
+        return smoke_test(screenshot=Path(args.screenshot) if args.screenshot else None)
     from app.gui import main as gui_main
 
     return gui_main(sys.argv[:1])
@@ -267,6 +267,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("gui", help="打开桌面程序")
     p.add_argument("--smoke-test", action="store_true",
                    help="自检：打开主窗口，显示后输出一行并退出（无显示器时使用 offscreen）")
+    p.add_argument("--screenshot", metavar="PNG", help="自检时把主窗口截图保存到该文件")
     p.set_defaults(func=cmd_gui)
 
     # platform, finalize, sync, export-package, verify, audit (app/sync/cli.py)

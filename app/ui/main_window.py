@@ -155,7 +155,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.stack)
         self._make_actions()
         self.statusBar().showMessage(f"数据文件夹：{paths.data_dir()}")
-        self.resize(1200, 800)
+        self._fit_screen()
         self._restore_window()
         self.capture.refresh_devices()
         self.home.refresh()
@@ -167,7 +167,7 @@ class MainWindow(QMainWindow):
         def action(text: str, shortcut: str | QKeySequence.StandardKey, slot, menu) -> QAction:
             a = QAction(text, self)
             a.setShortcut(QKeySequence(shortcut))
-            a.triggered.connect(slot)
+            a.triggered.connect(lambda _checked=False: slot())  # not `checked` into slots that take options
             menu.addAction(a)
             self.addAction(a)
             return a
@@ -197,6 +197,18 @@ class MainWindow(QMainWindow):
         for button, act in ((self.capture.record_button, self.act_record), (self.capture.pause_button, self.act_pause),
                             (self.capture.marker_button, self.act_marker), (self.capture.stop_button, self.act_stop)):
             button.setToolTip(f"{act.text()}（{act.shortcut().toString(QKeySequence.SequenceFormat.NativeText)}）")
+
+    def _fit_screen(self) -> None:
+        """1200×800 where it fits, otherwise the screen's available area (a 1366×768 laptop keeps the
+        status bar on screen); the geometry the user leaves is restored next time."""
+        from PySide6.QtGui import QGuiApplication
+
+        screen = self.screen().availableGeometry() if self.screen() else None
+        width, height = 1200, 800
+        if screen is not None and screen.width() > 0 and QGuiApplication.platformName() != "offscreen":
+            width, height = min(width, screen.width()), min(height, screen.height() - 40)  # title bar
+        self.setMinimumSize(min(900, width), min(600, height))
+        self.resize(width, height)
 
     def _settings_store(self) -> QSettings:
         return QSettings(str(paths.data_dir() / "window.ini"), QSettings.Format.IniFormat)

@@ -33,3 +33,28 @@ def test_record_shortcut_works_from_the_home_page(qtbot, store):
     qtbot.keyClick(w.home.table, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
     assert w.capture.recording and w.stack.currentWidget() is w.meeting_page
     w.close()
+
+
+def test_ctrl_n_opens_the_new_meeting_form(qtbot, window):
+    """文件 › 新建会议 / Ctrl+N: the action's `checked` argument once reached new_meeting as the meeting."""
+    from core.types import Meeting
+    from tests.ui.test_processing import fill_and_accept_form
+
+    fill_and_accept_form(Meeting(type="支部委员会", title="十二月支委会", date="2026-12-03", roster=["王建国"]))
+    window.act_new.trigger()
+    assert window.meeting is not None and window.meeting.title == "十二月支委会"
+    assert window.last_error == ""
+
+
+def test_qt_own_dialogs_and_menus_speak_chinese(qapp):
+    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtWidgets import QDialogButtonBox, QLineEdit
+
+    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+    texts = {b.text().replace("&", "") for b in box.buttons()}
+    assert texts & {"确定", "好"} and any("取消" in t for t in texts), texts
+    assert "打开" in QCoreApplication.translate("QFileDialog", "&Open").replace("&", "")
+    edit = QLineEdit()
+    menu = edit.createStandardContextMenu()
+    words = " ".join(a.text() for a in menu.actions() if a.text())
+    assert "复制" in words and "粘贴" in words and "Copy" not in words, words

@@ -40,3 +40,45 @@ def test_dist_check_probes_the_app_with_the_flag(tmp_path, monkeypatch):
     if shutil.which("Xvfb"):
         assert dist_check.smoke_on_xvfb(exe, env, offline=[]) is None
     assert dist_check.check_gui(exe, env, offline=[]) == []
+
+
+def test_the_real_window_on_xvfb_fits_a_laptop_screen_and_draws_chinese(tmp_path, sanhui_home):
+    """The window a secretary sees on X11 (the xcb plugin and its system libraries, not offscreen) on a
+    1366×768 laptop: it starts, fits, and the screenshot has text drawn in a font with Chinese glyphs."""
+    import shutil
+
+    from PySide6.QtGui import QImage
+
+    assert shutil.which("Xvfb"), "Xvfb is missing: installers/system-deps.sh installs it"
+    read_fd, write_fd = os.pipe()  # Xvfb picks a free display and writes its number here
+    xvfb = subprocess.Popen(["Xvfb", "-displayfd", str(write_fd), "-screen", "0", "1366x768x24", "-nolisten", "tcp"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, pass_fds=(write_fd,))
+    os.close(write_fd)
+    try:
+        with os.fdopen(read_fd) as numbers:
+            display = ":" + numbers.readline().strip()
+        env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "WAYLAND_DISPLAY")}
+        env["DISPLAY"] = display
+        shot = tmp_path / "window.png"
+        proc = subprocess.run([sys.executable, "-m", "app.cli", "gui", "--smoke-test", "--screenshot", str(shot)],
+                              cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
+    finally:
+        xvfb.terminate()
+        xvfb.wait()
+    assert proc.returncode == 0, proc.stderr[-800:]
+    assert "平台 xcb" in proc.stdout
+    image = QImage(str(shot))
+    assert image.width() <= 1366 and image.height() <= 768
+    dark = sum(1 for y in range(0, image.height(), 2) for x in range(0, image.width(), 2)
+               if image.pixelColor(x, y).lightness() < 100)
+    assert dark > 500, f"{dark} dark pixels: no text drawn?"
+    if os.environ.get("SANHUI_SCREENSHOTS"):
+        shutil.copy(shot, REPO / "docs" / "screenshots" / "window-xcb-1366x768.png")
+
+
+def test_without_a_display_the_window_says_so_in_chinese(sanhui_home):
+    env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY")}
+    proc = subprocess.run([sys.executable, "-m", "app.cli", "gui"], cwd=REPO, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2
+    assert proc.stderr.startswith("错误：没有找到图形桌面") and len(proc.stderr.strip().splitlines()) == 1
