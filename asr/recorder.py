@@ -546,8 +546,10 @@ class Recorder:
         if self.state != "recording":
             return
         data = np.ascontiguousarray(indata, dtype=np.int16).tobytes()
-        self.frames_received += frames
         with self._cond:
+            if self._stopping:  # a device that failed to stop: the writer may have taken its last batch
+                return
+            self.frames_received += frames
             if self._backlog + len(data) > self.max_backlog_bytes:
                 self.frames_dropped += frames
                 lost = self.frames_dropped / self.samplerate
