@@ -374,7 +374,7 @@ class CapturePanel(QWidget):
     def set_processing(self, running: bool) -> None:
         self.processing = running
         self.cancel_button.setEnabled(running)
-        self.record_button.setEnabled(not running and not self.recording)
+        self.record_button.setEnabled(not running and not self.recording and not self.saving)
         self.import_button.setEnabled(not running and not self.recording)
 
     def show_progress(self, event: Progress) -> None:
