@@ -10,8 +10,9 @@ import time
 from importlib import resources
 from pathlib import Path
 
+from app.argparse_zh import ChineseArgumentParser
 from core import paths
-from core.errors import SanhuiError
+from core.errors import SanhuiError, os_reason
 from core.offline import quiet_libraries
 from core.result import load_meta
 from core.settings import load_settings
@@ -216,8 +217,9 @@ def cmd_gui(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="sanhui", description="三会一课会议助手：离线转写、纪要、效能分析")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="命令")
+    parser = ChineseArgumentParser(prog="sanhui", description="三会一课会议助手：离线转写、纪要、效能分析")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="命令",
+                                parser_class=ChineseArgumentParser)
 
     p = sub.add_parser("process", help="处理一段会议录音")
     p.add_argument("audio", nargs="?", help="录音文件（wav、mp3、m4a、flac、ogg、mp4 …）")
@@ -301,6 +303,11 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except SanhuiError as exc:
         print(f"错误：{exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:  # a disk or device the user can see to: full, read-only, unplugged
+        log.exception("system error")
+        where = f"“{exc.filename}”" if getattr(exc, "filename", None) else ""
+        print(f"错误：{where}{os_reason(exc)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("\n已取消。", file=sys.stderr)

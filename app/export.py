@@ -6,7 +6,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from core.errors import OutputError
+from core.errors import OutputError, os_reason
 from core.files import write_text_atomic
 from core.result import dumps
 from core.types import Result
@@ -21,7 +21,7 @@ def check_writable(out_dir: Path) -> Path:
         os.close(fd)
         os.unlink(probe)
     except OSError as exc:
-        raise OutputError(f"输出文件夹“{out_dir}”无法写入：{exc.strerror or exc}") from None
+        raise OutputError(f"输出文件夹“{out_dir}”无法写入：{os_reason(exc)}") from None
     return out_dir
 
 

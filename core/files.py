@@ -8,7 +8,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from core.errors import OutputError
+from core.errors import OutputError, os_reason
 
 
 @contextlib.contextmanager
@@ -20,14 +20,14 @@ def atomic_path(target: Path) -> Iterator[Path]:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
         os.close(fd)
     except OSError as exc:
-        raise OutputError(f"无法写入输出文件夹“{target.parent}”：{exc.strerror or exc}") from exc
+        raise OutputError(f"无法写入输出文件夹“{target.parent}”：{os_reason(exc)}") from exc
     tmp = Path(tmp_name)
     try:
         yield tmp
         os.chmod(tmp, 0o600)  # minutes of party meetings are personal data: the user shares them on purpose
         os.replace(tmp, target)
     except OSError as exc:
-        raise OutputError(f"无法写入“{target}”：{exc.strerror or exc}") from exc
+        raise OutputError(f"无法写入“{target}”：{os_reason(exc)}") from exc
     finally:
         tmp.unlink(missing_ok=True)
 

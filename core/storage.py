@@ -25,7 +25,7 @@ import numpy as np
 import sqlite_utils
 
 from core import paths
-from core.errors import StoreError
+from core.errors import StoreError, os_reason, sqlite_reason
 from core.result import result_from_dict, result_to_dict
 from core.types import Result
 
@@ -237,9 +237,9 @@ class Store:
             self.db.execute("PRAGMA foreign_keys=ON")
             self._migrate()
         except sqlite3.DatabaseError as exc:
-            raise StoreError(f"无法打开会议数据库“{self.path}”：{exc}") from exc
+            raise StoreError(f"无法打开会议数据库“{self.path}”：{sqlite_reason(exc)}") from exc
         except OSError as exc:
-            raise StoreError(f"无法创建数据文件夹“{self.path.parent}”：{exc.strerror or exc}") from exc
+            raise StoreError(f"无法创建数据文件夹“{self.path.parent}”：{os_reason(exc)}") from exc
 
     def close(self) -> None:
         self.db.conn.close()
@@ -319,7 +319,7 @@ class Store:
                     [(fts_tokens(s.text), result.id, i) for i, s in enumerate(result.segments)],
                 )
         except sqlite3.Error as exc:
-            raise StoreError(f"保存会议记录失败：{exc}") from exc
+            raise StoreError(f"保存会议记录失败：{sqlite_reason(exc)}") from exc
         return result.id
 
     def load_result(self, meeting_id: str) -> Result:

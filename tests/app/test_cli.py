@@ -103,9 +103,27 @@ def test_full_output_disk_still_says_the_meeting_is_saved(capsys, tmp_path, corp
     monkeypatch.setattr(app.export, "write_outputs", full)
     code, out, err = run_cli(capsys, "process", "--transcript", edited, "--meta", corpus_dir / "synthetic" / "m01.meta.json",
                              "--out", tmp_path / "out")
-    assert code != 0 and "Traceback" not in err
+    assert_user_error(code, err, "磁盘空间已满")
     saved = Store().list_meetings()
     assert len(saved) == 1 and f"会议编号：{saved[0]['id']}" in out
+
+
+@pytest.mark.parametrize("args", [["process"], ["nothing"], ["process", "x.wav", "--out"], ["list", "--bogus"]])
+def test_command_line_mistakes_are_told_in_chinese(capsys, args):
+    with pytest.raises(SystemExit) as exit_info:
+        main(args)
+    err = capsys.readouterr().err
+    assert exit_info.value.code == 2
+    assert err.startswith("错误：") and len(err.strip().splitlines()) == 1, err
+    assert not any(word in err for word in ("usage", "error", "required", "invalid", "arguments")), err
+
+
+def test_help_is_in_chinese(capsys):
+    with pytest.raises(SystemExit):
+        main(["process", "--help"])
+    out = capsys.readouterr().out
+    assert out.startswith("用法：") and "选项" in out and "显示本帮助并退出" in out
+    assert "usage" not in out and "options" not in out and "show this help" not in out
 
 
 def test_missing_audio(capsys, tmp_path):

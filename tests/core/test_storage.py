@@ -134,7 +134,7 @@ def test_migration_on_a_full_disk_leaves_the_database_openable(tmp_path, monkeyp
     pages = sqlite3.connect(path).execute("PRAGMA page_count").fetchone()[0]
     with monkeypatch.context() as m:
         _disk_fills_after(m, pages + 8)  # room for the first tables of migration 3, not all
-        with pytest.raises(StoreError, match="full|满"):
+        with pytest.raises(StoreError, match="磁盘空间已满"):
             Store(path)
     check = sqlite3.connect(path)
     assert check.execute("PRAGMA user_version").fetchone()[0] == 2
@@ -153,7 +153,7 @@ def test_a_migration_failing_half_way_is_rolled_back(tmp_path, monkeypatch):
         raise sqlite3.OperationalError("disk I/O error")
 
     monkeypatch.setattr("core.storage.MIGRATIONS", [*MIGRATIONS, half])
-    with pytest.raises(StoreError, match="disk I/O"):
+    with pytest.raises(StoreError, match="磁盘读写错误"):
         Store(path)
     monkeypatch.undo()
     store = Store(path)
