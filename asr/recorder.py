@@ -39,7 +39,7 @@ from typing import Any, BinaryIO, Protocol
 
 import numpy as np
 
-from core.errors import AudioError
+from core.errors import AudioError, os_reason
 
 log = logging.getLogger(__name__)
 
@@ -380,7 +380,7 @@ class Recorder:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._free_bytes = shutil.disk_usage(self.path.parent).free
         except OSError as exc:
-            raise AudioError(f"无法在“{self.path.parent}”保存录音：{exc.strerror or exc}") from exc
+            raise AudioError(f"无法在“{self.path.parent}”保存录音：{os_reason(exc)}") from exc
         kwargs = {"samplerate": self.samplerate, "channels": self.channels, "dtype": "int16",
                   "callback": self._callback, "device": self.device}
         if self.blocksize:
@@ -396,7 +396,7 @@ class Recorder:
             stream.close()
             if self._file is not None:
                 self._discard_file()
-            raise AudioError(f"无法创建录音文件“{self.path}”：{exc.strerror or exc}") from exc
+            raise AudioError(f"无法创建录音文件“{self.path}”：{os_reason(exc)}") from exc
         now = time.monotonic()
         self._last_block = self._last_sound = now
         self.state = "recording"
@@ -494,7 +494,7 @@ class Recorder:
             if failure.errno in (errno.ENOSPC, errno.EDQUOT):
                 return (f"磁盘已满：已有 {backlog:.0f} 秒录音暂存在内存中，请立即释放磁盘空间，"
                         "空间恢复后会自动继续写入（请勿关闭程序）。")
-            return (f"录音写入磁盘失败（{failure.strerror or failure}）：已有 {backlog:.0f} 秒录音暂存在内存中，"
+            return (f"录音写入磁盘失败（{os_reason(failure)}）：已有 {backlog:.0f} 秒录音暂存在内存中，"
                     "正在自动重试（请勿关闭程序）。")
         if backlog >= BACKLOG_WARN_SECONDS:
             return f"磁盘写入较慢，已积压 {backlog:.0f} 秒录音（暂存在内存中，正在写入）。"
@@ -652,7 +652,7 @@ class Recorder:
             self._file.close()
             _write_sidecar(self.path, self._info(), finished=True, extra=self.meta)
         except OSError as exc:
-            self.error = self.error or AudioError(f"录音文件收尾失败：{exc.strerror or exc}（可在下次启动时恢复）")
+            self.error = self.error or AudioError(f"录音文件收尾失败：{os_reason(exc)}（可在下次启动时恢复）")
         with self._cond:
             self.state = "stopped"
             self.finished.set()
