@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from core.result import load_meta
+from tests.conftest import SHARED, require_shared
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
@@ -30,9 +31,7 @@ def bench():
 @pytest.fixture(scope="session")
 def scorer():
     """The shared scorer (../shared/tools/score.py), skipped when shared/ is absent."""
-    path = REPO.parent / "shared" / "tools" / "score.py"
-    if not path.is_file():
-        pytest.skip("../shared/tools/score.py is not available")
+    path = require_shared(SHARED / "tools" / "score.py", "the shared scorer")
     pytest.importorskip("cn2an")
     return _load("shared_score", path)
 

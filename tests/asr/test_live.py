@@ -16,6 +16,7 @@ from asr.live import LiveTranscriber, WavTail, corrected, follow_recording, whis
 from asr.models import ModelRegistry
 from asr.recorder import FileStream, Recorder, wav_header
 from asr.text import has_traditional
+from tests.conftest import require_shared
 
 CLIPS = ["BAC009S0724W0121.wav", "BAC009S0724W0124.wav"]  # 广州市房地产中介协会分析 / 广州二手住宅市场…
 
@@ -104,6 +105,5 @@ def test_live_text_follows_real_speech_within_seconds(tmp_path, corpus_dir, reco
 
 @pytest.fixture
 def corpus_dir(corpus_dir):
-    if not (corpus_dir / "real" / "aishell1").is_dir():
-        pytest.skip("AISHELL clips are not in the corpus")
+    require_shared(corpus_dir / "real" / "aishell1", "the AISHELL clips")
     return corpus_dir

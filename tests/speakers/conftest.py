@@ -8,15 +8,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tests.conftest import CORPUS
+from tests.conftest import CORPUS, require_shared
 
 
 @pytest.fixture(scope="session")
 def enroll_clips() -> dict[str, np.ndarray]:
     """m01's four enrollment clips (about 13 s each), by speaker name."""
-    folder = CORPUS / "synthetic"
-    if not folder.is_dir():
-        pytest.skip("../shared/corpus is not available")
+    folder = require_shared(CORPUS / "synthetic", "the shared corpus")
     from asr.decode import read_audio
 
     return {p.stem.split(".")[-1]: read_audio(p) for p in sorted(folder.glob("m01.enroll.*.wav"))}
@@ -24,9 +22,7 @@ def enroll_clips() -> dict[str, np.ndarray]:
 
 @pytest.fixture(scope="session")
 def aishell_turns() -> np.ndarray:
-    path = CORPUS / "real" / "aishell1_2spk_turns.wav"
-    if not path.is_file():
-        pytest.skip("../shared/corpus is not available")
+    path = require_shared(CORPUS / "real" / "aishell1_2spk_turns.wav", "the real two-speaker clip")
     from asr.decode import read_audio
 
     return read_audio(path)

@@ -13,12 +13,11 @@ import pytest
 from core.result import load_meta, minutes_to_dict
 from core.types import Meeting, Segment
 from summarizer import extract_minutes
+from tests.conftest import require_shared
 
 
 def _score_module(corpus_dir: Path):
-    path = corpus_dir.parent / "tools" / "score.py"
-    if not path.is_file():
-        pytest.skip("../shared/tools/score.py is not available")
+    path = require_shared(corpus_dir.parent / "tools" / "score.py", "the shared scorer")
     spec = importlib.util.spec_from_file_location("sanhui_score", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -70,9 +69,8 @@ DECISION_EVIDENCE = re.compile(r"决定|研究|同意|通过|定了|负责|牵�
 
 
 def test_real_meeting_is_handled_sensibly(corpus_dir):
-    tsv = corpus_dir / "text" / "aishell4_meeting" / "20200706_L_R001S01C01_sorted_transcript.tsv"
-    if not tsv.is_file():
-        pytest.skip("AISHELL-4 transcript not available")
+    tsv = require_shared(corpus_dir / "text" / "aishell4_meeting" / "20200706_L_R001S01C01_sorted_transcript.tsv",
+                         "the AISHELL-4 transcript")
     with tsv.open(encoding="utf-8") as f:
         rows = list(csv.DictReader(f, delimiter="\t"))
     segments = [Segment(float(r["start_s"]), float(r["end_s"]), r["text_raw_with_markup"], r["speaker"]) for r in rows]
