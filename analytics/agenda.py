@@ -14,6 +14,7 @@ from collections import Counter
 
 from analytics.text import words
 from core.types import Minutes, Segment
+from core.zh import cn_to_int
 
 _NUM = "一二三四五六七八九十"
 _ANNOUNCE = re.compile(
@@ -27,25 +28,13 @@ _STOP = frozenset(
 SHORT = 12  # characters: shorter utterances (我同意。) are not judged for agenda fit
 
 
-def _number(token: str) -> int | None:
-    if token.isdigit():
-        return int(token)
-    if token == "十":
-        return 10
-    if len(token) == 2 and token[0] == "十":
-        return 10 + _NUM.index(token[1]) + 1
-    if len(token) == 1 and token in _NUM:
-        return _NUM.index(token) + 1
-    return None
-
-
 def _announced(text: str) -> int | None:
     """Index (0-based) of the agenda item a sentence opens, or None.
 
     A list of all items (今天有三个议题。第一个议题…第二个议题…) announces nothing: it needs
     two or more ordinals in one utterance, so only the first ordinal of a lone announcement counts.
     """
-    found = [_number(m.group(1)) for m in _ANNOUNCE.finditer(text)]
+    found = [cn_to_int(m.group(1)) for m in _ANNOUNCE.finditer(text)]
     found = [n for n in found if n]
     if _FIRST_TOPIC.search(text) and not found:
         found = [1]

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from analytics.text import display_name
 from core.types import Participation, Segment
+from core.zh import clock
 
 log = logging.getLogger(__name__)
 
@@ -88,10 +89,8 @@ def _png(fig) -> bytes:
 
 
 def _mmss(seconds: float, _pos=None) -> str:
-    seconds = max(0, int(round(seconds)))
-    h, rest = divmod(seconds, 3600)
-    m, s = divmod(rest, 60)
-    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
+    """Axis labels (matplotlib passes a position too): core.zh.clock."""
+    return clock(round(seconds))
 
 
 def speaking_time(rows: list[Participation], chair: str | None = None) -> bytes:

@@ -6,6 +6,7 @@ import os
 import tempfile
 from pathlib import Path
 
+from core import zh
 from core.errors import OutputError, os_reason
 from core.files import write_text_atomic
 from core.result import dumps
@@ -26,8 +27,8 @@ def check_writable(out_dir: Path) -> Path:
 
 
 def clock(seconds: float) -> str:
-    s = int(seconds)
-    return f"{s // 3600:02d}:{s % 3600 // 60:02d}:{s % 60:02d}"
+    """Transcript lines line up: always with hours (core.zh.clock)."""
+    return zh.clock(seconds, always_hours=True)
 
 
 def transcript_text(result: Result) -> str:

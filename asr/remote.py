@@ -38,6 +38,7 @@ from core import net_policy
 from core.errors import ModelError
 from core.tls import verified_context
 from core.types import Segment
+from core.zh import clock
 
 log = logging.getLogger(__name__)
 
@@ -257,7 +258,7 @@ class RemoteTranscriber:
 
     def _request(self, body: bytes, headers: dict[str, str], offset: float) -> dict:
         where = urlsplit(self.url).netloc
-        at = _clock(offset)
+        at = clock(offset)
         conn = self._connection()
         try:
             conn.request("POST", urlsplit(self.url).path, body=body, headers=headers)
@@ -318,11 +319,6 @@ class RemoteTranscriber:
         if not isinstance(data, dict):
             raise RemoteASRError("语音识别服务器返回的内容格式不对（应为 JSON 对象）。")
         return data
-
-
-def _clock(seconds: float) -> str:
-    seconds = int(seconds)
-    return f"{seconds // 3600}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
 
 
 def _server_message(raw: bytes) -> str:

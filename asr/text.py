@@ -12,9 +12,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-_CN_DIGITS = {"零": 0, "〇": 0, "○": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
-              "八": 8, "九": 9}
-_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
+from core.zh import cn_to_int  # one numeral reader for every stage
+
 _NUM = "[零〇○一二两三四五六七八九十百千]"
 _NUM_OR_DIGIT = "[零〇○一二两三四五六七八九十百千0-9]"
 _NOT_AFTER = "零〇○一二两三四五六七八九十百千0-9"  # a match must start at the number's first character
@@ -34,28 +33,6 @@ def _t2s():
 
 def to_simplified(text: str) -> str:
     return _t2s().convert(text)
-
-
-def cn_to_int(word: str) -> int | None:
-    """二十三 -> 23, 十二 -> 12, 一百零五 -> 105, 二零二六 -> 2026 (digit by digit); None if not a number."""
-    if not word:
-        return None
-    if word.isdigit():
-        return int(word)
-    if all(ch in _CN_DIGITS for ch in word):
-        if len(word) == 1:
-            return _CN_DIGITS[word]
-        return int("".join(str(_CN_DIGITS[ch]) for ch in word))  # 二零二六
-    total, current = 0, 0
-    for ch in word:
-        if ch in _CN_DIGITS:
-            current = _CN_DIGITS[ch]
-        elif ch in _CN_UNITS:
-            total += (current or 1) * _CN_UNITS[ch]
-            current = 0
-        else:
-            return None
-    return total + current
 
 
 def _num(word: str) -> str:

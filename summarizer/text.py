@@ -10,6 +10,7 @@ from importlib import resources
 from typing import Any
 
 from core.types import Segment
+from core.zh import cn_to_int  # noqa: F401  (one numeral reader for every stage; summarizer modules import it here)
 
 # Annotation markup seen in human transcripts (AISHELL <sil>, <$>, [laugh]) and ASR filler tokens.
 _MARKUP = re.compile(r"<[^<>]{0,12}>|\[[^\[\]]{0,12}\]")
@@ -18,9 +19,6 @@ _FILLERS = re.compile(r"[嗯呃]+|[啊哦噢唉诶欸]+(?=[，,。\s]|$)|^[啊�
 _FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 _SENTENCE_END = re.compile(r"(?<=[。！？!?；;\n])")
 
-CN_DIGITS = {"零": 0, "〇": 0, "○": 0, "一": 1, "幺": 1, "二": 2, "两": 2, "三": 3, "四": 4,
-             "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 NUM = r"[0-9零〇○一幺二两三四五六七八九十百千万]+"
 
 
@@ -32,32 +30,6 @@ def clean_text(text: str) -> str:
     text = re.sub(r"[ \t\u3000]+", " ", text).strip()
     # ASR marks pauses between Chinese words with spaces: read them as commas
     return re.sub(r"(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])", "，", text)
-
-
-def cn_to_int(s: str) -> int | None:
-    """'十八' -> 18, '二十三' -> 23, '二零二四' -> 2024, '15' -> 15; None when not a number."""
-    s = (s or "").strip()
-    if not s:
-        return None
-    if s.isdigit():
-        return int(s)
-    if any(c not in CN_DIGITS and c not in CN_UNITS and c != "万" and not c.isdigit() for c in s):
-        return None
-    if all(c in CN_DIGITS or c.isdigit() for c in s):  # digit by digit: 二零二四
-        return int("".join(str(CN_DIGITS[c]) if c in CN_DIGITS else c for c in s))
-    total = section = num = 0
-    for c in s:
-        if c.isdigit():
-            num = num * 10 + int(c)
-        elif c in CN_DIGITS:
-            num = CN_DIGITS[c]
-        elif c in CN_UNITS:
-            section += (num or (1 if c == "十" else 0)) * CN_UNITS[c]
-            num = 0
-        elif c == "万":
-            total += (section + num) * 10000
-            section = num = 0
-    return total + section + num
 
 
 @dataclass

@@ -10,6 +10,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from core.types import NEEDS_FILLING, Resolution, Segment
+from core.zh import clock
 
 _Index = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()  # the invisible root; a module-level default (ruff B008)
@@ -17,11 +18,6 @@ CURRENT_BRUSH = QBrush(QColor("#ffe9a8"))
 FLAG_BRUSH = QBrush(QColor("#ffd6d6"))
 FLAG_TEXT = QBrush(QColor("#b00020"))
 GOOD_TEXT = QBrush(QColor("#2e7d32"))
-
-
-def clock(seconds: float) -> str:
-    s = int(seconds)
-    return f"{s // 3600:02d}:{s % 3600 // 60:02d}:{s % 60:02d}" if s >= 3600 else f"{s // 60:02d}:{s % 60:02d}"
 
 
 class MeetingListModel(QAbstractTableModel):

@@ -1,0 +1,50 @@
+"""Chinese-language helpers every stage shares (below asr, summarizer, analytics and app): numerals
+and clock times. One home, so a numeral read one way in recognition is read the same way in minutes."""
+
+from __future__ import annotations
+
+CN_DIGITS = {"零": 0, "〇": 0, "○": 0, "一": 1, "幺": 1, "二": 2, "两": 2, "三": 3, "四": 4,
+             "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+CN_UNITS = {"十": 10, "百": 100, "千": 1000}
+
+
+def cn_to_int(word: str) -> int | None:
+    """二十三 → 23, 一百零五 → 105, 二零二六 → 2026 (digit by digit), 三百五 → 350 and 一万二 → 12000 (as
+    said), 2十 → 20, 15 → 15; None when it is not a number."""
+    word = (word or "").strip()
+    if not word:
+        return None
+    if word.isdigit():
+        return int(word)
+    if any(c not in CN_DIGITS and c not in CN_UNITS and c != "万" and not c.isdigit() for c in word):
+        return None
+    if all(c in CN_DIGITS or c.isdigit() for c in word):  # read digit by digit: 二零二六
+        return int("".join(str(CN_DIGITS.get(c, c)) for c in word))
+    total = section = num = 0
+    last_unit = 0  # the unit just before a trailing lone digit: 三百五 is 350, 一百零五 is 105
+    for c in word:
+        if c.isdigit():
+            num, last_unit = num * 10 + int(c), 0
+        elif c in CN_DIGITS:
+            num = CN_DIGITS[c]
+            if c in "零〇○":
+                last_unit = 0
+        elif c in CN_UNITS:
+            section += (num or 1) * CN_UNITS[c]
+            num, last_unit = 0, CN_UNITS[c]
+        else:  # 万
+            total += (section + num or 1) * 10000
+            section = num = 0
+            last_unit = 10000
+    if num and last_unit >= 100:
+        num *= last_unit // 10
+    return total + section + num
+
+
+def clock(seconds: float, always_hours: bool = False) -> str:
+    """A time within the recording: 05:07, 1:02:03 → 01:02:03 (hours only when there are any, or always)."""
+    s = max(0, int(seconds))
+    hours, rest = divmod(s, 3600)
+    if hours or always_hours:
+        return f"{hours:02d}:{rest // 60:02d}:{rest % 60:02d}"
+    return f"{rest // 60:02d}:{rest % 60:02d}"
