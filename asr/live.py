@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from asr.decode import SAMPLE_RATE
-from asr.recorder import HEADER_BYTES, _read_sidecar
+from asr.recorder import HEADER_BYTES, read_sidecar
 from asr.regions import speech_regions
 from asr.text import clean_text, collapse_repeats, is_hallucination
 
@@ -218,7 +218,7 @@ def corrected(decode: Decoder, names: Sequence[str], hotwords: Sequence[str]) ->
 
 
 def _recording_finished(wav: Path) -> bool:
-    sidecar = _read_sidecar(wav)
+    sidecar = read_sidecar(wav)
     return bool(sidecar) and sidecar.get("state") == "finished"
 
 

@@ -241,7 +241,7 @@ def recover_wav(path: Path) -> RecordingInfo:
     Also closes the sidecar, so the recording is no longer offered for recovery.
     """
     path = Path(path)
-    sidecar = _read_sidecar(path)
+    sidecar = read_sidecar(path)
     try:
         samplerate, channels = _read_format(path)
     except AudioError:
@@ -287,7 +287,7 @@ def _sidecar_path(wav: Path) -> Path:
     return wav.with_name(wav.name + SIDECAR_SUFFIX)
 
 
-def _read_sidecar(wav: Path) -> dict | None:
+def read_sidecar(wav: Path) -> dict | None:
     try:
         return json.loads(_sidecar_path(wav).read_text(encoding="utf-8"))
     except (OSError, ValueError):
