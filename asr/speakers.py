@@ -26,6 +26,7 @@ from asr.speaker_attribution import attribute, pad_into_silence
 from asr.speaker_clustering import ClusterParams, cluster_windows, normalize_rows, resegment
 from asr.speaker_features import SAMPLE_RATE
 from asr.speaker_turns import (
+    SpeechScan,
     bridge_pauses,
     change_points,
     embed_stretch,
@@ -100,16 +101,22 @@ def embed_voice(audio: np.ndarray) -> np.ndarray:
         raise AudioError(
             f"声纹录音中的讲话太少（约 {speech:.1f} 秒），请录制至少 {MIN_ENROLL_SECONDS:.0f} 秒本人的连续讲话。"
         )
-    vectors, runs = [], []
-    for a, b in regions:
-        v, _ = embed_stretch(audio[a:b])
-        runs.append(slice(sum(len(x) for x in vectors), sum(len(x) for x in vectors) + len(v)))
-        vectors.append(v)
-    x = normalize_rows(np.concatenate(vectors).astype(np.float64))
+    vectors = [embed_stretch(audio[a:b])[0] for a, b in regions]
+    return voiceprint_from_windows(np.concatenate(vectors))
+
+
+def voiceprint_from_windows(vectors: np.ndarray) -> np.ndarray:
+    """The voiceprint of one person's window embeddings; AudioError when they hold two voices."""
+    x = normalize_rows(np.asarray(vectors, dtype=np.float64))
     if _weakest_split(x) < TWO_VOICES_BELOW:
         raise AudioError("声纹录音中似乎有两个人的声音，请只录本人讲话后重新登记。")
     voiceprint = x.mean(axis=0)
     return (voiceprint / np.linalg.norm(voiceprint)).astype(np.float32)
+
+
+def voiceprint_from_scan(scan: SpeechScan) -> np.ndarray:
+    """The voiceprint of an enrolment clip already scanned (scan_recording), without the length checks."""
+    return voiceprint_from_windows(np.concatenate(scan.vectors))
 
 
 def _name_clusters(centroids: np.ndarray, voiceprints: dict[str, np.ndarray], roster: Sequence[str],
@@ -175,6 +182,18 @@ def find_turns(audio_path: Path, *, max_speakers: int | None = None,
                progress: Callable[[float], None] | None = None) -> SpeakerTurns:
     """Speaker turns of a recording from its speech regions, independent of any transcript."""
     scan = scan_recording(Path(audio_path), progress=progress, total_seconds=total_seconds)
+    return turns_from_scan(scan, max_speakers=max_speakers, voiceprints=voiceprints, roster=roster,
+                           name_threshold=name_threshold, min_turn=min_turn, run_gap=run_gap,
+                           change_below=change_below, voiceprint_weight=voiceprint_weight, bridge=bridge,
+                           change_inside=change_inside, params=params)
+
+
+def turns_from_scan(scan: SpeechScan, *, max_speakers: int | None = None,
+                    voiceprints: dict[str, np.ndarray] | None = None, roster: Sequence[str] = (),
+                    name_threshold: float = NAME_THRESHOLD, min_turn: float = 1.2, run_gap: float = 0.3,
+                    change_below: float = CHANGE_BELOW, voiceprint_weight: float = 1.0, bridge: float = BRIDGE,
+                    change_inside: float = CHANGE_INSIDE, params: ClusterParams | None = None) -> SpeakerTurns:
+    """Speaker turns from a scanned recording (the window embeddings; cheap, so tuning can reuse a scan)."""
     if not scan.vectors:
         return SpeakerTurns(duration=scan.duration)
     x = normalize_rows(np.concatenate(scan.vectors).astype(np.float64))

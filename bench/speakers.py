@@ -1,22 +1,39 @@
-"""Benchmark the speaker stage (issue 4) on the corpus: DER, named-speaker accuracy, time, memory.
+"""Benchmark the speaker stage (issues 4, 21) on every corpus meeting: DER, names, shares, time, memory.
 
-    .venv/bin/python bench/speakers.py            # truth segment timings as input (diarization only)
-    .venv/bin/python bench/speakers.py --asr      # also real ASR segments (runs Whisper: minutes of CPU)
-    .venv/bin/python bench/speakers.py --memory   # also peak memory on a 4x longer recording
-    .venv/bin/python bench/speakers.py --asr-from /tmp/base_{meeting}/result.json   # segments of an earlier run
+    .venv/bin/python bench/speakers.py                  # all synthetic meetings + the real AISHELL file
+    .venv/bin/python bench/speakers.py --only m01,m04   # some meetings
+    .venv/bin/python bench/speakers.py --split          # also means over the odd / even meetings
+    .venv/bin/python bench/speakers.py --memory         # also peak memory on a 4x longer recording
+    .venv/bin/python bench/speakers.py --asr-from /tmp/base_{meeting}/result.json   # ASR segments of an earlier run
 
-Speaker turns always come from the audio; the input segments only decide what gets labelled (and, being
-trimmed to speech and split at speaker changes, where). "truth" inputs are the reference segments' timings.
+Per meeting, with the reference segments' timings as input (what gets labelled; turns always come from the
+audio):
+  der0     DER with nothing enrolled and no speaker count given
+  spk      speakers found / in the reference (no enrolment)
+  share0   speaking-time share error, mean absolute in points over reference speakers (score.py's share_mae),
+           and the worst speaker's, no enrolment
+  der1     DER with every speaker of the meeting enrolled (roster = the meeting's roster plus enrolled guests,
+           count capped by its size, as the app does)
+  named    named-speaker accuracy with every speaker enrolled (score.py)
+  share1   share error with every speaker enrolled
+  unk      the meeting's most talkative speaker left unenrolled (the others enrolled, plus three voiceprints of
+           another meeting's people on the roster): share of their speech that took a member's name (must be 0)
+  time     the speaker stage (scan + turns) as a share of recognition time, taken as duration x --asr-rtf
+           (base model, this machine: README, bench/asr.py)
 
-DER and named_speaker_acc come from ../shared/tools/score.py (its diarization() function, same frames and
-mapping). Time is wall time of diarize(); with --asr it is also given relative to the recognition time.
+The scan (VAD + window embeddings) of each recording and enrolment clip is cached under /tmp/spk-cache
+(keyed by the file and the scan code's source), so changing clustering or naming re-runs in seconds; the
+scan time reported is the one measured when the cache was filled. --no-cache measures it again.
+DER and named accuracy come from ../shared/tools/score.py (its diarization() function, same frames and mapping).
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import importlib.util
 import json
+import os
 import resource
 import sys
 import tempfile
@@ -31,9 +48,15 @@ sys.path.insert(0, str(REPO))
 SHARED = REPO.parent / "shared"
 SYNTH = SHARED / "corpus" / "synthetic"
 REAL = SHARED / "corpus" / "real"
+CACHE = Path(os.environ.get("SPK_CACHE", "/tmp/spk-cache"))
+AUDIO_EXTS = ("wav", "m4a", "mp3", "flac", "ogg")
+ASR_RTF = 0.125  # base model on this machine, README's bench/asr.py row (0.12-0.13)
+SCAN_SOURCES = ("asr/speaker_turns.py", "asr/speaker_encoder.py", "asr/speaker_features.py", "asr/regions.py",
+                "asr/decode.py")
 
 from asr.decode import read_audio  # noqa: E402
-from asr.speakers import diarize, embed_voice  # noqa: E402
+from asr.speaker_turns import SpeechScan, scan_recording  # noqa: E402
+from asr.speakers import diarize, label_segments, turns_from_scan, voiceprint_from_scan  # noqa: E402
 from core.types import Segment  # noqa: E402
 
 
@@ -44,6 +67,53 @@ def load_scorer():
     return module
 
 
+def _code_hash() -> str:
+    h = hashlib.sha1()
+    for rel in SCAN_SOURCES:
+        h.update((REPO / rel).read_bytes())
+    return h.hexdigest()[:12]
+
+
+def cached_scan(audio: Path, use_cache: bool = True) -> tuple[SpeechScan, float]:
+    """The recording's scan and the seconds it took (measured when the cache entry was made)."""
+    st = audio.stat()
+    key = hashlib.sha1(f"{audio.resolve()}|{st.st_size}|{st.st_mtime_ns}|{_code_hash()}".encode()).hexdigest()[:16]
+    path = CACHE / f"{audio.stem}.{key}.npz"
+    if use_cache and path.is_file():
+        d = np.load(path)
+        lengths = d["lengths"].tolist()
+        cuts = np.cumsum([0, *lengths])
+        scan = SpeechScan(regions=[tuple(r) for r in d["regions"].tolist()],
+                          vectors=[d["vectors"][cuts[i]:cuts[i + 1]] for i in range(len(lengths))],
+                          owner=d["owner"].tolist(), offset=d["offset"].tolist(), duration=float(d["duration"]))
+        return scan, float(d["seconds"])
+    t0 = time.perf_counter()
+    scan = scan_recording(audio)
+    seconds = time.perf_counter() - t0
+    CACHE.mkdir(parents=True, exist_ok=True)
+    vectors = np.concatenate(scan.vectors) if scan.vectors else np.zeros((0, 256), np.float32)
+    tmp = path.with_suffix(".tmp.npz")
+    np.savez(tmp, regions=np.array(scan.regions, dtype=np.float64).reshape(-1, 2), vectors=vectors,
+             lengths=np.array([len(v) for v in scan.vectors], dtype=np.int64), owner=np.array(scan.owner, np.int64),
+             offset=np.array(scan.offset, np.float64), duration=scan.duration, seconds=seconds)
+    tmp.rename(path)
+    return scan, seconds
+
+
+def meeting_audio(meeting: str) -> Path:
+    for ext in AUDIO_EXTS:
+        if (SYNTH / f"{meeting}.{ext}").is_file():
+            return SYNTH / f"{meeting}.{ext}"
+    raise FileNotFoundError(meeting)
+
+
+def voiceprints_for(meeting: str, use_cache: bool = True) -> dict[str, np.ndarray]:
+    prints = {}
+    for path in sorted(p for p in SYNTH.glob(f"{meeting}.enroll.*") if p.suffix[1:] in AUDIO_EXTS):
+        prints[path.stem.split(".")[-1]] = voiceprint_from_scan(cached_scan(path, use_cache)[0])
+    return prints
+
+
 def as_result(segments: list[Segment]) -> dict:
     return {"segments": [{"start": s.start, "end": s.end, "text": s.text, "speaker": s.speaker} for s in segments]}
 
@@ -52,48 +122,118 @@ def truth_inputs(truth: dict) -> list[Segment]:
     return [Segment(s["start"], s["end"], s.get("text", "")) for s in truth["segments"]]
 
 
-def voiceprints_for(meeting: str) -> dict[str, np.ndarray]:
-    prints = {}
-    for path in sorted(SYNTH.glob(f"{meeting}.enroll.*.wav")):
-        prints[path.stem.split(".")[-1]] = embed_voice(read_audio(path))
-    return prints
-
-
-def timing_floor(truth: dict, inputs: list[Segment]) -> float:
-    """DER that input segment timings alone cost (missed + false-alarm speech), whatever the labels."""
-    n = int(truth["duration"] / 0.01) + 1
-    ref = [False] * n
-    for s in truth["segments"]:
-        for i in range(int(round(s["start"] / 0.01)), min(int(round(s["end"] / 0.01)), n)):
-            ref[i] = True
-    hyp = [False] * n
-    for s in inputs:
-        for i in range(max(0, int(round(s.start / 0.01))), min(int(round(s.end / 0.01)), n)):
-            hyp[i] = True
-    return sum(r != h for r, h in zip(ref, hyp, strict=True)) / max(sum(ref), 1)
-
-
-def run(audio: Path, inputs: list[Segment], truth: dict, scorer, **kw) -> dict:
-    t0 = time.perf_counter()
-    out = diarize(audio, inputs, **kw)
-    seconds = time.perf_counter() - t0
-    der, named, _ = scorer.diarization(truth, as_result(out))
-    speakers = sorted({s.speaker for s in out})
-    return {"der": der, "named": named, "seconds": seconds, "speakers": speakers}
-
-
 def load_segments(path: Path) -> list[Segment]:
     data = json.loads(path.read_text(encoding="utf-8"))
     return [Segment(s["start"], s["end"], s.get("text", "")) for s in data["segments"]]
 
 
-def asr_segments(audio: Path) -> tuple[list[Segment], float]:
-    from asr.models import ModelRegistry
-    from asr.transcribe import Transcriber
+def share_errors(truth: dict, out: list[Segment], mapping: dict) -> tuple[float, float]:
+    """Mean and worst absolute error (points) of each reference speaker's share of speaking time."""
+    ref: dict[str, float] = {}
+    for s in truth["segments"]:
+        ref[s["name"]] = ref.get(s["name"], 0.0) + s["end"] - s["start"]
+    hyp: dict[str, float] = {}
+    for s in out:
+        name = mapping.get(s.speaker, s.speaker)
+        hyp[name] = hyp.get(name, 0.0) + s.end - s.start
+    rt, ht = sum(ref.values()), sum(hyp.values()) or 1.0
+    errs = [abs(ref[n] / rt - hyp.get(n, 0.0) / ht) * 100 for n in ref]
+    return sum(errs) / len(errs), max(errs)
 
+
+def evaluate(truth: dict, scan: SpeechScan, inputs: list[Segment], scorer, **kw) -> dict:
     t0 = time.perf_counter()
-    segments = list(Transcriber(ModelRegistry().find("base")).transcribe(audio))
-    return segments, time.perf_counter() - t0
+    found = turns_from_scan(scan, **kw)
+    out = label_segments(inputs, found)
+    seconds = time.perf_counter() - t0
+    der, named, mapping = scorer.diarization(truth, as_result(out))
+    mean_err, worst_err = share_errors(truth, out, mapping)
+    return {"der": der, "named": named, "share": mean_err, "share_max": worst_err, "seconds": seconds,
+            "speakers": sorted({s.speaker for s in out}), "out": out}
+
+
+def false_names(truth: dict, out: list[Segment], who: str, members: set[str]) -> float:
+    """Share of `who`'s reference speech labelled with a member's name (10 ms frames)."""
+    frame = 0.01
+    n = int(truth["duration"] / frame) + 2
+    ref = np.zeros(n, dtype=bool)
+    for s in truth["segments"]:
+        if s["name"] == who:
+            ref[int(round(s["start"] / frame)) : int(round(s["end"] / frame))] = True
+    named = np.zeros(n, dtype=bool)
+    for s in out:
+        if s.speaker in members:
+            named[int(round(s.start / frame)) : int(round(s.end / frame))] = True
+    return float((ref & named).sum() / max(ref.sum(), 1))
+
+
+def bench_meeting(meeting: str, scorer, args, inputs: list[Segment] | None = None, tag: str = "truth") -> dict:
+    truth = json.loads((SYNTH / f"{meeting}.truth.json").read_text(encoding="utf-8"))
+    meta = json.loads((SYNTH / f"{meeting}.meta.json").read_text(encoding="utf-8"))
+    audio = meeting_audio(meeting)
+    scan, scan_seconds = cached_scan(audio, not args.no_cache)
+    inputs = inputs if inputs is not None else truth_inputs(truth)
+    prints = voiceprints_for(meeting, not args.no_cache)
+    roster = list(meta["roster"]) + [n for n in prints if n not in meta["roster"]]
+    plain = evaluate(truth, scan, inputs, scorer)
+    named = evaluate(truth, scan, inputs, scorer, voiceprints=prints, roster=roster, max_speakers=len(roster))
+    # An unenrolled voice among enrolled ones and strangers' voiceprints: it must stay anonymous.
+    talk: dict[str, float] = {}
+    for s in truth["segments"]:
+        talk[s["name"]] = talk.get(s["name"], 0.0) + s["end"] - s["start"]
+    left_out = max(talk, key=talk.get)
+    others = [m for m in sorted(p.name.split(".")[0] for p in SYNTH.glob("m*.truth.json")) if m != meeting]
+    strangers = voiceprints_for(others[(int(meeting[1:]) * 7) % len(others)], not args.no_cache)
+    strangers = dict(list(strangers.items())[:3])
+    partial = {n: v for n, v in prints.items() if n != left_out} | strangers
+    part_roster = [n for n in roster if n != left_out] + list(strangers)
+    unk = evaluate(truth, scan, inputs, scorer, voiceprints=partial, roster=part_roster,
+                   max_speakers=len(part_roster) + 1)
+    wrong = false_names(truth, unk["out"], left_out, set(partial))
+    seconds = scan_seconds + plain["seconds"]
+    share_of_asr = seconds / (truth["duration"] * args.asr_rtf)
+    n_ref = len(talk)
+    row = {"meeting": meeting, "profile": truth.get("profile", "room"), "tag": tag, "der0": plain["der"],
+           "spk": len(plain["speakers"]), "ref_spk": n_ref, "share0": plain["share"], "share0_max": plain["share_max"],
+           "der1": named["der"], "named": named["named"], "share1": named["share"], "unk": wrong,
+           "unk_named": unk["named"], "time": share_of_asr, "scan_s": scan_seconds, "turns_s": plain["seconds"]}
+    return row
+
+
+def print_header() -> None:
+    print(f"{'meeting':8} {'room':4}  {'der0':>5} {'spk':>5} {'share0':>11}  {'der1':>5} {'named':>5} {'share1':>6}"
+          f"  {'unk':>5}  {'time':>5} (scan+turns s)")
+
+
+def print_row(r: dict) -> None:
+    flag = lambda ok: " " if ok else "*"  # noqa: E731
+    print(f"{r['meeting']:8} {r['profile'][:4]:4}  {r['der0']:.3f}{flag(r['der0'] <= 0.10)}"
+          f"{r['spk']:>2}/{r['ref_spk']:<2} {r['share0']:4.1f}/{r['share0_max']:4.1f}{flag(r['share0'] <= 3)} "
+          f"{r['der1']:.3f}{flag(r['der1'] <= 0.08 and (r['der1'] < r['der0'] or r['der0'] <= 0.05))}"
+          f"{r['named']:.3f}{flag(r['named'] >= 0.95)}{r['share1']:5.1f}{flag(r['share1'] <= 3)}"
+          f" {r['unk']:.3f}{flag(r['unk'] == 0)} {r['time']:5.0%}{flag(r['time'] <= 0.25)}"
+          f" ({r['scan_s']:.1f}+{r['turns_s']:.2f})", flush=True)
+
+
+def summary(rows: list[dict], label: str) -> None:
+    if not rows:
+        return
+    m = lambda k: float(np.mean([r[k] for r in rows]))  # noqa: E731
+    w = lambda k, f=max: f(r[k] for r in rows)  # noqa: E731
+    print(f"{label:14} mean der0 {m('der0'):.3f} (max {w('der0'):.3f}, >0.10: {sum(r['der0'] > 0.10 for r in rows)}) | "
+          f"der1 {m('der1'):.3f} (max {w('der1'):.3f}) | named {m('named'):.3f} (min {w('named', min):.3f}) | "
+          f"share0 {m('share0'):.1f} (max {w('share0'):.1f}) share1 {m('share1'):.1f} | unk max {w('unk'):.3f} | "
+          f"time mean {m('time'):.0%} max {w('time'):.0%}")
+
+
+def real_two_speakers(scorer, args) -> None:
+    real = json.loads((REAL / "aishell1_2spk_turns.json").read_text(encoding="utf-8"))
+    truth = {"duration": max(s["end"] for s in real["segments"]),
+             "segments": [{**s, "name": s["speaker"]} for s in real["segments"]]}
+    scan, scan_seconds = cached_scan(REAL / "aishell1_2spk_turns.wav", not args.no_cache)
+    res = evaluate(truth, scan, truth_inputs(truth), scorer)
+    print(f"aishell1_2spk_turns (real) no enrolment: DER {res['der']:.3f}, speakers {len(res['speakers'])} (truth 2), "
+          f"share {res['share']:.1f}/{res['share_max']:.1f}, time {scan_seconds + res['seconds']:.1f} s")
 
 
 def peak_memory(audio: Path, inputs: list[Segment], repeat: int) -> tuple[float, float]:
@@ -120,8 +260,12 @@ def peak_memory(audio: Path, inputs: list[Segment], repeat: int) -> tuple[float,
 
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--asr", action="store_true", help="also diarize real ASR segments")
+    parser.add_argument("--only", help="comma-separated meetings, e.g. m01,m04")
+    parser.add_argument("--split", action="store_true", help="also means over odd and even meetings")
+    parser.add_argument("--no-cache", action="store_true", help="scan every recording again (times it too)")
+    parser.add_argument("--asr-rtf", type=float, default=ASR_RTF, help="recognition real-time factor for 'time'")
     parser.add_argument("--memory", action="store_true", help="also measure peak memory vs length")
+    parser.add_argument("--json", metavar="FILE", help="write the rows as JSON")
     parser.add_argument("--asr-from", metavar="PATTERN",
                         help="also diarize ASR segments read from result.json files, e.g. /tmp/base_{meeting}/result.json")
     args = parser.parse_args()
@@ -129,45 +273,32 @@ def main() -> int:
         print("corpus not found at", SYNTH)
         return 1
     scorer = load_scorer()
+    meetings = sorted(p.name.split(".")[0] for p in SYNTH.glob("m*.truth.json"))
+    if args.only:
+        meetings = [m for m in meetings if m in args.only.split(",")]
+    print("* = misses its target (der0 <= 0.10; der1 <= 0.08 and < der0 unless der0 <= 0.05; named >= 0.95; "
+          "share <= 3 points; unk = 0; time <= 25 % of ASR)")
+    print_header()
     rows = []
-    for meeting, ext in (("m01", "wav"), ("m02", "m4a")):
-        truth = json.loads((SYNTH / f"{meeting}.truth.json").read_text(encoding="utf-8"))
-        meta = json.loads((SYNTH / f"{meeting}.meta.json").read_text(encoding="utf-8"))
-        audio = SYNTH / f"{meeting}.{ext}"
-        prints = voiceprints_for(meeting)
-        sources = [("truth", truth_inputs(truth), None)]
-        if args.asr:
-            segs, asr_seconds = asr_segments(audio)
-            sources.append(("asr", segs, asr_seconds))
+    for meeting in meetings:
+        rows.append(bench_meeting(meeting, scorer, args))
+        print_row(rows[-1])
         if args.asr_from:
-            sources.append(("file", load_segments(Path(args.asr_from.format(meeting=meeting))), None))
-        for source, inputs, asr_seconds in sources:
-            plain = run(audio, inputs, truth, scorer)
-            hinted = run(audio, inputs, truth, scorer, max_speakers=len(meta["roster"]))
-            named = run(audio, inputs, truth, scorer, max_speakers=len(meta["roster"]), voiceprints=prints,
-                        roster=meta["roster"])
-            rel = f"{plain['seconds'] / asr_seconds:.1%} of ASR ({asr_seconds:.0f} s)" if asr_seconds else \
-                f"{plain['seconds'] / truth['duration']:.3f}x real time"
-            rows.append(f"{meeting} [{source:5}] no enrollment: DER {plain['der']:.3f} ({len(plain['speakers'])} spk) | "
-                        f"roster hint: DER {hinted['der']:.3f} ({len(hinted['speakers'])} spk) | "
-                        f"enrolled: DER {named['der']:.3f}, named_speaker_acc {named['named']:.3f} | "
-                        f"time {plain['seconds']:.1f} s = {rel} | timing floor {timing_floor(truth, inputs):.3f}")
-            print(rows[-1], flush=True)
-            if named["named"] < 0.95:
-                print("   enrolled labels:", named["speakers"])
-    # Real two-speaker file: truth from its JSON (speaker ids as names).
-    real = json.loads((REAL / "aishell1_2spk_turns.json").read_text(encoding="utf-8"))
-    truth = {"duration": max(s["end"] for s in real["segments"]),
-             "segments": [{**s, "name": s["speaker"]} for s in real["segments"]]}
-    res = run(REAL / "aishell1_2spk_turns.wav", truth_inputs(truth), truth, scorer)
-    print(f"aishell1_2spk_turns [truth] no enrollment: DER {res['der']:.3f}, speakers found {len(res['speakers'])} "
-          f"(truth 2), time {res['seconds']:.1f} s")
-    if args.asr:
-        segs, asr_seconds = asr_segments(REAL / "aishell1_2spk_turns.wav")
-        res = run(REAL / "aishell1_2spk_turns.wav", segs, truth, scorer)
-        print(f"aishell1_2spk_turns [asr]   no enrollment: DER {res['der']:.3f}, speakers found {len(res['speakers'])}, "
-              f"time {res['seconds']:.1f} s = {res['seconds'] / asr_seconds:.1%} of ASR "
-              f"| timing floor {timing_floor(truth, segs):.3f}")
+            path = Path(args.asr_from.format(meeting=meeting))
+            if path.is_file():
+                rows_asr = bench_meeting(meeting, scorer, args, load_segments(path), "asr")
+                print("  asr:", end=" ")
+                print_row(rows_asr)
+    summary(rows, "all")
+    summary([r for r in rows if r["profile"] == "room"], "room")
+    summary([r for r in rows if r["profile"] == "far"], "far")
+    if args.split:
+        summary([r for r in rows if int(r["meeting"][1:]) % 2], "odd meetings")
+        summary([r for r in rows if not int(r["meeting"][1:]) % 2], "even meetings")
+    if not args.only:
+        real_two_speakers(scorer, args)
+    if args.json:
+        Path(args.json).write_text(json.dumps(rows, ensure_ascii=False, indent=1), encoding="utf-8")
     if args.memory:
         truth = json.loads((SYNTH / "m01.truth.json").read_text(encoding="utf-8"))
         for repeat in (1, 4):
