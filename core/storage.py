@@ -17,7 +17,7 @@ import json
 import re
 import sqlite3
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -142,8 +142,21 @@ def _m4_members(db: sqlite_utils.Database) -> None:
     db["members"].create({"name": str, "position": int, "updated_at": str}, pk="name")
 
 
+def _m5_trash_and_working_state(db: sqlite_utils.Database) -> None:
+    """回收站 and the working copy's own state. A deleted meeting keeps its row with deleted_at set
+    (restore clears it; a finalised meeting's ledger records are never touched). audio_sha256 finds a
+    recording processed before, under any name. manual lists the minutes sections the secretary
+    edited (kept by re-extraction); pending says what derived part waits to be re-derived
+    (app.session): "" none, "report" the assessment, "minutes" the minutes and the assessment."""
+    db.execute("ALTER TABLE meetings ADD COLUMN deleted_at TEXT")
+    db.execute("ALTER TABLE meetings ADD COLUMN audio_sha256 TEXT NOT NULL DEFAULT ''")
+    db.execute("ALTER TABLE meetings ADD COLUMN manual TEXT NOT NULL DEFAULT '[]'")
+    db.execute("ALTER TABLE meetings ADD COLUMN pending TEXT NOT NULL DEFAULT ''")
+    db.execute("CREATE INDEX meetings_audio_sha256 ON meetings(audio_sha256)")
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
-    _m1_meetings, _m2_voiceprints, _m3_sync_ledger, _m4_members,
+    _m1_meetings, _m2_voiceprints, _m3_sync_ledger, _m4_members, _m5_trash_and_working_state,
 ]
 
 # A finalised meeting is frozen (its versions live in the ledger, app.sync.ledger); 修订 reopens it for
@@ -213,6 +226,17 @@ class SearchHit:
 
 
 @dataclass
+class WorkingState:
+    """What the store keeps about a meeting's working copy beside its result.json."""
+
+    status: str
+    deleted_at: str | None  # in the 回收站 since then; None when not deleted
+    audio_sha256: str
+    manual: set[str]
+    pending: str
+
+
+@dataclass
 class VoiceprintInfo:
     name: str
     samples: int
@@ -276,10 +300,13 @@ class Store:
 
     # ------------------------------------------------------------ meetings
 
-    def save_result(self, result: Result, status: str = "已处理") -> str:
+    def save_result(self, result: Result, status: str = "已处理", *, audio_sha256: str | None = None,
+                    manual: Iterable[str] | None = None, pending: str | None = None) -> str:
         """Insert or replace a meeting with its transcript, in one transaction; assigns result.id when empty.
 
-        Refuses a finalised meeting (修订 first) and never sets 已定稿 itself: only the ledger's 定稿 does."""
+        audio_sha256, manual and pending (see WorkingState) keep their stored values when None.
+        Refuses a finalised meeting (修订 first) and one in the 回收站, and never sets 已定稿 itself:
+        only the ledger's 定稿 does."""
         if status == FINALIZED:
             raise StoreError("“已定稿”只能通过定稿设置，保存时不能直接写入。")
         if not result.id:
@@ -298,12 +325,20 @@ class Store:
             "result_json": json.dumps(data, ensure_ascii=False),
             "updated_at": now,
         }
+        if audio_sha256 is not None:
+            row["audio_sha256"] = audio_sha256
+        if manual is not None:
+            row["manual"] = json.dumps(sorted(set(manual)), ensure_ascii=False)
+        if pending is not None:
+            row["pending"] = pending
         try:
             with self.transaction() as conn:
-                current = conn.execute("SELECT status FROM meetings WHERE id = ?", [result.id]).fetchone()
+                current = conn.execute("SELECT status, deleted_at FROM meetings WHERE id = ?", [result.id]).fetchone()
                 if current and current[0] == FINALIZED:
                     raise StoreError(f"会议“{result.meeting.title or result.id}”已定稿，不能直接修改；"
                                      "如需更正，请先点击“修订”，改完后重新定稿（将记为新的版本）。")
+                if current and current[1]:
+                    raise StoreError(f"会议“{result.meeting.title or result.id}”已移入回收站，不能修改；如需修改，请先恢复。")
                 if current:
                     self.db["meetings"].update(result.id, row)
                 else:
@@ -321,6 +356,13 @@ class Store:
         except sqlite3.Error as exc:
             raise StoreError(f"保存会议记录失败：{sqlite_reason(exc)}") from exc
         return result.id
+
+    def working_state(self, meeting_id: str) -> WorkingState:
+        row = self.db.execute("SELECT status, deleted_at, audio_sha256, manual, pending FROM meetings WHERE id = ?",
+                              [meeting_id]).fetchone()
+        if not row:
+            raise StoreError(f"找不到编号为“{meeting_id}”的会议。")
+        return WorkingState(row[0], row[1], row[2] or "", set(json.loads(row[3] or "[]")), row[4] or "")
 
     def load_result(self, meeting_id: str) -> Result:
         rows = list(self.db.query("SELECT result_json FROM meetings WHERE id = ?", [meeting_id]))
@@ -355,25 +397,69 @@ class Store:
                 raise StoreError("只有已定稿的会议需要“修订”，这次会议本来就可以修改。")
             conn.execute("UPDATE meetings SET status = ?, updated_at = ? WHERE id = ?", [REVISING, _now(), meeting_id])
 
-    def list_meetings(self, meeting_type: str | None = None, month: str | None = None) -> list[dict]:
-        """Meetings newest first; month is 'YYYY-MM'."""
-        where, args = [], []
+    def list_meetings(self, meeting_type: str | None = None, month: str | None = None, trash: bool = False) -> list[dict]:
+        """Meetings newest first; month is 'YYYY-MM'. trash=True lists the 回收站 instead (deleted_at set)."""
+        where, args = ["deleted_at IS NOT NULL" if trash else "deleted_at IS NULL"], []
         if meeting_type:
             where.append("type = ?")
             args.append(meeting_type)
         if month:
             where.append("substr(date, 1, 7) = ?")
             args.append(month)
-        sql = "SELECT id, type, title, branch, date, status, duration, updated_at FROM meetings"
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        return list(self.db.query(sql + " ORDER BY date DESC, created_at DESC", args))
+        sql = ("SELECT id, type, title, branch, date, status, duration, updated_at, deleted_at FROM meetings WHERE "
+               + " AND ".join(where))
+        order = "deleted_at DESC" if trash else "date DESC, created_at DESC"
+        return list(self.db.query(f"{sql} ORDER BY {order}", args))
+
+    def find_by_audio(self, audio_path: str = "", audio_sha256: str = "") -> list[dict]:
+        """Meetings (not in the 回收站) made from this recording: the same path or the same content."""
+        if not audio_path and not audio_sha256:
+            return []
+        return list(self.db.query(
+            "SELECT id, type, title, date, status, audio_path FROM meetings WHERE deleted_at IS NULL"
+            " AND ((? != '' AND audio_path = ?) OR (? != '' AND audio_sha256 = ?)) ORDER BY date DESC, created_at DESC",
+            [audio_path, audio_path, audio_sha256, audio_sha256]))
+
+    def _row_for(self, conn: sqlite3.Connection, meeting_id: str) -> tuple[str, str | None]:
+        row = conn.execute("SELECT title, deleted_at FROM meetings WHERE id = ?", [meeting_id]).fetchone()
+        if not row:
+            raise StoreError(f"找不到编号为“{meeting_id}”的会议。")
+        return row[0] or meeting_id, row[1]
+
+    def trash_meeting(self, meeting_id: str) -> None:
+        """Move a meeting to the 回收站. A finalised meeting's ledger versions stay where they are (the
+        ledger is append-only): only the working copy moves."""
+        with self.transaction() as conn:
+            title, deleted = self._row_for(conn, meeting_id)
+            if deleted:
+                raise StoreError(f"会议“{title}”已在回收站中。")
+            conn.execute("UPDATE meetings SET deleted_at = ? WHERE id = ?", [_now(), meeting_id])
+
+    def restore_meeting(self, meeting_id: str) -> None:
+        with self.transaction() as conn:
+            title, deleted = self._row_for(conn, meeting_id)
+            if not deleted:
+                raise StoreError(f"会议“{title}”不在回收站中。")
+            conn.execute("UPDATE meetings SET deleted_at = NULL WHERE id = ?", [meeting_id])
+
+    def purge_meeting(self, meeting_id: str) -> None:
+        """永久删除 a meeting from the 回收站: its working copy and transcript (ledger versions stay)."""
+        with self.transaction() as conn:
+            title, deleted = self._row_for(conn, meeting_id)
+            if not deleted:
+                raise StoreError(f"会议“{title}”不在回收站中：请先删除到回收站，再永久删除。")
+            self._delete_rows(conn, meeting_id)
 
     def delete_meeting(self, meeting_id: str) -> None:
-        with self.transaction():
-            self.db.execute("DELETE FROM segments_fts WHERE meeting_id = ?", [meeting_id])
-            self.db.execute("DELETE FROM segments WHERE meeting_id = ?", [meeting_id])
-            self.db.execute("DELETE FROM meetings WHERE id = ?", [meeting_id])
+        """Remove a meeting at once, without the 回收站 (tests and tools)."""
+        with self.transaction() as conn:
+            self._delete_rows(conn, meeting_id)
+
+    @staticmethod
+    def _delete_rows(conn: sqlite3.Connection, meeting_id: str) -> None:
+        conn.execute("DELETE FROM segments_fts WHERE meeting_id = ?", [meeting_id])
+        conn.execute("DELETE FROM segments WHERE meeting_id = ?", [meeting_id])
+        conn.execute("DELETE FROM meetings WHERE id = ?", [meeting_id])
 
     def search(self, text: str, limit: int = 50) -> list[SearchHit]:
         """Full-text search over every transcript; returns the matching sentences."""
@@ -384,7 +470,7 @@ class Store:
             SELECT f.meeting_id, m.title, m.date, s.start, s.speaker, s.text
             FROM segments_fts f
             JOIN segments s ON s.meeting_id = f.meeting_id AND s.idx = f.idx
-            JOIN meetings m ON m.id = f.meeting_id
+            JOIN meetings m ON m.id = f.meeting_id AND m.deleted_at IS NULL
             WHERE segments_fts MATCH ?
             ORDER BY m.date DESC, s.start
             LIMIT ?

@@ -296,3 +296,69 @@ def test_data_folder_and_database_are_private(tmp_path):
             assert stat.S_IMODE(f.stat().st_mode) == 0o600, f.name
     finally:
         os.umask(old)
+
+
+# ------------------------------------------------------------------ 回收站, the same recording, working state
+
+
+def test_deleted_meetings_go_to_the_trash_and_come_back(tmp_path):
+    store = Store(tmp_path / "db.sqlite")
+    keep, gone = store.save_result(_result()), store.save_result(_result(title="误建的会议", date="2026-10-13"))
+    store.trash_meeting(gone)
+    assert [r["id"] for r in store.list_meetings()] == [keep]
+    trashed = store.list_meetings(trash=True)
+    assert [r["id"] for r in trashed] == [gone] and trashed[0]["deleted_at"]
+    assert {h.meeting_id for h in store.search("党费")} == {keep}  # the trash is not searched
+    with pytest.raises(StoreError, match="回收站"):
+        store.save_result(store.load_result(gone))  # a stale save from a window cannot revive it
+    with pytest.raises(StoreError, match="已在回收站"):
+        store.trash_meeting(gone)
+    with pytest.raises(StoreError, match="请先删除到回收站"):
+        store.purge_meeting(keep)
+    store.restore_meeting(gone)
+    assert {r["id"] for r in store.list_meetings()} == {keep, gone} and store.list_meetings(trash=True) == []
+    assert {h.meeting_id for h in store.search("党费")} == {keep, gone}
+    store.trash_meeting(gone)
+    store.purge_meeting(gone)
+    assert store.list_meetings(trash=True) == [] and not store.search("误建")
+    with pytest.raises(StoreError, match="找不到"):
+        store.restore_meeting(gone)
+
+
+def test_a_recording_is_found_again_by_path_or_content(tmp_path):
+    store = Store(tmp_path / "db.sqlite")
+    r = _result()
+    r.audio_path = "/录音/m02.m4a"
+    meeting_id = store.save_result(r, audio_sha256="ab" * 32)
+    assert [m["id"] for m in store.find_by_audio("/录音/m02.m4a")] == [meeting_id]
+    assert [m["id"] for m in store.find_by_audio("/U盘/副本.m4a", "ab" * 32)] == [meeting_id]
+    assert store.find_by_audio("/U盘/别的.m4a", "cd" * 32) == [] and store.find_by_audio() == []
+    store.save_result(r)  # an edit saved without the hash keeps it
+    assert store.working_state(meeting_id).audio_sha256 == "ab" * 32
+    store.trash_meeting(meeting_id)
+    assert store.find_by_audio("/录音/m02.m4a", "ab" * 32) == []
+
+
+def test_working_state_is_kept_until_given_again(tmp_path):
+    store = Store(tmp_path / "db.sqlite")
+    r = _result()
+    store.save_result(r, manual={"resolutions", "attendance"}, pending="minutes")
+    store.save_result(r)
+    state = store.working_state(r.id)
+    assert (state.manual, state.pending, state.deleted_at) == ({"resolutions", "attendance"}, "minutes", None)
+    store.save_result(r, pending="")
+    assert store.working_state(r.id).pending == ""
+
+
+def test_a_database_of_the_previous_version_gains_the_trash(tmp_path):
+    path = tmp_path / "db.sqlite"
+    _database_at(path, 4)
+    conn = sqlite3.connect(path)
+    conn.execute("INSERT INTO meetings (id, type, title, date, status, result_json) VALUES "
+                 "('20261012-aaaaaa', '支部委员会', '旧会议', '2026-10-12', '已处理', '{}')")
+    conn.commit()
+    conn.close()
+    store = Store(path)
+    assert store.schema_version == len(MIGRATIONS)
+    assert [r["title"] for r in store.list_meetings()] == ["旧会议"]
+    assert store.working_state("20261012-aaaaaa").manual == set()
