@@ -102,12 +102,19 @@ def cmd_sync(args: argparse.Namespace) -> int:
     if args.status:
         print_status(store)
         return 0
+    if args.version is not None and not args.retry:
+        raise SanhuiError("--version 须与 --retry 一起使用，例如：sanhui sync --retry 会议编号 --version 2")
+    client = make_client(timeout=args.timeout)  # settings checked before anything is requeued
     if args.retry:
-        print(f"已将会议 {args.retry} 的 {requeue(store, args.retry)} 条被退回记录重新排队。")
+        version = requeue(store, args.retry, args.version)
+        print(f"已将会议 {args.retry} 第 {version} 版重新排队。")
     # A few quick retries, so a secretary whose platform is down hears so within seconds; the app's
     # background sender keeps trying on the longer schedule.
-    sender = Sender(store, make_client(timeout=args.timeout), base_delay=1.0, max_attempts=4, deadline=args.deadline)
+    sender = Sender(store, client, base_delay=1.0, max_attempts=4, deadline=args.deadline)
     report = sender.run()
+    if report.busy:
+        print(f"错误：{report.error}", file=sys.stderr)
+        return 2
     if not report.error:
         report.reviews = sender.refresh_reviews()
     print(f"本次送达 {len(report.delivered)} 条，仍待发送 {report.pending} 条。")
@@ -132,18 +139,26 @@ def cmd_export_package(args: argparse.Namespace) -> int:
 
 def cmd_verify(args: argparse.Namespace) -> int:
     if args.package:
-        from app.sync.package import verify_package
+        from app.sync.package import check_against_ledger, verify_package
+        from core.paths import database_path
 
         package = verify_package(Path(args.package))
         print(f"上报包完好：会议 {package.meeting_id} 第 {package.version} 版，{len(package.files)} 个文件的 SHA-256 均一致。")
+        if database_path().exists() and check_against_ledger(package, _store()):
+            print("与本机账本核对一致：定稿记录相同，导出时的链头仍在账本中。")
         return 0
     from app.sync.ledger import verify_chain
 
     report = verify_chain(_store())
+    for note in report.notes:
+        print(note)
     if report.ok:
-        print(f"哈希链完好：{report.branches} 个支部的 {report.records} 条定稿记录均未被改动。")
+        print(f"哈希链完好：{report.branches} 个支部的 {report.records} 条定稿记录均未被改动；审计日志、待发送队列与"
+              "链头锚点一致，已定稿会议的工作副本与定稿版本相同。")
         return 0
-    print(f"哈希链断开：{report.first_break}", file=sys.stderr)
+    print(f"账本检查发现 {len(report.problems)} 处问题：", file=sys.stderr)
+    for problem in report.problems:
+        print(f"  {problem}", file=sys.stderr)
     return 3
 
 
@@ -170,7 +185,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("sync", help="立即把定稿记录发送到党建平台")
     p.add_argument("--status", action="store_true", help="只查看各会议的发送和审核状态，不联网")
-    p.add_argument("--retry", metavar="会议编号", help="先把该会议被退回的记录重新排队")
+    p.add_argument("--retry", metavar="会议编号", help="先把该会议被退回的版本（默认最新一版）重新排队")
+    p.add_argument("--version", type=int, help="与 --retry 一起：重发该会议的第几版")
     p.add_argument("--timeout", type=float, default=20.0, help="每次请求的超时秒数（默认 20）")
     p.add_argument("--deadline", type=float, default=300.0, help="本次同步最长秒数（默认 300）")
     p.set_defaults(func=cmd_sync)
@@ -181,7 +197,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--version", type=int, help="定稿版本（默认最新）")
     p.set_defaults(func=cmd_export_package)
 
-    p = sub.add_parser("verify", help="检查定稿记录的哈希链，或检查一个离线上报包")
+    p = sub.add_parser("verify", help="检查本机账本（哈希链、审计日志、待发送队列、链头锚点、已定稿会议），或检查一个离线上报包")
     p.add_argument("package", nargs="?", help="要检查的上报包（zip）；省略则检查本机哈希链")
     p.set_defaults(func=cmd_verify)
 

@@ -1,5 +1,6 @@
 """Each meeting's state on the party-building platform, in the words of issue #8:
-待发送 / 已发送 / 待审核 / 已通过 / 已退回 (plus the two refusals the outbox can record). Qt-free."""
+待发送 / 已发送 / 待审核 / 已通过 / 已退回 (plus the two refusals the outbox can record), and the
+background retry while the window is open (BackgroundRetry; Qt is imported only there)."""
 
 from __future__ import annotations
 
@@ -48,3 +49,95 @@ def sync_statuses(store: Store) -> dict[str, SyncStatus]:
         if item.meeting_id not in out or item.version >= out[item.meeting_id].version:
             out[item.meeting_id] = status_of(item)
     return out
+
+
+# ------------------------------------------------------------------ background retry (the app, while open)
+
+
+def retry_job(store_path, client_factory=None, stop=None):
+    """One background attempt (app.sync.outbox.retry_due) on its own connection; None when nothing was due."""
+    from app.sync.outbox import retry_due
+
+    store = Store(store_path)
+    try:
+        if client_factory is None:
+            from app.sync.cli import make_client
+
+            client_factory = make_client
+        return retry_due(store, client_factory(), stop=stop)
+    finally:
+        store.close()
+
+
+class BackgroundRetry:
+    """Keeps the promise "稍后会自动重试": while the window is open, records whose send failed transiently
+    are sent again when their backoff (outbox.next_attempt_at) has passed. Records never tried are left
+    to a sync the secretary asks for. The Qt part is one single-shot QTimer; the sending runs on the
+    window's WorkerPool, and pool.shutdown() in closeEvent stops it like any other job.
+
+    The window calls schedule() after start-up and after each sync; `enabled` (e.g. "a platform URL
+    is set") is asked before each attempt; on_done(report) lets it refresh the lists.
+    """
+
+    def __init__(self, pool, store_path, *, enabled=lambda: True, client_factory=None, on_done=None,
+                 min_gap: float = 5.0, idle_gap: float = 300.0):
+        from PySide6.QtCore import QTimer
+
+        self.pool, self.store_path = pool, store_path
+        self.enabled, self.client_factory, self.on_done = enabled, client_factory, on_done
+        self.min_gap, self.idle_gap = min_gap, idle_gap
+        self.worker = None
+        self.timer = QTimer(pool)
+        self.timer.setSingleShot(True)
+        self.timer.timeout.connect(self._tick)
+
+    def schedule(self, gap: float | None = None) -> float | None:
+        """Arm the timer for the queue's next due retry (or in `gap` seconds); returns the wait, None if idle."""
+        import time
+
+        from app.sync.outbox import next_retry_at
+
+        if gap is None:
+            store = Store(self.store_path)
+            try:
+                due = next_retry_at(store)
+            finally:
+                store.close()
+            if due is None:
+                self.timer.stop()
+                return None
+            gap = due - time.time()
+        gap = max(self.min_gap, gap)
+        self.timer.start(int(gap * 1000))
+        return gap
+
+    def stop(self) -> None:
+        self.timer.stop()
+        if self.worker is not None:
+            self.worker.cancel()
+
+    def _tick(self) -> None:
+        if self.worker is not None:
+            return
+        if not self.enabled():
+            self.schedule(self.idle_gap)
+            return
+        from app.ui.worker import Worker
+
+        worker = Worker(retry_job, self.store_path, self.client_factory)
+        worker.kwargs["stop"] = worker.stop_event
+        worker.signals.result.connect(self._finished)
+        worker.signals.failed.connect(lambda message: self._finished(None, failed=message))
+        self.worker = worker
+        self.pool.start(worker)
+
+    def _finished(self, report, failed: str | None = None) -> None:
+        self.worker = None
+        if self.on_done is not None:
+            self.on_done(report)
+        if failed:  # no client (settings, token): wait long; the window schedules again after a sync
+            self.schedule(self.idle_gap)
+            return
+        gap = self.schedule()
+        if gap is not None and gap <= self.min_gap and report is not None and report.error and not report.delivered:
+            self.schedule(self.idle_gap)  # failed without moving the schedule: a refused token, another sender

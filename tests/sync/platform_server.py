@@ -3,8 +3,11 @@
 Runs on 127.0.0.1 (a free port) in a background thread. Besides the contract (idempotent POST,
 409 for a version not newer than the stored one, 401/403, 422 with field errors, PUT of the
 documents with Content-SHA256, GET with the review status) it can inject faults per request:
-500s, connections reset before anything is read, timeouts (the answer comes too late), and a
-dropped response after the record was stored. Faults are drawn from a seeded generator.
+500s, connections reset before anything is read, timeouts (the answer comes too late), a
+dropped response after the record was stored, a request held without an answer until the server
+stops ("hang", for killing a client mid-request), a 422 refusal ("reject") and a receipt naming
+a wrong hash ("badhash").
+Faults are drawn from a seeded generator; `latency` slows every answer (two senders overlap).
 """
 
 from __future__ import annotations
@@ -42,6 +45,7 @@ class Faults:
     timeout: float = 0.0  # the answer comes after `delay` seconds (the record is still stored)
     drop: float = 0.0  # the request is carried out, then the connection is cut without an answer
     delay: float = 0.5
+    latency: float = 0.0  # every request waits this long before it is handled
     seed: int = 0
     script: list[str] = field(default_factory=list)  # faults for the first requests, in order ("ok" for none)
     rng: random.Random = field(init=False)
@@ -83,6 +87,8 @@ class PlatformState:
         self.created = threading.Condition(self.lock)
         self.inflight = 0  # requests being handled, guarded by the lock
         self.idle = threading.Condition(self.lock)
+        self.posts: dict[str, int] = {}  # Idempotency-Key -> POSTs that arrived with it
+        self.logged = threading.Condition(self.lock)
 
 
 def validate(body: Any) -> list[dict[str, str]]:
@@ -181,20 +187,42 @@ class Handler(BaseHTTPRequestHandler):
                 state.inflight -= 1
                 state.idle.notify_all()
 
+    def _log(self, method: str, outcome: int | str) -> None:
+        state = self.server.state
+        with state.lock:
+            state.log.append((method, self.path, outcome))
+            state.logged.notify_all()
+
     def _handle_counted(self, method: str) -> None:
         state = self.server.state
-        fault = self.server.faults.draw() if self.server.faults else "ok"
-        if fault == "reset":
-            state.log.append((method, self.path, "reset"))
+        faults = self.server.faults
+        if method == "POST":
+            key = self.headers.get("Idempotency-Key", "")
+            with state.lock:
+                state.posts[key] = state.posts.get(key, 0) + 1
+        if faults and faults.latency:
+            self.server.release.wait(faults.latency)
+        fault = faults.draw() if faults else "ok"
+        if fault == "hang":  # held until the server stops; never carried out
+            self._body()
+            self._log(method, "hang")
+            self.server.release.wait(60)
             return self._cut()
+        if fault == "reset":
+            self._log(method, "reset")
+            return self._cut()
+        if fault == "reject":  # a refusal the client cannot fix by retrying
+            self._body()
+            self._log(method, 422)
+            return self._answer(422, {"errors": [{"field": "注入", "message": "平台拒收（注入）"}]})
         if fault == "error500":
             self._body()
-            state.log.append((method, self.path, 500))
+            self._log(method, 500)
             return self._answer(500, {"error": "内部错误（注入）"})
         if fault == "timeout":
             self.server.release.wait(self.server.faults.delay)
-        status, data = self._dispatch(method)
-        state.log.append((method, self.path, "drop" if fault == "drop" else status))
+        status, data = self._dispatch(method, badhash=fault == "badhash")
+        self._log(method, "drop" if fault == "drop" else status)
         if fault == "drop":
             return self._cut()
         try:
@@ -213,7 +241,7 @@ class Handler(BaseHTTPRequestHandler):
 
     # ---------------------------------------------------------------- the contract
 
-    def _dispatch(self, method: str) -> tuple[int, Any]:
+    def _dispatch(self, method: str, badhash: bool = False) -> tuple[int, Any]:
         raw = self._body() if method in ("POST", "PUT") else b""
         role = self._role()
         if role is None:
@@ -223,14 +251,14 @@ class Handler(BaseHTTPRequestHandler):
         if parts[:3] != ["api", "v1", "meetings"]:
             return 404, {"error": "没有这个地址"}
         if method == "POST" and len(parts) == 3:
-            return (403, {"error": "令牌没有上报权限"}) if role != "write" else self._post(raw)
+            return (403, {"error": "令牌没有上报权限"}) if role != "write" else self._post(raw, badhash)
         if method == "PUT" and len(parts) == 6 and parts[4] == "files":
             return (403, {"error": "令牌没有上报权限"}) if role != "write" else self._put(parts[3], parts[5], raw)
         if method == "GET" and len(parts) == 4:
             return self._get(parts[3])
         return 405, {"error": "不支持的请求"}
 
-    def _post(self, raw: bytes | None) -> tuple[int, Any]:
+    def _post(self, raw: bytes | None, badhash: bool = False) -> tuple[int, Any]:
         state = self.server.state
         key = self.headers.get("Idempotency-Key", "")
         try:
@@ -257,7 +285,9 @@ class Handler(BaseHTTPRequestHandler):
             stored = Stored(pid, body, dt.datetime.now().isoformat())
             versions.append(stored)
             state.received.append(stored)
-            answer = {"id": pid, "received_sha256": content_sha256(body)}
+            # badhash: a platform (or a proxy re-encoding the body) that stored something else than was sent
+            answer = {"id": pid, "received_sha256": content_sha256({**body, "garbled": True}) if badhash
+                      else content_sha256(body)}
             state.by_key[key] = (body["content_sha256"].lower(), answer)
             state.created.notify_all()
         return 201, answer
@@ -349,6 +379,17 @@ class PlatformServer(ThreadingHTTPServer):
         assert status in REVIEW_STATES
         with self.state.lock:
             self.state.meetings[pid][-1].review = {"status": status, "reason": reason}
+
+    def forget(self, pid: str) -> None:
+        """The platform administrator removes a meeting's stored versions (the idempotency cache stays)."""
+        with self.state.lock:
+            versions = self.state.meetings.pop(pid, [])
+            self.state.received = [s for s in self.state.received if s not in versions]
+
+    def wait_log(self, predicate, timeout: float) -> bool:
+        """Wait until predicate(log) holds (a request arrived, was answered or is hanging)."""
+        with self.state.logged:
+            return self.state.logged.wait_for(lambda: predicate(list(self.state.log)), timeout)
 
     def settle(self, timeout: float = 10.0) -> bool:
         """End injected delays and wait until no request is being handled (a late answer would skew counts)."""

@@ -40,6 +40,7 @@ def test_unchanged_meeting_is_not_finalised_twice_and_a_correction_is_a_new_vers
     first = finalize(store, mid, with_documents=False)
     with pytest.raises(SanhuiError, match="内容没有改动"):
         finalize(store, mid, with_documents=False)
+    store.reopen(mid)  # 修订
     result = store.load_result(mid)
     result.meeting.title = "第1次支委会（更正）"
     store.save_result(result)
@@ -93,7 +94,9 @@ def test_chain_detects_an_edit_whose_hash_was_recomputed(store):
             [canonical_json(body).decode(), body["content_sha256"], recs[0].seq],
         )
     report = verify_chain(store)
-    assert report.first_break.seq == recs[2].seq and "链接断开" in report.first_break.reason
+    # blamed on the record that was changed, not on the next one whose link it broke
+    assert report.first_break.seq == recs[0].seq and "重新计算了校验值" in report.first_break.reason
+    assert all(p.seq != recs[2].seq for p in report.problems)
 
 
 def test_chain_detects_an_edited_document(store):

@@ -157,6 +157,7 @@ def test_versions_are_delivered_in_order_and_review_status_is_shown(store, platf
     server = platform_settings
     mid = make_meeting(store, 1)
     finalize(store, mid, render=tiny_docs)
+    store.reopen(mid)
     result = store.load_result(mid)
     result.meeting.title = "更正后的标题"
     store.save_result(result)

@@ -33,11 +33,11 @@ def test_package_round_trips(store, record, tmp_path):
     out = export_package(store, record.meeting_id, tmp_path / "usb" / "上报包.zip")
     package = verify_package(out)
     assert package.body == record.body and package.version == 1 and package.meeting_id == record.meeting_id
-    assert package.files["result.json"] == record.body_text.encode()
+    assert package.read("result.json") == record.body_text.encode()
     for name, data in record_files(store, record.seq).items():
-        assert package.files[name] == data
+        assert package.read(name) == data and package.files[name]["sha256"] == sha256_hex(data)
     assert package.manifest["content_sha256"] == record.content_sha256
-    assert package.manifest["files"]["minutes.docx"]["sha256"] == sha256_hex(package.files["minutes.docx"])
+    assert package.manifest["files"]["minutes.docx"]["sha256"] == package.files["minutes.docx"]["sha256"]
     assert out.read_bytes() == package_bytes(store, record.meeting_id)  # reproducible
     assert any(a["action"] == "export-package" for a in audit_log(store))
 
