@@ -7,6 +7,7 @@ Add fields freely, never rename the contract's.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, fields
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,7 @@ from core.types import (
 )
 
 SCHEMA = "sanhui.result/1"
+_CLOCK = re.compile(r"(?P<h>[01]?\d|2[0-3])[:：](?P<m>[0-5]\d)(?:[:：][0-5]\d)?")  # 14:30, 9:05, 14:30:00
 
 
 def _pick(cls: type, data: dict[str, Any]) -> dict[str, Any]:
@@ -51,6 +53,17 @@ def meeting_from_dict(data: dict[str, Any]) -> Meeting:
     if not isinstance(meeting.agenda, list):
         raise MetaError("会议信息中的“agenda”（议程）应为列表。")
     meeting.roster = [n.strip() for n in meeting.roster if n.strip()]
+    if not isinstance(meeting.attendees_nonvoting, list) or not all(isinstance(n, str) for n in meeting.attendees_nonvoting):
+        raise MetaError("会议信息中的“attendees_nonvoting”（列席人员）应为姓名列表。")
+    meeting.attendees_nonvoting = [n.strip() for n in meeting.attendees_nonvoting if n.strip()]
+    for key, label in (("start_time", "开始时间"), ("end_time", "结束时间")):
+        value = getattr(meeting, key)
+        if not isinstance(value, str):
+            raise MetaError(f"会议信息中的“{key}”（{label}）应为“时:分”，如 14:30。")
+        clock = _CLOCK.fullmatch(value.strip())
+        if value.strip() and not clock:
+            raise MetaError(f"会议{label}“{value}”格式不正确，应为“时:分”，如 14:30。")
+        setattr(meeting, key, f"{int(clock['h']):02d}:{clock['m']}" if clock else "")
     if meeting.date:
         import datetime as dt
 

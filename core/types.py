@@ -43,6 +43,9 @@ class Meeting:
     roster: list[str] = field(default_factory=list)
     agenda: list[str] = field(default_factory=list)  # prepared in advance, optional
     planned_first_topic: str = ""  # 第一议题 topic prepared in advance, optional
+    attendees_nonvoting: list[str] = field(default_factory=list)  # 列席人员: attend, not members of the body
+    start_time: str = ""  # "HH:MM" the meeting began (the recording's start when recorded here), optional
+    end_time: str = ""  # "HH:MM"; when empty the minutes take start_time plus the recording's length
 
     @property
     def day(self) -> dt.date:
