@@ -3,14 +3,18 @@
 A 支部党员大会 decision passes with yes-votes above half of those due to attend (应到); other bodies
 need more than half of the members present (domain.md). Counts may be said either way round
 (赞成十五票 / 十五票赞成), as digits or Chinese numerals; 全票通过 after a show of hands counts everyone present.
+
+A matter adopted without a count ('大家没有不同意见。会议同意确定…为入党积极分子') is no Vote: nobody
+counted hands, so consent_decisions() reports it apart, for the minutes to record how it was decided.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
-from core.types import Attendance, Vote
-from summarizer.text import NUM, Sentence, alternation, cn_to_int, cues, strip_punct
+from core.types import Attendance, Meeting, Segment, Vote
+from summarizer.text import NUM, Sentence, alternation, cn_to_int, cues, split_sentences, strip_punct
 
 _KINDS = {"for": r"赞成|同意|支持", "against": r"反对|不同意", "abstain": r"弃权"}
 _UNIT = r"\s*(?:票|人|名|位|个)"
@@ -138,3 +142,47 @@ def extract_votes(
         votes.append(vote)
         used.update(consumed)
     return votes
+
+
+@dataclass
+class Consent:
+    """A matter the meeting adopted by consent (无异议 / 一致同意), with no hands counted."""
+
+    matter: str
+    start: float
+    end: float
+    speaker: str = ""
+
+
+# 大家没有不同意见 / 没有异议 / 没有的话 (the chair's answer to his own 有没有不同意见？); not 有没有意见
+_NO_OBJECTION = re.compile(r"(?<!有)(?:没有|没|无)(?:什么)?(?:不同意见|异议|意见)(?!吗)|没有的话|一致同意|全体同意|都同意")
+_ADOPTED = re.compile(r"(?:会议|大会|支委会|支部委员会|大家)(?:一致)?(?:同意|决定|通过)(?P<m>[^，,。；;！？!?]{4,40})")
+_COUNTED = re.compile(r"票|举手|表决|投票")
+
+
+def consent_decisions(segments: list[Segment], meeting: Meeting, votes: list[Vote]) -> list[Consent]:
+    """Matters adopted when the chair found no objection, away from any counted vote.
+
+    Only the chair's words count when the transcript names speakers (a member reporting that his
+    小组 一致同意 is no decision of this meeting); a sentence within a counted vote is that vote's.
+    """
+    sentences = split_sentences(list(segments or []))
+    host = (meeting.host or "").strip()
+    chair_known = bool(host) and any(s.speaker == host for s in sentences)
+    out: list[Consent] = []
+    for i, s in enumerate(sentences):
+        m = _ADOPTED.search(s.text)
+        if not m or (chair_known and s.speaker != host) or _COUNTED.search(s.text):
+            continue
+        before = [t for t in sentences[max(0, i - 2): i] if t.speaker == s.speaker and s.start - t.end < 20]
+        said = "".join(t.text for t in before) + s.text[: m.start()]
+        if not (_NO_OBJECTION.search(said) or re.search(r"一致(?:同意|通过)", m.group(0))):
+            continue
+        if any(v.start - 30 <= s.start <= v.end + 30 for v in votes):
+            continue
+        matter = strip_punct(m.group("m"))
+        if out and out[-1].matter == matter:
+            continue
+        out.append(Consent(matter=matter, start=round((before[0] if before else s).start, 2), end=round(s.end, 2),
+                           speaker=s.speaker))
+    return out
