@@ -1,7 +1,9 @@
 """report.docx: the meeting-effectiveness report (会议效能分析报告) with charts.
 
 Written for a branch secretary and the superior committee: charts first, every figure traceable to
-the transcript, the score's formula printed, risks phrased for follow-up rather than blame.
+the transcript, the score's formula printed, risks phrased for follow-up rather than blame. The page
+and styles are the 公文 ones of the minutes (core.docx_style: A4, 黑体 headings, 仿宋 text, black),
+so the two documents file together.
 """
 
 from __future__ import annotations
@@ -12,15 +14,18 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
+from analytics import agenda as agenda_mod
 from analytics import charts
 from analytics.text import display_name, valid_segments
+from core import docx_style as style
 from core.files import atomic_path
-from core.types import Result
+from core.types import Result, Segment
 
 log = logging.getLogger(__name__)
 
-BODY_FONT = "宋体"
-HEADING_FONT = "黑体"
+BODY_FONT = style.BODY_FONT
+HEADING_FONT = style.HEADING_FONT
+CHART_WIDTH_CM = 15.5  # the A4 text column is 15.6 cm
 STATUS = {True: "符合", False: "不符合", None: "待核实"}
 SENTIMENT_NAMES = {"positive": "积极", "neutral": "中性", "negative": "消极"}
 
@@ -41,104 +46,165 @@ def _pct(x: float | None) -> str:
     return "—" if x is None else f"{x * 100:.0f}%"
 
 
-def _set_east_asian_font(style_or_run, name: str) -> None:
-    from docx.oxml.ns import qn
+def _para(doc, text: str = "", *, indent: bool = True, bold: bool = False, size: float = style.BODY_PT,
+          keep_next: bool = False):
+    """A body paragraph: 仿宋 on the fixed 28 pt line, first line indented two characters."""
+    from docx.shared import Pt
 
-    element = style_or_run.element if hasattr(style_or_run, "element") else style_or_run._element
-    rpr = element.get_or_add_rPr()
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = rpr.makeelement(qn("w:rFonts"), {})
-        rpr.append(fonts)
-    for attr in ("w:eastAsia", "w:ascii", "w:hAnsi"):
-        fonts.set(qn(attr), name)
-
-
-def _setup(doc) -> None:
-    from docx.shared import Cm, Pt
-
-    for section in doc.sections:
-        section.left_margin = section.right_margin = Cm(2.5)
-        section.top_margin = section.bottom_margin = Cm(2.2)
-    normal = doc.styles["Normal"]
-    normal.font.size = Pt(11)
-    _set_east_asian_font(normal, BODY_FONT)
-    for name in ("Title", "Heading 1", "Heading 2"):
-        _set_east_asian_font(doc.styles[name], HEADING_FONT)
+    p = doc.add_paragraph()
+    fmt = p.paragraph_format
+    fmt.space_after = Pt(0)
+    fmt.line_spacing = Pt(style.LINE_PT) if size >= style.BODY_PT else 1.2
+    fmt.keep_with_next = keep_next or None
+    if indent:
+        fmt.first_line_indent = Pt(size * 2)
+    if text:
+        run = p.add_run(text)
+        run.font.size = Pt(size)
+        run.bold = bold
+        style.set_fonts(run._element, BODY_FONT)
+    return p
 
 
-def _table(doc, header: list[str], rows: list[list[str]], widths_cm: list[float] | None = None):
-    from docx.shared import Cm
+def _heading(doc, text: str) -> None:
+    """一、… in the Heading 1 style (黑体, black, kept with what follows); the font also on the run for WPS."""
+    p = doc.add_paragraph(style="Heading 1")
+    run = p.add_run(text)
+    style.set_fonts(run._element, HEADING_FONT)
 
+
+def _cell(cell, text: str, bold: bool = False) -> None:
+    from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
+    from docx.shared import Pt
+
+    cell.text = ""
+    cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+    p = cell.paragraphs[0]
+    fmt = p.paragraph_format
+    fmt.space_before = fmt.space_after = Pt(1)
+    fmt.line_spacing = 1.1
+    fmt.first_line_indent = None
+    run = p.add_run(str(text))
+    run.font.size = Pt(style.TABLE_PT)  # set on the run: Normal's 三号 would win over the table style
+    run.bold = bold
+    style.set_fonts(run._element, BODY_FONT)
+
+
+def _table(doc, header: list[str], rows: list[list[str]], widths_cm: list[float] | None = None,
+           one_line: tuple[int, ...] = ()):
+    """A 小四 table at fixed widths; `one_line` columns (times, counts) never wrap."""
+    if doc.paragraphs:  # what introduces a table (a heading, a sentence, a chart) stays on its page
+        doc.paragraphs[-1].paragraph_format.keep_with_next = True
     table = doc.add_table(rows=1, cols=len(header))
     table.style = "Table Grid"
     for cell, text in zip(table.rows[0].cells, header, strict=True):
-        cell.text = ""
-        run = cell.paragraphs[0].add_run(text)
-        run.bold = True
+        _cell(cell, text, bold=True)
+        style.no_wrap(cell)  # a short header never wraps to one character a line
     for row in rows:
         cells = table.add_row().cells
-        for cell, text in zip(cells, row, strict=True):
-            cell.text = str(text)
-    if widths_cm:
-        # Word reads the cell widths, LibreOffice the grid columns: set both.
-        table.autofit = False
-        for col, w in zip(table._tbl.tblGrid.gridCol_lst, widths_cm, strict=False):
-            col.w = Cm(w)
-        for row in table.rows:
-            for cell, w in zip(row.cells, widths_cm, strict=True):
-                cell.width = Cm(w)
+        for c, (cell, text) in enumerate(zip(cells, row, strict=True)):
+            _cell(cell, text)
+            if c in one_line:
+                style.no_wrap(cell)
+    widths = widths_cm or [style.TEXT_WIDTH_MM / 10 / len(header)] * len(header)
+    scale = min(1.0, style.TEXT_WIDTH_MM / 10 / sum(widths))  # never wider than the text column
+    style.table_layout(table, [w * 10 * scale for w in widths], header_rows=1)
+    _para(doc, size=style.TABLE_PT)  # air between a table and what follows
     return table
 
 
 def _chart(doc, what: str, draw: Callable[[], bytes]) -> None:
     """Insert a chart; a chart that fails leaves a note instead of losing the whole report."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Cm
 
     try:
         png = draw()
     except Exception:  # noqa: BLE001 - the report without one chart is still useful
         log.exception("chart %s failed", what)
-        doc.add_paragraph(f"（{what}图表生成失败，数据见下表。）")
+        _para(doc, f"（{what}图表生成失败，数据见下表。）")
         return
-    doc.add_picture(io.BytesIO(png), width=Cm(16))
+    doc.add_picture(io.BytesIO(png), width=Cm(CHART_WIDTH_CM))
+    picture = doc.paragraphs[-1]
+    picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    picture.paragraph_format.first_line_indent = None
+    picture.paragraph_format.line_spacing = 1.0  # a fixed 28 pt line would crop the picture
+
+
+def item_spans(segments: list[Segment], sections: list[int | None], n_items: int) -> list[tuple[float, float] | None]:
+    """Each agenda item's stretch of the meeting, in agenda order and never overlapping.
+
+    The agenda assigns segments one by one (by announcement, else by similarity), so an item's first
+    and last segment can enclose other items. Items are held in order: this finds the split of the
+    segments into consecutive blocks (opening, item 1, item 2 ...) that agrees with the most speaking
+    time, and gives each item its block's span; None for an item no segment was assigned to.
+    """
+    n = len(segments)
+    if not n or not n_items:
+        return [None] * n_items
+    states = n_items + 1  # 0 = the opening (no item), k = item k-1
+    neg = float("-inf")
+    best = [0.0] + [neg] * n_items
+    back: list[list[int]] = []
+    for seg, sec in zip(segments, sections, strict=True):
+        label = 0 if sec is None else sec + 1
+        row, new, run_max, run_arg = [], [], neg, 0
+        for k in range(states):
+            if best[k] > run_max:  # staying put wins ties: a block ends only where speech says so
+                run_max, run_arg = best[k], k
+            gain = seg.duration if label == k else 0.0
+            new.append(run_max + gain)
+            row.append(run_arg)
+        back.append(row)
+        best = new
+    k = max(range(states), key=lambda j: (best[j], -j))
+    labels = [0] * n
+    for i in range(n - 1, -1, -1):
+        labels[i] = k
+        k = back[i][k]
+    spans: list[tuple[float, float] | None] = []
+    for item in range(1, states):
+        inside = [i for i in range(n) if labels[i] == item]
+        agreed = any(sections[i] == item - 1 for i in inside)
+        spans.append((segments[inside[0]].start, segments[inside[-1]].end) if inside and agreed else None)
+    # speech may overlap across a block boundary (two people at once): an item ends where the next begins
+    known = [i for i, sp in enumerate(spans) if sp]
+    for a, b in zip(known, known[1:], strict=False):
+        if spans[a][1] > spans[b][0]:
+            spans[a] = (spans[a][0], spans[b][0])
+    return spans
 
 
 def build(result: Result):
     """The report as a python-docx Document (separate from writing, for tests)."""
-    from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Pt, RGBColor
 
     meeting, minutes, a = result.meeting, result.minutes, result.assessment
     segments = valid_segments(result.segments)
     score = a.score or {}
     measures = score.get("measures") or {}
     summary = (a.interaction or {}).get("participation") or measures
-    doc = Document()
-    _setup(doc)
+    doc = style.new_document()
 
-    title = doc.add_heading("会议效能分析报告", level=0)
-    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    sub = doc.add_paragraph(meeting.title or meeting.type or "")
+    title = doc.add_paragraph(style="Title")
+    style.set_fonts(title.add_run("会议效能分析报告")._element, style.TITLE_FONT)
+    sub = _para(doc, meeting.title or meeting.type or "", indent=False)
     sub.alignment = WD_ALIGN_PARAGRAPH.CENTER
     att = minutes.attendance
+    start, end = style.clock_span(meeting.start_time, meeting.end_time, max((s.end for s in segments), default=0.0))
+    when = _date_cn(meeting.date) + (f" {start or '—'}—{end or '—'}" if start or end else "")
     info = [
-        ["会议类型", meeting.type or "—", "会议日期", _date_cn(meeting.date)],
+        ["会议类型", meeting.type or "—", "会议时间", when],
         ["党支部", meeting.branch or "—", "地点", meeting.location or "—"],
         ["主持人", meeting.host or "—", "记录人", meeting.recorder or "—"],
         ["应到人数", str(att.expected or "—"), "实到人数", str(att.present or "—")],
     ]
-    _table(doc, ["项目", "内容", "项目", "内容"], info, [2.6, 5.4, 2.6, 5.4])
+    _table(doc, ["项目", "内容", "项目", "内容"], info, [2.4, 5.4, 2.4, 5.4])
 
     # 一、总体评价
-    doc.add_heading("一、总体评价", level=1)
+    _heading(doc, "一、总体评价")
     overall = score.get("overall")
-    p = doc.add_paragraph()
-    run = p.add_run(f"会议效能得分：{overall if overall is not None else '—'}分（{score.get('grade', '无法评价')}）")
-    run.bold = True
-    run.font.size = Pt(16)
-    run.font.color.rgb = RGBColor(0xC0, 0x39, 0x2B)
+    _para(doc, f"会议效能得分：{overall if overall is not None else '—'}分（{score.get('grade', '无法评价')}）", bold=True)
     parts = score.get("parts") or []
     if parts:
         _table(
@@ -148,17 +214,17 @@ def build(result: Result):
                 [x["name"], "未计算" if x["value"] is None else f"{x['value']:.0f}", f"{x['weight'] * 100:.0f}%", x["detail"]]
                 for x in parts
             ],
-            [2.8, 1.5, 1.5, 10.2],
+            [2.8, 1.4, 1.4, 10.0],
         )
         used = [x for x in parts if x["value"] is not None]
         if used:
             terms = " + ".join(f"{x['value']:.0f}×{x['weight']:.2f}" for x in used)
             den = sum(x["weight"] for x in used)
-            doc.add_paragraph(f"计算公式：{score.get('formula', '')}")
-            doc.add_paragraph(f"本次：({terms}) ÷ {den:.2f} = {overall}分。")
+            _para(doc, f"计算公式：{score.get('formula', '')}")
+            _para(doc, f"本次：({terms}) ÷ {den:.2f} = {overall}分。")
 
     # 二、发言情况
-    doc.add_heading("二、发言情况", level=1)
+    _heading(doc, "二、发言情况")
     if a.participation:
         _chart(doc, "发言时长", lambda: charts.speaking_time(a.participation, summary.get("chair")))
         _table(
@@ -185,34 +251,38 @@ def build(result: Result):
             lines.append("到会但未发言：" + "、".join(silent))
         elif silent == []:
             lines.append("到会人员均有发言")
-        doc.add_paragraph("；".join(lines) + "。")
+        _para(doc, "；".join(lines) + "。")
         if not summary.get("labelled", True):
-            doc.add_paragraph("说明：本次转写没有区分说话人，发言统计按整体计算。")
+            _para(doc, "说明：本次转写没有区分说话人，发言统计按整体计算。")
     else:
-        doc.add_paragraph("没有可统计的发言。")
+        _para(doc, "没有可统计的发言。")
 
     if segments:
-        doc.add_heading("三、发言时间线", level=1)
-        _chart(doc, "发言时间线", lambda: charts.timeline(segments, measures.get("agenda_items")))
-        items = measures.get("agenda_items") or []
+        _heading(doc, "三、发言时间线")
+        items = _held_in_order(segments, result, measures.get("agenda_items") or [])
+        _chart(doc, "发言时间线", lambda: charts.timeline(segments, [i for i in items if i["span"]]))
         if items:
             _table(
                 doc,
-                ["议题", "起止时间", "用时", "围绕议题的发言"],
+                ["议题", "起止时间", "用时", "发言切题率"],
                 [
-                    [f"{i['index'] + 1}. {i['title']}", f"{_mmss(i['start'])}–{_mmss(i['end'])}", _mmss(i["seconds"]), _pct(i.get("fit"))]
+                    [f"{i['index'] + 1}. {i['title']}",
+                     f"{_mmss(i['start'])}–{_mmss(i['end'])}" if i["span"] else "未识别",
+                     _mmss(i["end"] - i["start"]) if i["span"] else "—", _pct(i.get("fit"))]
                     for i in items
                 ],
-                [8.0, 3.2, 2.0, 2.8],
+                [7.6, 3.4, 1.8, 2.8],
+                one_line=(1, 2),
             )
+            _para(doc, "起止时间按议程顺序划分，各议题互不重叠；用时为该段会议时长。", size=style.TABLE_PT)
         if measures.get("first_topic_share") is not None:
-            doc.add_paragraph(
+            _para(doc,
                 f"第一议题用时约{_mmss(measures['first_topic_seconds'])}，占发言总时长的{_pct(measures['first_topic_share'])}。"
             )
 
     # 四、讨论互动
     inter = a.interaction or {}
-    doc.add_heading("四、讨论互动", level=1)
+    _heading(doc, "四、讨论互动")
     if inter.get("heat"):
         _chart(doc, "讨论热度", lambda: charts.discussion_heat(inter["heat"]))
     facts = [f"发言轮换{inter.get('transition_count', 0)}次"]
@@ -222,24 +292,24 @@ def build(result: Result):
     mentions = inter.get("mentions") or []
     if mentions:
         facts.append("点名回应：" + "、".join(f"{m['from']}→{m['to']}" for m in mentions[:6]))
-    doc.add_paragraph("；".join(facts) + "。")
+    _para(doc, "；".join(facts) + "。")
 
     # 五、情绪倾向
     senti = a.sentiment or {}
     if senti.get("utterances"):
-        doc.add_heading("五、发言情绪倾向", level=1)
+        _heading(doc, "五、发言情绪倾向")
         _chart(
             doc,
             "情绪倾向",
             lambda: charts.sentiment_over_time(senti.get("timeline", []), senti["utterances"], senti.get("criticism_expected", False)),
         )
         o = senti.get("overall", {})
-        doc.add_paragraph(
+        _para(doc,
             f"共分析{o.get('n', 0)}段发言：积极{o.get('positive', 0)}段，中性{o.get('neutral', 0)}段，"
             f"消极或提出问题{o.get('negative', 0)}段；总体{SENTIMENT_NAMES.get(o.get('label'), '中性')}。"
         )
         if senti.get("criticism_expected"):
-            doc.add_paragraph("组织生活会要求开展批评和自我批评，批评性发言属于正常现象，不作为消极表现评价。")
+            _para(doc, "组织生活会要求开展批评和自我批评，批评性发言属于正常现象，不作为消极表现评价。")
         if senti.get("agenda"):
             _table(
                 doc,
@@ -252,36 +322,52 @@ def build(result: Result):
             )
 
     # 六、程序合规
-    doc.add_heading("六、程序合规检查", level=1)
+    _heading(doc, "六、程序合规检查")
     if a.compliance:
         _table(doc, ["检查项目", "结果", "说明"], [[c["item"], STATUS.get(c["ok"], "待核实"), c["detail"]] for c in a.compliance], [4.0, 2.0, 10.0])
     else:
-        doc.add_paragraph("没有可检查的项目。")
+        _para(doc, "没有可检查的项目。")
 
     # 七、需要关注的发言
-    doc.add_heading("七、需要关注的发言", level=1)
+    _heading(doc, "七、需要关注的发言")
     if a.risks:
-        doc.add_paragraph("以下发言反映了可能影响落实的情况，供会后了解情况、帮助解决，不作为批评依据。")
+        _para(doc, "以下发言反映了可能影响落实的情况，供会后了解情况、帮助解决，不作为批评依据。")
         _table(
             doc,
             ["时间", "发言人", "发言原文", "提示"],
             [[_mmss(r.start), display_name(r.speaker), r.text, r.reason] for r in a.risks],
-            [1.6, 2.0, 6.6, 5.8],
+            [1.9, 2.0, 6.5, 5.6],
+            one_line=(0,),
         )
     else:
-        doc.add_paragraph("未发现形式主义或落实风险方面的发言。")
+        _para(doc, "未发现形式主义或落实风险方面的发言。")
 
     # 八、改进建议
-    doc.add_heading("八、改进建议", level=1)
+    _heading(doc, "八、改进建议")
     for i, text in enumerate(score.get("suggestions") or ["暂无。"], 1):
-        doc.add_paragraph(f"{i}. {text}")
+        _para(doc, f"{i}. {text}")
 
-    note = doc.add_paragraph(
+    _para(
+        doc,
         f"本报告由三会一课会议助手根据会议录音转写自动生成（{_date_cn(dt.date.today().isoformat())}），"
-        "各项数据均可追溯到转写文本，仅供参考。"
+        "各项数据均可追溯到转写文本，仅供参考。",
+        size=10.5,
     )
-    note.runs[0].font.size = Pt(9)
     return doc
+
+
+def _held_in_order(segments: list[Segment], result: Result, items: list[dict]) -> list[dict]:
+    """The agenda items with start/end replaced by their non-overlapping stretch (item_spans)."""
+    if not items:
+        return []
+    minutes, meeting = result.minutes, result.meeting
+    agenda = [a for a in (minutes.agenda or meeting.agenda or []) if isinstance(a, str) and a.strip()]
+    sections = agenda_mod.assign(segments, agenda, minutes)["sections"] if len(agenda) == len(items) else None
+    if not sections:
+        return [{**i, "span": i.get("end", 0) > i.get("start", 0)} for i in items]
+    spans = item_spans(segments, sections, len(items))
+    return [{**i, "start": sp[0] if sp else 0.0, "end": sp[1] if sp else 0.0, "span": sp is not None}
+            for i, sp in zip(items, spans, strict=True)]
 
 
 def write_report_docx(path: Path, result: Result, **_: object) -> None:
