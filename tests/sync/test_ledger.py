@@ -147,3 +147,52 @@ def test_real_word_documents_are_frozen_with_the_record(store):
     assert set(files) == {"minutes.docx", "report.docx"} and all(d[:2] == b"PK" for d in files.values())
     assert json.loads(record.body_text)["documents"]["minutes.docx"]["size"] == len(files["minutes.docx"])
     assert verify_chain(store).ok
+
+
+def test_two_finalize_of_one_meeting_at_once_record_one_version(store):
+    """Both read the same working copy and render before either commits; the second must see the first's
+    version under the write lock and refuse, instead of recording an identical v2."""
+    import threading
+
+    from core.storage import Store
+
+    mid = make_meeting(store, 1)
+    barrier = threading.Barrier(2, timeout=30)
+
+    def render(result, out_dir):
+        barrier.wait()  # both are past the early check
+        return tiny_docs(result, out_dir)
+
+    outcomes: list[object] = []
+
+    def run():
+        own = Store(store.path)  # one connection each, like two processes
+        try:
+            outcomes.append(finalize(own, mid, render=render))
+        except SanhuiError as exc:
+            outcomes.append(exc)
+        finally:
+            own.close()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert sorted(type(o).__name__ for o in outcomes) == ["Record", "SanhuiError"]
+    assert "内容没有改动" in str(next(o for o in outcomes if isinstance(o, SanhuiError)))
+    assert [r.version for r in records(store, mid)] == [1]
+    assert len(outbox_items(store)) == 1 and verify_chain(store).ok
+
+
+def test_a_meeting_edited_while_its_documents_render_is_not_finalised_from_the_stale_copy(store):
+    mid = make_meeting(store, 1)
+
+    def render(result, out_dir):
+        with store.transaction() as conn:  # another window saves an edit meanwhile
+            conn.execute("UPDATE meetings SET result_json = replace(result_json, '第1次支委会', '改过的标题')")
+        return tiny_docs(result, out_dir)
+
+    with pytest.raises(SanhuiError, match="在定稿过程中又被修改"):
+        finalize(store, mid, render=render)
+    assert records(store, mid) == []

@@ -114,3 +114,58 @@ def test_cli_export_and_verify_package(store, record, tmp_path, capsys):
     _rewrite(tmp_path / "hand-over.zip", tmp_path / "bad.zip", lambda n, d: d + b"x" if n == "report.docx" else d)
     assert main(["verify", str(tmp_path / "bad.zip")]) == 2
     assert "report.docx" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("make", ["zeros_bomb", "at_the_limits", "many_items"])
+def test_verifying_a_crafted_package_stays_under_100_mb(tmp_path, make):
+    """A 600 KiB zip of zeros made the old verifier hold 800 MB (1.27 GB for the one in issue #19)."""
+    from tests.sync import crafted
+
+    path = getattr(crafted, make)(tmp_path / f"{make}.zip")
+    figures = crafted.measure_verify(path)
+    assert figures["rss_growth_mb"] < 100 and figures["traced_peak_mb"] < 100, figures
+    assert figures["outcome"] != "完好"  # refused, in Chinese
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in figures["outcome"])
+
+
+def test_a_package_with_many_members_is_refused_before_its_directory_is_read(tmp_path):
+    with zipfile.ZipFile(tmp_path / "many.zip", "w") as zf:
+        zf.writestr("manifest.json", "{}")
+        for i in range(50):
+            zf.writestr(f"f{i}.docx", "x")
+    with pytest.raises(PackageError, match="文件过多"):
+        verify_package(tmp_path / "many.zip")
+
+
+def test_a_package_is_checked_against_the_local_ledger(store, record, tmp_path, capsys):
+    from tests.sync import tamper
+
+    good = export_package(store, record.meeting_id, tmp_path / "p.zip")
+    assert main(["verify", str(good)]) == 0
+    assert "与本机账本核对一致" in capsys.readouterr().out
+    # a forgery consistent in itself: an edited record with its hash and the manifest recomputed
+    body = json.loads(record.body_text)
+    body["minutes"]["agenda"] = ["伪造的议程"]
+    body["content_sha256"] = content_sha256(body)
+    forged = canonical_json(body)
+
+    def change(name, data):
+        if name == "result.json":
+            return forged
+        if name == "manifest.json":
+            m = json.loads(data)
+            m["files"]["result.json"] = {"sha256": sha256_hex(forged), "size": len(forged)}
+            m["content_sha256"] = body["content_sha256"]
+            return canonical_json(m)
+        return data
+
+    _rewrite(good, tmp_path / "forged.zip", change)
+    verify_package(tmp_path / "forged.zip")  # on its own it looks whole: there is no signature
+    with pytest.raises(PackageError, match="与本机账本中的同一版本不符"):
+        verify_package(tmp_path / "forged.zip", store)
+    # and a ledger rewritten after the export no longer holds the head the package anchored
+    finalize(store, make_meeting(store, 2), render=tiny_docs)
+    later = export_package(store, record.meeting_id, tmp_path / "later.zip")
+    tamper.truncate_tail(store)
+    with pytest.raises(PackageError, match="末尾的记录被删除"):
+        verify_package(later, store)
