@@ -28,6 +28,7 @@ from core.types import (
     SpeechPoint,
     Vote,
     canonical_meeting_type,
+    parse_meeting_type,
 )
 
 SCHEMA = "sanhui.result/1"
@@ -43,11 +44,20 @@ def _pick(cls: type, data: dict[str, Any]) -> dict[str, Any]:
 # ---------------------------------------------------------------- meeting / meta
 
 
-def meeting_from_dict(data: dict[str, Any]) -> Meeting:
+def meeting_from_dict(data: dict[str, Any], strict: bool = False) -> Meeting:
+    """strict (a meta file the secretary wrote): the type must be a known type or alias. Stored
+    results load as they are, whatever type an older version accepted."""
     if not isinstance(data, dict):
         raise MetaError("会议信息格式不正确：应为 JSON 对象。")
     meeting = Meeting(**_pick(Meeting, data))
+    if not isinstance(meeting.type, str):
+        raise MetaError("会议信息中的“type”（会议类型）应为文字，如“支部委员会”。")
     meeting.type = canonical_meeting_type(meeting.type)
+    if strict:
+        try:
+            meeting.type = parse_meeting_type(meeting.type)
+        except ValueError as exc:
+            raise MetaError(str(exc)) from None
     if not isinstance(meeting.roster, list) or not all(isinstance(n, str) for n in meeting.roster):
         raise MetaError("会议信息中的“roster”（参会名单）应为姓名列表。")
     if not isinstance(meeting.agenda, list):
@@ -85,7 +95,10 @@ def load_meta(path: Path) -> Meeting:
         raise MetaError(f"会议信息文件“{path.name}”不是 UTF-8 文本。") from None
     except json.JSONDecodeError as exc:
         raise MetaError(f"会议信息文件“{path.name}”不是有效的 JSON（第 {exc.lineno} 行）。") from None
-    return meeting_from_dict(data)
+    try:
+        return meeting_from_dict(data, strict=True)
+    except MetaError as exc:
+        raise MetaError(f"会议信息文件“{path.name}”：{exc}") from None
 
 
 # ---------------------------------------------------------------- segments

@@ -16,9 +16,21 @@ MEETING_TYPES = ("支部党员大会", "支部委员会", "党小组会", "党�
 # Short names secretaries use, mapped to the canonical type.
 MEETING_TYPE_ALIASES = {
     "党员大会": "支部党员大会",
+    "支部大会": "支部党员大会",
+    "支部党员会": "支部党员大会",
     "支委会": "支部委员会",
     "支部委员会会议": "支部委员会",
+    "支部委员会议": "支部委员会",
     "小组会": "党小组会",
+    "党小组会议": "党小组会",
+    "主题党日活动": "主题党日",
+    "组织生活会议": "组织生活会",
+}
+# Typed in pinyin (an input method left in Latin mode): only ever a suggestion, never applied.
+_PINYIN_TYPES = {
+    "zhibudangyuandahui": "支部党员大会", "dangyuandahui": "支部党员大会", "zhibudahui": "支部党员大会",
+    "zhibuweiyuanhui": "支部委员会", "zhiweihui": "支部委员会", "dangxiaozuhui": "党小组会",
+    "xiaozuhui": "党小组会", "dangke": "党课", "zhutidangri": "主题党日", "zuzhishenghuohui": "组织生活会",
 }
 
 NEEDS_FILLING = "待人工补齐"  # flag for a field the secretary must complete by hand
@@ -27,6 +39,35 @@ NEEDS_FILLING = "待人工补齐"  # flag for a field the secretary must complet
 def canonical_meeting_type(value: str) -> str:
     value = (value or "").strip()
     return MEETING_TYPE_ALIASES.get(value, value)
+
+
+def suggest_meeting_type(value: str) -> str | None:
+    """The known type an unknown one most likely means (支委会议 → 支部委员会), or None."""
+    import difflib
+
+    text = (value or "").strip()
+    latin = "".join(text.lower().split())
+    if latin in _PINYIN_TYPES:
+        return _PINYIN_TYPES[latin]
+    names = {**{t: t for t in MEETING_TYPES}, **MEETING_TYPE_ALIASES}
+    close = difflib.get_close_matches(text, list(names), n=1, cutoff=0.6) or \
+        difflib.get_close_matches(latin, list(_PINYIN_TYPES), n=1, cutoff=0.75)
+    if close:
+        return names.get(close[0]) or _PINYIN_TYPES[close[0]]
+    return None
+
+
+def parse_meeting_type(value: str) -> str:
+    """The canonical type of a known type or alias; ValueError in Chinese (with a suggestion when one
+    is close) otherwise: a wrong type changes the rules and scores applied, so it is never guessed."""
+    known = canonical_meeting_type(value)
+    if known in MEETING_TYPES:
+        return known
+    if not known:
+        raise ValueError("没有填写会议类型，可选：" + "、".join(MEETING_TYPES) + "。")
+    guess = suggest_meeting_type(known)
+    hint = f"是否指“{guess}”？" if guess else ""
+    raise ValueError(f"未知的会议类型“{known}”：{hint}可选：" + "、".join(MEETING_TYPES) + "。")
 
 
 @dataclass
