@@ -25,6 +25,7 @@ import numpy as np
 from asr.speaker_attribution import attribute, pad_into_silence
 from asr.speaker_clustering import ClusterParams, cluster_windows, normalize_rows, resegment
 from asr.speaker_features import SAMPLE_RATE
+from asr.speaker_roster import allowed_voiceprints, roster_segmentation
 from asr.speaker_turns import (
     SpeechScan,
     bridge_pauses,
@@ -179,20 +180,21 @@ def find_turns(audio_path: Path, *, max_speakers: int | None = None,
                name_threshold: float = NAME_THRESHOLD, min_turn: float = 1.2, run_gap: float = 0.3,
                change_below: float = CHANGE_BELOW, voiceprint_weight: float = 1.0, bridge: float = BRIDGE,
                change_inside: float = CHANGE_INSIDE, params: ClusterParams | None = None, total_seconds: float | None = None,
-               progress: Callable[[float], None] | None = None) -> SpeakerTurns:
+               progress: Callable[[float], None] | None = None, roster_states: bool = False) -> SpeakerTurns:
     """Speaker turns of a recording from its speech regions, independent of any transcript."""
     scan = scan_recording(Path(audio_path), progress=progress, total_seconds=total_seconds)
     return turns_from_scan(scan, max_speakers=max_speakers, voiceprints=voiceprints, roster=roster,
                            name_threshold=name_threshold, min_turn=min_turn, run_gap=run_gap,
                            change_below=change_below, voiceprint_weight=voiceprint_weight, bridge=bridge,
-                           change_inside=change_inside, params=params)
+                           change_inside=change_inside, params=params, roster_states=roster_states)
 
 
 def turns_from_scan(scan: SpeechScan, *, max_speakers: int | None = None,
                     voiceprints: dict[str, np.ndarray] | None = None, roster: Sequence[str] = (),
                     name_threshold: float = NAME_THRESHOLD, min_turn: float = 1.2, run_gap: float = 0.3,
                     change_below: float = CHANGE_BELOW, voiceprint_weight: float = 1.0, bridge: float = BRIDGE,
-                    change_inside: float = CHANGE_INSIDE, params: ClusterParams | None = None) -> SpeakerTurns:
+                    change_inside: float = CHANGE_INSIDE, params: ClusterParams | None = None,
+                    roster_states: bool = False) -> SpeakerTurns:
     """Speaker turns from a scanned recording (the window embeddings; cheap, so tuning can reuse a scan)."""
     if not scan.vectors:
         return SpeakerTurns(duration=scan.duration)
@@ -212,15 +214,21 @@ def turns_from_scan(scan: SpeechScan, *, max_speakers: int | None = None,
                              segments=runs)
     k = int(labels.max()) + 1
     centroids = normalize_rows(np.stack([x[labels == c].mean(axis=0) for c in range(k)]))
-    names = _name_clusters(centroids, voiceprints or {}, roster, name_threshold)
-    if names and voiceprint_weight > 0:
+    allowed = allowed_voiceprints(voiceprints or {}, roster)
+    p = params or ClusterParams()
+    names: dict[int, str] = {}
+    if allowed and roster_states:
+        result = roster_segmentation(x, runs, labels, allowed, p.switch_penalty, p.min_windows)
+        labels, names = result.labels, result.names
+    elif allowed:
+        names = _name_clusters(centroids, voiceprints or {}, roster, name_threshold)
+    if names and voiceprint_weight > 0 and not roster_states:
         # A named speaker's enrolled voice is extra evidence of what they sound like: pull the centroid
         # towards it and reassign every window once more (helps where two voices are close).
         for c, name in names.items():
             vp = np.asarray(voiceprints[name], dtype=np.float64)
             centroids[c] = centroids[c] + voiceprint_weight * vp / np.linalg.norm(vp)
         centroids = normalize_rows(centroids)
-        p = params or ClusterParams()
         labels = resegment(x, runs, centroids, p.switch_penalty)
     turns: list[tuple[float, float, int]] = []
     for run in region_runs:

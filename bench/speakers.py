@@ -3,6 +3,7 @@
     .venv/bin/python bench/speakers.py                  # all synthetic meetings + the real AISHELL file
     .venv/bin/python bench/speakers.py --only m01,m04   # some meetings
     .venv/bin/python bench/speakers.py --split          # also means over the odd / even meetings
+    .venv/bin/python bench/speakers.py --roster-states  # enrolled voiceprints inside the segmentation
     .venv/bin/python bench/speakers.py --memory         # also peak memory on a 4x longer recording
     .venv/bin/python bench/speakers.py --asr-from /tmp/base_{meeting}/result.json   # ASR segments of an earlier run
 
@@ -176,7 +177,8 @@ def bench_meeting(meeting: str, scorer, args, inputs: list[Segment] | None = Non
     prints = voiceprints_for(meeting, not args.no_cache)
     roster = list(meta["roster"]) + [n for n in prints if n not in meta["roster"]]
     plain = evaluate(truth, scan, inputs, scorer)
-    named = evaluate(truth, scan, inputs, scorer, voiceprints=prints, roster=roster, max_speakers=len(roster))
+    rs = {"roster_states": True} if args.roster_states else {}
+    named = evaluate(truth, scan, inputs, scorer, voiceprints=prints, roster=roster, max_speakers=len(roster), **rs)
     # An unenrolled voice among enrolled ones and strangers' voiceprints: it must stay anonymous.
     talk: dict[str, float] = {}
     for s in truth["segments"]:
@@ -188,7 +190,7 @@ def bench_meeting(meeting: str, scorer, args, inputs: list[Segment] | None = Non
     partial = {n: v for n, v in prints.items() if n != left_out} | strangers
     part_roster = [n for n in roster if n != left_out] + list(strangers)
     unk = evaluate(truth, scan, inputs, scorer, voiceprints=partial, roster=part_roster,
-                   max_speakers=len(part_roster) + 1)
+                   max_speakers=len(part_roster) + 1, **rs)
     wrong = false_names(truth, unk["out"], left_out, set(partial))
     seconds = scan_seconds + plain["seconds"]
     share_of_asr = seconds / (truth["duration"] * args.asr_rtf)
@@ -264,6 +266,8 @@ def main() -> int:
     parser.add_argument("--split", action="store_true", help="also means over odd and even meetings")
     parser.add_argument("--no-cache", action="store_true", help="scan every recording again (times it too)")
     parser.add_argument("--asr-rtf", type=float, default=ASR_RTF, help="recognition real-time factor for 'time'")
+    parser.add_argument("--roster-states", action="store_true",
+                        help="enrolled members as speaker states in the segmentation (asr/speaker_roster.py)")
     parser.add_argument("--memory", action="store_true", help="also measure peak memory vs length")
     parser.add_argument("--json", metavar="FILE", help="write the rows as JSON")
     parser.add_argument("--asr-from", metavar="PATTERN",
