@@ -55,6 +55,12 @@ def ensure_tables(store: Store) -> None:
     the audit rows already there, which is the baseline this version of the software starts from."""
     if store in _ready:
         return
+    present = {name for (name,) in store.db.execute(
+        "SELECT name FROM sqlite_master WHERE name IN ('audit_chain', 'ledger_meta', 'outbox_keys', "
+        "'audit_chain_no_update', 'audit_chain_no_delete')").fetchall()}
+    if len(present) == 5:  # nothing to create: no write lock needed (a reader must not wait for one)
+        _ready.add(store)
+        return
     with store.transaction() as conn:
         had_chain = conn.execute(
             "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'audit_chain'").fetchone()

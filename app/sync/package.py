@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from app.sync.anchor import chain_state, ledger_write
+from app.sync.anchor import chain_state, ensure_tables, ledger_write
 from app.sync.canonical import canonical_json, sha256_hex, verify_body
 from app.sync.ledger import _audit_row, latest_record, record_files, records
 from core.errors import SanhuiError
@@ -107,6 +107,7 @@ def _anchor_of(store: Store, record) -> dict[str, Any]:
 
 def package_bytes(store: Store, meeting_id: str, version: int | None = None) -> bytes:
     """The zip of one finalised version (the latest by default)."""
+    ensure_tables(store)
     if version is None:
         record = latest_record(store, meeting_id)
     else:

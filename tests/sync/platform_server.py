@@ -88,6 +88,9 @@ class PlatformState:
         self.inflight = 0  # requests being handled, guarded by the lock
         self.idle = threading.Condition(self.lock)
         self.posts: dict[str, int] = {}  # Idempotency-Key -> POSTs that arrived with it
+        # In order: ("in", method, key, None) when a request arrives, ("out", method, key, outcome) when it is
+        # answered; key is the Idempotency-Key of a POST, else the path. Shows work repeated after an answer.
+        self.events: list[tuple[str, str, str, int | str | None]] = []
         self.logged = threading.Condition(self.lock)
 
 
@@ -191,14 +194,17 @@ class Handler(BaseHTTPRequestHandler):
         state = self.server.state
         with state.lock:
             state.log.append((method, self.path, outcome))
+            state.events.append(("out", method, getattr(self, "_key", self.path), outcome))
             state.logged.notify_all()
 
     def _handle_counted(self, method: str) -> None:
         state = self.server.state
         faults = self.server.faults
-        if method == "POST":
-            key = self.headers.get("Idempotency-Key", "")
-            with state.lock:
+        key = self.headers.get("Idempotency-Key", "") if method == "POST" else self.path
+        self._key = key
+        with state.lock:
+            state.events.append(("in", method, key, None))
+            if method == "POST":
                 state.posts[key] = state.posts.get(key, 0) + 1
         if faults and faults.latency:
             self.server.release.wait(faults.latency)
