@@ -147,7 +147,9 @@ def item_spans(segments: list[Segment], sections: list[int | None], n_items: int
     best = [0.0] + [neg] * n_items
     back: list[list[int]] = []
     for seg, sec in zip(segments, sections, strict=True):
-        label = 0 if sec is None else sec + 1
+        # a segment given to no item (before the first announcement, or like no item) agrees with any
+        # block: it goes with the block around it
+        label = None if sec is None else sec + 1
         row, new, run_max, run_arg = [], [], neg, 0
         for k in range(states):
             if best[k] > run_max:  # staying put wins ties: a block ends only where speech says so
