@@ -268,3 +268,8 @@ def test_background_failures_push_the_next_attempt_out_exponentially(store):
     for attempt, wait in enumerate(waits, start=2):
         assert 0 <= wait <= retry_schedule(attempt)
     assert max(waits) <= RETRY_CAP and max(waits[5:]) > 4 * RETRY_BASE  # it grows, and stays capped
+
+
+def test_version_without_retry_is_refused_in_chinese(store, platform_settings, capsys):
+    assert main(["sync", "--version", "2"]) == 2
+    assert "--version 须与 --retry 一起使用" in capsys.readouterr().err
