@@ -290,7 +290,7 @@ def _resolutions(w: _Writer, minutes: Minutes) -> None:
                      deadline])
     number = style.label_width_mm("序号")
     owner = style.label_width_mm(NEEDS_FILLING)
-    due = 42.0  # 2026年12月20日 on one line also where Times New Roman falls back to a wider serif
+    due = 45.0  # 2026年12月20日 on one line also in DejaVu Serif (LibreOffice without Times New Roman)
     w.table(rows, [number, style.TEXT_WIDTH_MM - number - owner - due, owner, due], header_rows=1, centered=(0,))
 
 
@@ -309,14 +309,14 @@ def _votes(w: _Writer, meeting: Meeting, minutes: Minutes, segments: list[Segmen
         w.para(f"{i}. {c.matter}：主持人征求意见，与会人员无异议，会议同意（未举手计票）。", indent=True)
 
 
-def _signatures(w: _Writer) -> None:
-    from docx.enum.text import WD_TAB_ALIGNMENT
-    from docx.shared import Mm
-
+def _signatures(w: _Writer, meeting: Meeting) -> None:
+    """One line each, the printed name beside the space for the hand-written signature."""
     w.para("")
-    sign = w.para()
-    sign.paragraph_format.tab_stops.add_tab_stop(Mm(style.TEXT_WIDTH_MM / 2 + 4), WD_TAB_ALIGNMENT.LEFT)
-    w.run(sign, "主持人（签字）：__________\t记录人（签字）：__________")
+    for role, name in (("主持人", meeting.host), ("记录人", meeting.recorder)):
+        p = w.para(keep_next=role == "主持人")
+        p.paragraph_format.left_indent = w.Pt(BODY_PT * 8)
+        w.run(p, f"{role}（签字）：{name or ''}")
+        w.run(p, "\u3000" * (6 - min(len(name or ""), 5)) + "________")
 
 
 def build(meeting: Meeting, minutes: Minutes, segments: list[Segment]) -> Any:
@@ -336,7 +336,7 @@ def build(meeting: Meeting, minutes: Minutes, segments: list[Segment]) -> Any:
         w.heading(f"{_ordinal(i)}、{name}")
         body()
     w.para("散会。", indent=True)
-    _signatures(w)
+    _signatures(w, meeting)
     return w.doc
 
 
