@@ -29,6 +29,8 @@ MARGINS_MM = {"top": 37, "bottom": 35, "left": 28, "right": 26}
 TEXT_WIDTH_MM = A4_MM[0] - MARGINS_MM["left"] - MARGINS_MM["right"]  # 156 mm
 ALIAS_CONF = "64-sanhui-gongwen.conf"
 
+_AFTER_NOWRAP = ("w:tcMar", "w:textDirection", "w:tcFitText", "w:vAlign", "w:hideMark", "w:headers",
+                 "w:cellIns", "w:cellDel", "w:cellMerge", "w:tcPrChange")
 _THEME_ATTRS = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
 
 
@@ -237,8 +239,15 @@ def no_wrap(cell: Any) -> None:
     from docx.oxml import OxmlElement
 
     tc_pr = cell._tc.get_or_add_tcPr()
-    if tc_pr.find(_qn("w:noWrap")) is None:
-        tc_pr.append(OxmlElement("w:noWrap"))
+    if tc_pr.find(_qn("w:noWrap")) is not None:
+        return
+    element = OxmlElement("w:noWrap")
+    # the schema's order (Word refuses a file that breaks it): noWrap comes before these
+    later = next((child for child in tc_pr if child.tag in {_qn(t) for t in _AFTER_NOWRAP}), None)
+    if later is None:
+        tc_pr.append(element)
+    else:
+        later.addprevious(element)
 
 
 def label_width_mm(text: str, size_pt: float = TABLE_PT) -> float:
