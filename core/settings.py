@@ -24,7 +24,7 @@ class Settings:
     extra_hotwords: list[str] = field(default_factory=list)  # the branch's own terms and names
     minutes_engine: str = "rules"  # "rules" (built in) or "llm": a local model refines, the rules stay the fallback
     llm_model_dir: str = ""  # folder of a local instruction-tuned model (transformers), installed by the user
-    llm_endpoint: str = ""  # or an OpenAI-compatible endpoint on the intranet, e.g. http://10.0.0.5:8000/v1
+    llm_endpoint: str = ""  # or an OpenAI-compatible endpoint: https://llm.unit.example/v1 (core/net_policy: http only to loopback)
     llm_model: str = ""  # model name at that endpoint
     platform_url: str = ""  # party-building platform base URL, empty = sync off
     platform_ca: str = ""  # CA bundle for an intranet platform with its own certificate authority

@@ -271,8 +271,21 @@ class Store:
     @contextlib.contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """One write transaction, taken at once (BEGIN IMMEDIATE) so its reads are current; rolled back
-        whole on any error. sqlite-utils' methods called inside nest as savepoints."""
+        whole on any error. Inside another one it is a savepoint (the ledger's writes wrap storage's);
+        sqlite-utils' methods called inside nest as savepoints too."""
         conn = self.db.conn
+        if conn.in_transaction:
+            name = f"sanhui_{uuid.uuid4().hex[:12]}"
+            conn.execute(f"SAVEPOINT {name}")
+            try:
+                yield conn
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute(f"ROLLBACK TO SAVEPOINT {name}")
+                    conn.execute(f"RELEASE SAVEPOINT {name}")
+                raise
+            conn.execute(f"RELEASE SAVEPOINT {name}")
+            return
         conn.execute("BEGIN IMMEDIATE")
         try:
             yield conn

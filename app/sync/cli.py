@@ -71,6 +71,14 @@ def cmd_finalize(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_revise(args: argparse.Namespace) -> int:
+    from app.sync.ledger import reopen
+
+    reopen(_store(), args.meeting_id)
+    print(f"已进入修订：会议 {args.meeting_id} 可以更改了；改完请运行 sanhui finalize {args.meeting_id} 重新定稿（记为新的版本）。")
+    return 0
+
+
 def print_status(store) -> None:
     from app.sync.outbox import outbox_items
 
@@ -182,6 +190,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("finalize", help="定稿会议：生成不可更改的版本并加入待发送队列")
     p.add_argument("meeting_id")
     p.set_defaults(func=cmd_finalize)
+
+    p = sub.add_parser("revise", help="修订已定稿的会议：重新打开以便更改，改完须重新定稿")
+    p.add_argument("meeting_id")
+    p.set_defaults(func=cmd_revise)
 
     p = sub.add_parser("sync", help="立即把定稿记录发送到党建平台")
     p.add_argument("--status", action="store_true", help="只查看各会议的发送和审核状态，不联网")

@@ -44,11 +44,11 @@ from app.sync.canonical import (
 )
 from core.errors import SanhuiError, StoreError
 from core.result import result_from_dict
-from core.storage import Store
+from core.storage import FINALIZED, Store
 from core.types import Result
 
 DOCUMENT_NAMES = ("minutes.docx", "report.docx")
-FINALIZED_STATUS = "已定稿"
+FINALIZED_STATUS = FINALIZED  # one home: core.storage
 # Fields the ledger adds to result.json; the rest of a body is the meeting's result.
 RECORD_FIELDS = ("version", "finalized_at", "prev_sha256", HASH_FIELD, "documents")
 
@@ -124,6 +124,17 @@ def audit(store: Store, action: str, meeting_id: str | None = None, version: int
     """Append one line to the audit log (finalise, export and sync actions). Never holds the token."""
     with ledger_write(store):
         _audit_row(store, action, meeting_id, version, detail)
+
+
+def reopen(store: Store, meeting_id: str) -> None:
+    """修订: a finalised meeting made editable again, with an audit line in the same transaction, so
+    `verify` tells a correction under way from a working copy changed behind the app's back. The
+    versions stay; the next finalize records the correction as a new one."""
+    previous = latest_record(store, meeting_id)
+    with ledger_write(store):
+        store.reopen(meeting_id)
+        version = previous.version if previous else None
+        _audit_row(store, "reopen", meeting_id, version, f"修订：第 {version} 版重新打开，改完须重新定稿")
 
 
 def audit_log(store: Store, limit: int = 100) -> list[dict[str, Any]]:

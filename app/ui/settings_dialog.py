@@ -145,7 +145,7 @@ class SettingsDialog(QDialog):
             self.engine_combo.addItem(label, key)
         self.engine_combo.setCurrentIndex(max(0, self.engine_combo.findData(settings.asr_engine)))
         self.endpoint_edit = QLineEdit(settings.asr_endpoint, placeholderText="例如 https://asr.单位内网:8000/v1")
-        self.endpoint_edit.setToolTip("speaches、vLLM 或 FunASR 服务的地址；必须 https，http 仅限本机或内网 IP 地址")
+        self.endpoint_edit.setToolTip("speaches、vLLM 或 FunASR 服务的地址；必须 https（可在设置中指定单位根证书）；http 仅限本机地址（127.0.0.1、localhost）")
         self.remote_model_edit = QLineEdit(settings.asr_remote_model, placeholderText="例如 large-v3，留空用服务器默认模型")
         self.token_edit = QLineEdit(placeholderText="留空则沿用已保存的令牌；令牌只保存在系统密钥环中")
         self.token_edit.setEchoMode(QLineEdit.EchoMode.Password)
