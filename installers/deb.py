@@ -145,6 +145,28 @@ def _md5sums(staging: Path) -> str:
     return "".join(lines)
 
 
+FONTS = ROOT / "resources" / "fonts"
+FONT_CONF = "64-sanhui-gongwen.conf"
+
+
+def _stage_fonts(staging: Path) -> None:
+    """The free 仿宋/宋体 of the documents and their fontconfig aliases, system-wide, so the user's own
+    LibreOffice or WPS shows minutes.docx in 公文 fonts, not a sans fallback. fontconfig's dpkg trigger
+    on /usr/share/fonts refreshes the cache; the alias file is in conf.avail with the conf.d link that
+    Debian's own font packages use (a link in /etc that dpkg removes with the package)."""
+    fonts = staging / "usr/share/fonts/opentype" / APP_ID
+    fonts.mkdir(parents=True)
+    for font in sorted(FONTS.glob("Fandol*.otf")):
+        shutil.copyfile(font, fonts / font.name)
+    shutil.copyfile(FONTS / "LICENSE-fandol.txt", fonts / "LICENSE-fandol.txt")
+    avail = staging / "usr/share/fontconfig/conf.avail"
+    avail.mkdir(parents=True)
+    shutil.copyfile(FONTS / FONT_CONF, avail / FONT_CONF)
+    links = staging / "etc/fonts/conf.d"
+    links.mkdir(parents=True)
+    (links / FONT_CONF).symlink_to(f"/usr/share/fontconfig/conf.avail/{FONT_CONF}")
+
+
 def stage(bundle: Path, staging: Path, version: str, arch: str) -> None:
     """Lay out the package tree in `staging` (replaced if present)."""
     if not (bundle / APP_ID).is_file():
@@ -161,6 +183,7 @@ def stage(bundle: Path, staging: Path, version: str, arch: str) -> None:
         (hicolor / f"{size}x{size}/apps").mkdir(parents=True)
         shutil.copyfile(png, hicolor / f"{size}x{size}/apps" / f"{APP_ID}.png")
     _write(staging / "usr/share/doc" / APP_ID / "copyright", copyright_text(version))
+    _stage_fonts(staging)
     _normalise_modes(staging)
     installed_kib = sum(p.stat().st_size for p in staging.rglob("*") if p.is_file()) // 1024 + 1
     _write(staging / "DEBIAN/control", control_text(version, arch, installed_kib))

@@ -99,10 +99,15 @@ def test_installs_into_a_scratch_root_and_removes_cleanly(built_deb: Path, scrat
     assert (scratch_root / f"usr/share/icons/hicolor/256x256/apps/{icon}.png").is_file()
     if shutil.which("desktop-file-validate"):
         subprocess.run(["desktop-file-validate", str(desktop)], check=True)
+    # The documents' 仿宋/宋体 and their aliases, system-wide for the user's own LibreOffice/WPS.
+    assert (scratch_root / "usr/share/fonts/opentype/sanhui/FandolFang-Regular.otf").stat().st_size > 1_000_000
+    link = scratch_root / "etc/fonts/conf.d/64-sanhui-gongwen.conf"
+    assert link.is_symlink() and os.readlink(link) == "/usr/share/fontconfig/conf.avail/64-sanhui-gongwen.conf"
+    assert (scratch_root / "usr/share/fontconfig/conf.avail/64-sanhui-gongwen.conf").is_file()
 
     _dpkg(scratch_root, "--purge", "sanhui")
     assert not app.exists()
-    assert not launcher.exists() and not desktop.exists()
+    assert not launcher.exists() and not desktop.exists() and not link.is_symlink()
     leftovers = [p for p in scratch_root.rglob("*") if p.is_file() and "var/lib/dpkg" not in p.as_posix()]
     assert leftovers == []
 
