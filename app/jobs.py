@@ -15,13 +15,16 @@ from __future__ import annotations
 
 import contextlib
 import inspect
+import json
 import logging
 import multiprocessing as mp
 import os
+import re
 from collections.abc import Callable, Generator
 from pathlib import Path
 from typing import Any
 
+from app.session import snapshot  # noqa: F401  (the window's jobs take snapshots from here)
 from core import errors
 from core.errors import SanhuiError
 from core.storage import Store
@@ -55,29 +58,89 @@ def reextract_job(segments, meeting: Meeting):
     return extract_minutes(segments, meeting)
 
 
-def export_job(result: Result, out_dir: Path):
-    from app.export import write_outputs
+def derive_job(result: Result, reextract: bool, manual: frozenset[str], options=None) -> Result:
+    """app.session.derive in a child: the minutes' extracted sections and the assessment, from the
+    working copy as the secretary left it."""
+    from app.session import derive
 
-    return write_outputs(result, out_dir)
+    return derive(result, reextract, manual, options)
 
 
-def save_job(store_path: Path, result: Result, status: str) -> str:
+_UNSAFE_IN_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
+DOCUMENT_SUFFIXES = {"minutes": "会议记录.docx", "report": "效能报告.docx", "transcript": "转写.txt",
+                     "result": "result.json"}
+
+
+def document_stem(result: Result, out_dir: Path) -> str:
+    """<日期>-<标题>, the name every exported file of this meeting starts with; another meeting's
+    files of the same date and title in out_dir (told by their result.json) add the meeting id."""
+    m = result.meeting
+    title = _UNSAFE_IN_NAME.sub("_", (m.title or m.type or "会议").strip())[:60].strip(" ._") or "会议"
+    stem = f"{m.date}-{title}" if m.date else title
+    other = out_dir / f"{stem}-{DOCUMENT_SUFFIXES['result']}"
+    if other.is_file():
+        try:
+            other_id = json.loads(other.read_text(encoding="utf-8")).get("id", "")
+        except (OSError, ValueError, AttributeError):
+            other_id = ""
+        if other_id != result.id:
+            stem = f"{stem}-{result.id or 'new'}"
+    return stem
+
+
+def write_named_outputs(result: Result, out_dir: Path) -> dict[str, Path]:
+    """app.export.write_outputs under names of this meeting (<日期>-<标题>-会议记录.docx …), so exports of
+    several meetings to one folder never overwrite each other. Written complete in a private folder
+    beside them, then moved into place."""
+    import shutil
+    import tempfile
+
+    from app.export import check_writable, write_outputs
+
+    out_dir = check_writable(Path(out_dir))
+    stem = document_stem(result, out_dir)
+    scratch = Path(tempfile.mkdtemp(prefix=".sanhui-export-", dir=out_dir))
+    try:
+        written = write_outputs(result, scratch)
+        files = {}
+        for key in ("minutes", "report", "transcript", "result"):  # result.json last: the set is complete
+            files[key] = out_dir / f"{stem}-{DOCUMENT_SUFFIXES[key]}"
+            os.replace(written[key], files[key])
+        return files
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def export_job(result: Result, out_dir: Path, derive: bool = False, reextract: bool = False,
+               manual: frozenset[str] = frozenset(), options=None) -> dict:
+    """Export what the screen shows: the working copy re-derived first (derive; a finalised meeting's
+    frozen version is written as it is). Returns {"files": {kind: path}, "result": the result written}."""
+    if derive:
+        result = derive_job(result, reextract, manual, options)
+    return {"files": write_named_outputs(result, Path(out_dir)), "result": result}
+
+
+def save_job(store_path: Path, result: Result, status: str, manual: set[str] | None = None,
+             pending: str | None = None) -> str:
     """Save edits with a connection of its own (rewriting 2,000 segments and their index takes ~0.5 s)."""
     store = Store(store_path)
     try:
-        return store.save_result(result, status=status)
+        return store.save_result(result, status=status, manual=manual, pending=pending)
     finally:
         store.close()
 
 
-def finalize_job(store_path: Path, result: Result, status: str):
-    """Save the last edits, then freeze the record as the next ledger version."""
+def finalize_job(store_path: Path, result: Result, status: str, reextract: bool = False,
+                 manual: frozenset[str] = frozenset(), options=None):
+    """Re-derive the working copy, save it, then freeze it as the next ledger version: the documents
+    filed are exactly the edited minutes and their report. Returns (record, the frozen result)."""
     from app.sync.ledger import finalize
 
+    result = derive_job(result, reextract, manual, options)
     store = Store(store_path)
     try:
-        store.save_result(result, status=status)
-        return finalize(store, result.id)
+        store.save_result(result, status=status, manual=manual, pending="")
+        return finalize(store, result.id), result
     finally:
         store.close()
 
@@ -102,22 +165,6 @@ def sync_job(store_path: Path, stop=None) -> str:
     if report.error:
         raise SanhuiError(text + report.error)
     return text
-
-
-def snapshot(result: Result) -> Result:
-    """A copy the UI can hand to another thread while it keeps editing (fast: no deepcopy of segments)."""
-    import copy
-    import dataclasses
-
-    from core.types import Segment
-
-    return dataclasses.replace(
-        result,
-        meeting=copy.deepcopy(result.meeting),
-        segments=[Segment(s.start, s.end, s.text, s.speaker) for s in result.segments],
-        minutes=copy.deepcopy(result.minutes),
-        timings=dict(result.timings),
-    )
 
 
 # ------------------------------------------------------------------ the child-process runner

@@ -11,10 +11,10 @@ from collections.abc import Generator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from core.errors import AudioError
+from core.errors import AudioError, StoreError
 from core.result import load_transcript
 from core.settings import Settings
-from core.storage import Store
+from core.storage import FINALIZED, REVISING, Store
 from core.types import Assessment, Meeting, Minutes, Result, Segment
 
 STAGE_LABELS = {
@@ -58,6 +58,8 @@ class ProcessOptions:
     asr_ca: str = ""
     transcript: Path | None = None  # skip recognition and use these segments
     keep_names_from: str = ""  # id of an earlier result of this meeting whose speaker names are carried over
+    replace_id: str = ""  # processing again: the result replaces this meeting (same id, its manual fields kept)
+    audio_sha256: str = ""  # the recording's content hash when the caller has it already (audio_sha256())
     save: bool = True  # keep the meeting in the local store
 
     @classmethod
@@ -79,6 +81,17 @@ class ProcessOptions:
             asr_ca=settings.asr_ca or settings.platform_ca,
         )
         return replace(base, **overrides)
+
+
+def audio_sha256(path: Path) -> str:
+    """The recording's content hash: finds it again under another name (hashlib releases the GIL)."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        while block := f.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def hotwords_for(meeting: Meeting, extra: tuple[str, ...] = ()) -> list[str]:
@@ -128,7 +141,8 @@ def _transcribe(audio: Path, duration: float, meeting: Meeting, options: Process
     return segments
 
 
-def _extract_minutes(segments: list[Segment], meeting: Meeting, options: ProcessOptions) -> Minutes:
+def extract_minutes(segments: list[Segment], meeting: Meeting, options: ProcessOptions) -> Minutes:
+    """The minutes with the engine the settings chose (the rule engine or a language model)."""
     from summarizer import extract_minutes
 
     if options.minutes_engine != "llm":
@@ -148,28 +162,46 @@ def process(
     meeting: Meeting,
     options: ProcessOptions | None = None,
     store: Store | None = None,
+    segments: list[Segment] | None = None,
 ) -> Generator[Progress, None, Result]:
-    """Run every stage; the generator's return value is the finished Result (saved when options.save)."""
+    """Run every stage; the generator's return value is the finished Result (saved when options.save).
+
+    segments (or options.transcript) skip recognition. With options.replace_id the result replaces
+    that meeting: same id, its status (修订中 stays), the minutes sections edited by hand, and, when no
+    recording is given, its recording."""
     options = options or ProcessOptions()
     timings: dict[str, float] = {}
     t_total = time.perf_counter()
 
-    # Checked first, so a wrong id is reported before minutes of recognition, not after.
-    previous = (store or Store()).load_result(options.keep_names_from) if options.keep_names_from else None
+    # Checked first, so a wrong id or a frozen meeting is reported before minutes of recognition, not after.
+    store_ = store or (Store() if options.save or options.keep_names_from or options.replace_id else None)
+    previous = store_.load_result(options.keep_names_from or options.replace_id) \
+        if options.keep_names_from or options.replace_id else None
+    state = store_.working_state(options.replace_id) if options.replace_id else None
+    if state is not None:
+        if state.deleted_at:
+            raise StoreError(f"会议“{previous.meeting.title or options.replace_id}”在回收站中：请先恢复，再重新处理。")
+        if state.status == FINALIZED and options.save:
+            raise StoreError(f"会议“{previous.meeting.title or options.replace_id}”已定稿，不能用重新处理的结果替换；"
+                             "如需更正，请先点击“修订”。")
 
     t0 = time.perf_counter()
     yield Progress("decode", 0.0)
     duration = 0.0
+    sha256 = options.audio_sha256
     if audio is not None:
         from asr.decode import probe_duration
 
         audio = Path(audio)
         duration = probe_duration(audio)
+        sha256 = sha256 or audio_sha256(audio)
     yield Progress("decode", 1.0)
     timings["decode"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
-    if options.transcript is not None:
+    if segments is not None:
+        segments = list(segments)
+    elif options.transcript is not None:
         segments = load_transcript(options.transcript)
     elif audio is None:
         raise AudioError("请提供录音文件或转写文件。")
@@ -185,12 +217,11 @@ def process(
         yield Progress("speakers", 0.0)
         from asr.speakers import diarize
 
-        store_ = store or Store()
         segments = diarize(
             audio,
             segments,
             max_speakers=len(meeting.roster) or None,
-            voiceprints=store_.voiceprints(),
+            voiceprints=(store_ or Store()).voiceprints(),
             roster=meeting.roster,
         )
         yield Progress("speakers", 1.0)
@@ -202,7 +233,12 @@ def process(
 
     t0 = time.perf_counter()
     yield Progress("minutes", 0.0)
-    minutes = _extract_minutes(segments, meeting, options)
+    minutes = extract_minutes(segments, meeting, options)
+    manual = state.manual if state is not None else set()
+    if manual:  # the secretary's own corrections survive processing again, as they survive re-extraction
+        from app.session import merge_minutes
+
+        minutes = merge_minutes(previous.minutes, minutes, manual)
     yield Progress("minutes", 1.0)
     timings["minutes"] = time.perf_counter() - t0
 
@@ -215,18 +251,22 @@ def process(
     timings["analytics"] = time.perf_counter() - t0
     timings["total"] = time.perf_counter() - t_total
 
+    kept_audio = audio is None and previous is not None and state is not None
     result = Result(
         meeting=meeting,
         segments=segments,
         minutes=minutes,
         assessment=assessment,
-        audio_path=str(audio.resolve()) if audio else "",
-        duration=duration,
+        audio_path=previous.audio_path if kept_audio else str(audio.resolve()) if audio else "",
+        duration=max(duration, previous.duration) if kept_audio else duration,
+        id=options.replace_id,
         timings=timings,
     )
     if options.save:
         yield Progress("save", 0.0)
-        (store or Store()).save_result(result)
+        status = REVISING if state is not None and state.status == REVISING else "已处理"
+        store_.save_result(result, status=status, audio_sha256=None if kept_audio else sha256,
+                           manual=manual, pending="")
         yield Progress("save", 1.0)
     return result
 
@@ -237,9 +277,10 @@ def run(
     options: ProcessOptions | None = None,
     store: Store | None = None,
     on_progress=None,
+    segments: list[Segment] | None = None,
 ) -> Result:
     """Drive process() to the end, handing each Progress to on_progress."""
-    gen = process(audio, meeting, options, store)
+    gen = process(audio, meeting, options, store, segments)
     while True:
         try:
             event = next(gen)

@@ -1,12 +1,11 @@
 """The minutes editor: the summarizer's structured minutes as editable fields and tables.
 
 Every edit marks its section as manual; re-extracting after transcript edits replaces only the
-sections the secretary has not touched (merge_minutes). Missing items show 待人工补齐 in red.
+sections the secretary has not touched (app.session.merge_minutes). Missing items show 待人工补齐 in red.
 """
 
 from __future__ import annotations
 
-import copy
 import re
 
 from PySide6.QtCore import QTimer, Signal
@@ -27,19 +26,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.session import SECTIONS, merge_minutes  # noqa: F401  (merge_minutes: its old home)
 from app.ui.models import ListModel, ResolutionModel
 from core.types import NEEDS_FILLING, Absence, FirstTopic, Minutes
 
-SECTIONS = ("attendance", "agenda", "first_topic", "resolutions", "votes")
 MISSING_STYLE = "border: 2px solid #d32f2f; background: #fff0f0;"
-
-
-def merge_minutes(old: Minutes, new: Minutes, manual: set[str]) -> Minutes:
-    """Fresh extraction for every section except those edited by hand."""
-    merged = copy.deepcopy(new)
-    for section in manual:
-        setattr(merged, section, copy.deepcopy(getattr(old, section)))
-    return merged
 
 
 def parse_absences(text: str) -> list[Absence]:
@@ -60,7 +51,8 @@ def count_missing(minutes: Minutes) -> int:
 
 
 class MinutesView(QWidget):
-    changed = Signal()
+    changed = Signal()  # debounced: save
+    edited = Signal(str)  # at once, the section edited by hand
     reextract_requested = Signal()
 
     def __init__(self, parent=None):
@@ -71,6 +63,9 @@ class MinutesView(QWidget):
 
         self.banner = QLabel()
         self.banner.setWordWrap(True)
+        self.pending_label = QLabel("正在按修改后的转写更新纪要（您手工修改的部分保持不变）…")
+        self.pending_label.setStyleSheet("color: #555; padding: 2px 4px;")
+        self.pending_label.hide()
         self.reextract_button = QPushButton("根据转写重新提取")
         self.reextract_button.setToolTip("修改转写后重新生成纪要；您手工改过的部分保持不变")
         self.reextract_button.clicked.connect(self.reextract_requested)
@@ -171,6 +166,7 @@ class MinutesView(QWidget):
 
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addWidget(self.pending_label)
         layout.addWidget(scroll, 1)
 
         for w, section in ((self.expected_spin, "attendance"), (self.present_spin, "attendance")):
@@ -187,6 +183,8 @@ class MinutesView(QWidget):
     # ------------------------------------------------ load / store
 
     def set_minutes(self, minutes: Minutes | None, manual: set[str] | None = None) -> None:
+        """Show these minutes; a field whose value is unchanged is left alone, so a re-derivation
+        arriving while the secretary types does not move the cursor."""
         self._loading = True
         self.minutes = minutes
         self.manual = set(manual or ())
@@ -194,29 +192,38 @@ class MinutesView(QWidget):
         a = m.attendance
         self.expected_spin.setValue(a.expected)
         self.present_spin.setValue(a.present)
-        self.absent_edit.setPlainText("\n".join(f"{x.name}：{x.reason}" if x.reason else x.name for x in a.absent))
+        _set_plain(self.absent_edit, "\n".join(f"{x.name}：{x.reason}" if x.reason else x.name for x in a.absent))
         self.quorum_label.setText({True: "符合法定人数", False: "⚠ 未达到法定人数", None: ""}[a.quorum_met])
-        self.agenda_edit.setPlainText("\n".join(m.agenda))
+        _set_plain(self.agenda_edit, "\n".join(m.agenda))
         ft = m.first_topic or FirstTopic()
-        self.ft_content.setText(ft.content)
-        self.ft_form.setText(ft.form)
-        self.ft_leader.setText(ft.leader)
-        self.ft_measures.setPlainText("\n".join(ft.measures))
+        for widget, text in ((self.ft_content, ft.content), (self.ft_form, ft.form), (self.ft_leader, ft.leader)):
+            if widget.text() != text:
+                widget.setText(text)
+        _set_plain(self.ft_measures, "\n".join(ft.measures))
         self.res_model.set_items(m.resolutions)
         self.vote_model.set_items(m.votes)
         self._loading = False
         self._refresh_flags()
 
     def set_read_only(self, read_only: bool) -> None:
+        self.set_permissions(edit=not read_only, reextract=not read_only, add=not read_only, remove=not read_only)
+
+    def set_permissions(self, edit: bool, reextract: bool, add: bool, remove: bool) -> None:
+        """What the session allows (app/session.py): edits, 重新提取, 添加决议, 删除所选."""
         for w in (self.absent_edit, self.agenda_edit, self.ft_measures):
-            w.setReadOnly(read_only)
+            w.setReadOnly(not edit)
         for w in (self.ft_content, self.ft_form, self.ft_leader):
-            w.setReadOnly(read_only)
-        self.expected_spin.setReadOnly(read_only)
-        self.present_spin.setReadOnly(read_only)
-        self.res_model.read_only = read_only
-        for button in (self.reextract_button, self.add_button, self.remove_button):
-            button.setEnabled(not read_only)
+            w.setReadOnly(not edit)
+        self.expected_spin.setReadOnly(not edit)
+        self.present_spin.setReadOnly(not edit)
+        self.res_model.read_only = not edit
+        self.reextract_button.setEnabled(reextract)
+        self.add_button.setEnabled(add)
+        self.remove_button.setEnabled(remove)
+
+    def set_pending(self, pending: bool) -> None:
+        """The transcript changed and the minutes are being re-derived from it."""
+        self.pending_label.setVisible(pending)
 
     def _edited(self, section: str) -> None:
         if self._loading or self.minutes is None:
@@ -224,6 +231,7 @@ class MinutesView(QWidget):
         self.manual.add(section)
         self._apply()
         self._refresh_flags()
+        self.edited.emit(section)
         self._save_timer.start()
 
     def flush(self) -> None:
@@ -264,3 +272,8 @@ class MinutesView(QWidget):
         rows = self.res_table.selectionModel().selectedRows()
         if rows:
             self.res_model.remove(rows[0].row())
+
+
+def _set_plain(edit: QPlainTextEdit, text: str) -> None:
+    if edit.toPlainText() != text:
+        edit.setPlainText(text)

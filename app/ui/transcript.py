@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSlider,
+    QStyle,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -79,6 +80,7 @@ class RenameDialog(QDialog):
 
 class TranscriptView(QWidget):
     changed = Signal()  # debounced: the segments were edited and should be saved
+    renamed = Signal(str, str)  # old, new: a speaker renamed (or merged) in every segment
     enroll_requested = Signal(str, object)  # a member's name, [(start, end)] of their speech in this meeting
 
     def __init__(self, player: Player | None = None, parent=None):
@@ -113,15 +115,17 @@ class TranscriptView(QWidget):
         self.table.setColumnWidth(SegmentModel.SPEAKER, self.fontMetrics().horizontalAdvance("发言人发言人") + 24)
         self.table.clicked.connect(self.on_clicked)
 
-        # playback bar
-        self.play_button = QPushButton("▶ 播放")
+        # playback bar; the media icons come from the style: the fonts draw ⏸ as an empty box
+        self._play_icon = self.style().standardIcon(QStyle.StandardPixmap.SP_MediaPlay)
+        self._pause_icon = self.style().standardIcon(QStyle.StandardPixmap.SP_MediaPause)
+        self.play_button = QPushButton(self._play_icon, "播放")
         self.play_button.clicked.connect(self.player.toggle)
         self.slider = QSlider(Qt.Orientation.Horizontal)
         self.slider.sliderMoved.connect(lambda v: self.player.seek(v / 10.0))
         self.time_label = QLabel("00:00 / 00:00")
         self.player.position_changed.connect(self.on_position)
         self.player.duration_changed.connect(lambda s: self.slider.setRange(0, int(s * 10)))
-        self.player.playing_changed.connect(lambda p: self.play_button.setText("⏸ 暂停" if p else "▶ 播放"))
+        self.player.playing_changed.connect(self._show_playing)
         play_row = QHBoxLayout()
         play_row.addWidget(self.play_button)
         play_row.addWidget(self.slider, 1)
@@ -157,6 +161,10 @@ class TranscriptView(QWidget):
 
         self._save_timer = QTimer(self, singleShot=True, interval=SAVE_DELAY_MS)
         self._save_timer.timeout.connect(self.changed)
+
+    def _show_playing(self, playing: bool) -> None:
+        self.play_button.setIcon(self._pause_icon if playing else self._play_icon)
+        self.play_button.setText("暂停" if playing else "播放")
 
     # ------------------------------------------------ data
 
@@ -243,9 +251,11 @@ class TranscriptView(QWidget):
         return row
 
     def rename_speaker(self, old: str, new: str) -> int:
+        merging = new in self.model.speakers()
         changed = self.model.rename_speaker(old, new)
         if changed:
-            merged = "（已与同名发言人合并）" if new in self.model.speakers() else ""
+            self.renamed.emit(old, new)  # the minutes and the report name them too
+            merged = "（已与同名发言人合并）" if merging else ""
             self.status_label.setText(f"已把“{old}”改为“{new}”，共 {changed} 段{merged}。")
             self._fill_speakers()
             self.speaker_combo.setCurrentText(new)

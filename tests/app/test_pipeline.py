@@ -53,3 +53,37 @@ def test_llm_engine_without_a_model_falls_back_to_the_rules(tmp_path):
     )
     assert [r.content for r in llm.minutes.resolutions] == [r.content for r in rules.minutes.resolutions]
     assert rules.minutes.resolutions[0].owner == "刘芳"
+
+
+def test_processing_again_replaces_the_meeting_and_keeps_the_secretarys_fields(tmp_path):
+    store = Store(tmp_path / "db.sqlite")
+    first = run(None, MEETING, ProcessOptions(transcript=_transcript(tmp_path)), store=store)
+    first.minutes.resolutions[0].owner = "赵敏"  # corrected by hand in the window
+    first.audio_path = "/录音/m01.wav"
+    store.save_result(first, status="修订中", manual={"resolutions"}, audio_sha256="ab" * 32)
+    again = run(None, MEETING, ProcessOptions(transcript=_transcript(tmp_path), replace_id=first.id), store=store)
+    assert again.id == first.id and [r["id"] for r in store.list_meetings()] == [first.id]
+    stored = store.load_result(first.id)
+    assert stored.minutes.resolutions[0].owner == "赵敏" and stored.audio_path == "/录音/m01.wav"
+    state = store.working_state(first.id)
+    assert (state.status, state.manual, state.audio_sha256, state.pending) == ("修订中", {"resolutions"}, "ab" * 32, "")
+
+
+def test_a_frozen_or_deleted_meeting_is_refused_before_any_work(tmp_path):
+    import pytest
+
+    from core.errors import StoreError
+
+    store = Store(tmp_path / "db.sqlite")
+    meeting_id = run(None, MEETING, ProcessOptions(transcript=_transcript(tmp_path)), store=store).id
+    store.db.execute("UPDATE meetings SET status = '已定稿' WHERE id = ?", [meeting_id])
+    store.db.conn.commit()
+    gen = process(None, MEETING, ProcessOptions(transcript=_transcript(tmp_path), replace_id=meeting_id), store=store)
+    with pytest.raises(StoreError, match="已定稿.*修订"):
+        next(gen)  # before the first progress event: no minutes of recognition wasted
+    store.db.execute("UPDATE meetings SET status = '已处理' WHERE id = ?", [meeting_id])
+    store.db.conn.commit()
+    store.trash_meeting(meeting_id)
+    gen = process(None, MEETING, ProcessOptions(transcript=_transcript(tmp_path), replace_id=meeting_id), store=store)
+    with pytest.raises(StoreError, match="回收站"):
+        next(gen)
