@@ -4,20 +4,22 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import logging
 import sys
 import time
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
 from app.argparse_zh import ChineseArgumentParser
 from core import paths
-from core.errors import SanhuiError, os_reason
+from core.errors import MetaError, SanhuiError, StoreError, os_reason
 from core.offline import quiet_libraries
-from core.result import load_meta
+from core.result import load_meta, meeting_from_dict
 from core.settings import load_settings
-from core.storage import Store
-from core.types import Meeting
+from core.storage import FINALIZED, Store
+from core.types import Meeting, Result, Segment, parse_meeting_type
 
 log = logging.getLogger("sanhui")
 
@@ -59,41 +61,124 @@ def _sample_dir() -> Path:
     return Path(str(resources.files("resources") / "sample"))
 
 
-def default_meeting(audio: Path | None) -> Meeting:
+def default_meeting(audio: Path | None, meeting_type: str = "支部委员会") -> Meeting:
     """Without a meta file: the recording's file date and name stand in for the meeting's."""
     day = dt.date.today()
     if audio is not None and audio.exists():
         day = dt.date.fromtimestamp(audio.stat().st_mtime)
     title = f"会议记录（{audio.stem}）" if audio else "会议记录"
-    return Meeting(type="支部委员会", title=title, date=day.isoformat())
+    return Meeting(type=meeting_type, title=title, date=day.isoformat())
+
+
+def meeting_type_arg(value: str | None) -> str | None:
+    """--type as typed: a known type or alias, or a Chinese error with a suggestion."""
+    if value is None:
+        return None
+    try:
+        return parse_meeting_type(value)
+    except ValueError as exc:
+        raise MetaError(str(exc)) from None
+
+
+@dataclass
+class Source:
+    """What `process` works from: the meeting, where the transcript comes from, the meeting it replaces."""
+
+    meeting: Meeting | None = None
+    transcript: Path | None = None
+    segments: list[Segment] | None = None
+    replace_id: str = ""
+    note: str = ""
+
+
+def _live_meeting(store: Store, meeting_id: str) -> Result | None:
+    """The stored meeting with this id, or None; one in the 回收站 is an error, not a new meeting."""
+    try:
+        state = store.working_state(meeting_id)
+    except StoreError:
+        return None
+    if state.deleted_at:
+        raise StoreError(f"会议“{meeting_id}”在回收站中：请先用 sanhui restore {meeting_id} 恢复。")
+    return store.load_result(meeting_id)
+
+
+def transcript_source(value: str, store: Store) -> Source:
+    """--transcript takes a JSON file with a "segments" list, or a meeting's id. A result.json of a
+    stored meeting (it has that meeting's "id") and a meeting id update that meeting; a file of
+    segments alone becomes a new meeting."""
+    path = Path(value)
+    if path.is_file():
+        try:
+            data = json.loads(path.read_text(encoding="utf-8-sig"))
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            raise MetaError(f"转写文件“{path.name}”不是有效的 JSON。") from None
+        source = Source(transcript=path)
+        if isinstance(data, dict):
+            stored = _live_meeting(store, data["id"]) if isinstance(data.get("id"), str) and data["id"] else None
+            if stored is not None:
+                source.replace_id, source.meeting = stored.id or data["id"], stored.meeting
+                source.note = f"转写文件来自会议 {source.replace_id}（{stored.meeting.title}）：将更新该会议。"
+            if isinstance(data.get("meeting"), dict):
+                source.meeting = meeting_from_dict(data["meeting"], strict=True)
+        return source
+    stored = _live_meeting(store, value)
+    if stored is None:
+        raise MetaError(f"找不到转写文件“{value}”，也没有编号为“{value}”的会议。")
+    return Source(meeting=stored.meeting, segments=stored.segments, replace_id=value,
+                  note=f"使用会议 {value}（{stored.meeting.title}）保存的转写：将更新该会议。")
 
 
 def cmd_process(args: argparse.Namespace) -> int:
-    from app.export import check_writable, write_outputs
-    from app.pipeline import ProcessOptions, run
+    from app import export
+    from app.pipeline import ProcessOptions, audio_sha256, run
 
+    store = Store()
     audio = Path(args.audio) if args.audio else None
-    transcript = Path(args.transcript) if args.transcript else None
-    meeting = load_meta(Path(args.meta)) if args.meta else default_meeting(audio)
-    out_dir = check_writable(Path(args.out))
-    overrides = {"transcript": transcript, "save": not args.no_save}
+    source = transcript_source(args.transcript, store) if args.transcript else Source()
+    meeting = load_meta(Path(args.meta)) if args.meta else source.meeting or default_meeting(audio)
+    if args.type:
+        meeting.type = meeting_type_arg(args.type)
+    out_dir = export.check_writable(Path(args.out))
+    save = not args.no_save
+    overrides: dict = {"transcript": source.transcript, "save": save}
+    if audio is not None and audio.is_file():
+        overrides["audio_sha256"] = sha = audio_sha256(audio)
+        same = [] if args.new or source.replace_id else store.find_by_audio(str(audio.resolve()), sha)
+        if same:  # the same recording again (sanhui demo twice, a copy under another name): that meeting
+            first = same[0]
+            if first["status"] == FINALIZED:
+                if not getattr(args, "demo", False) or not save:
+                    raise StoreError(f"这段录音已处理为会议 {first['id']}（{first['title']}），该会议已定稿：如需更正，"
+                                     "请在窗口中点击“修订”后再处理；如要另存为新的会议，请加 --new。")
+                save = overrides["save"] = False
+                source.note = f"示例会议 {first['id']} 已定稿：本次演示只输出文件，不再保存。"
+            else:
+                source.replace_id = first["id"]
+                source.note = (f"这段录音已处理为会议 {first['id']}（{first['title']}）：将更新该会议；"
+                               "如要另存为新的会议，请加 --new。")
+                if not args.meta:
+                    meeting = store.load_result(first["id"]).meeting
+    if source.replace_id and save:
+        overrides.update(replace_id=source.replace_id, keep_names_from=source.replace_id)
     if args.model:
         overrides["model"] = args.model
     if args.no_speakers:
         overrides["diarize"] = False
     if args.keep_names_from:
         overrides["keep_names_from"] = args.keep_names_from
+    if source.note:
+        print(source.note, file=sys.stderr)
     options = ProcessOptions.from_settings(load_settings(), **overrides)
     bar = ProgressBar()
     try:
-        result = run(audio, meeting, options, on_progress=bar)
+        result = run(audio, meeting, options, store=store, on_progress=bar, segments=source.segments)
     finally:
         bar.close()
     m = result.minutes
     print(f"完成：{len(result.segments)} 段发言，{len(m.resolutions)} 项决议，用时 {result.timings.get('total', 0):.1f} 秒")
     if result.id:  # before the documents: a full output disk must not hide that the meeting is saved
         print(f"会议编号：{result.id}（已保存，可用 sanhui export {result.id} 重新导出）", flush=True)
-    files = write_outputs(result, out_dir)
+    files = export.write_outputs(result, out_dir)
     for path in files.values():
         print(f"  {path}")
     return 0
@@ -106,6 +191,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     process_args = build_parser().parse_args([
         "process", str(sample / "sample_meeting.ogg"), "--meta", str(sample / "sample_meeting.meta.json"), "--out", args.out,
     ])
+    process_args.demo = True  # run again, it updates its meeting (the same recording) instead of adding one
     return cmd_process(process_args)
 
 
@@ -147,11 +233,32 @@ def cmd_models(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    rows = Store().list_meetings(meeting_type=args.type, month=args.month)
+    rows = Store().list_meetings(meeting_type=meeting_type_arg(args.type), month=args.month, trash=args.trash)
     if not rows:
-        print("还没有会议记录。")
+        print("回收站是空的。" if args.trash else "还没有会议记录。")
     for r in rows:
-        print(f"{r['id']}  {r['date']}  {r['type']:<6}  {r['status']}  {r['title']}")
+        deleted = f"  删除于 {r['deleted_at'].replace('T', ' ')}" if r.get("deleted_at") else ""
+        print(f"{r['id']}  {r['date']}  {r['type']:<6}  {r['status']}  {r['title']}{deleted}")
+    return 0
+
+
+def cmd_delete(args: argparse.Namespace) -> int:
+    store = Store()
+    title, status = store.load_result(args.meeting_id).meeting.title, store.status(args.meeting_id)
+    kept = "已定稿的版本仍保留在台账中（台账不可删除）。" if status == FINALIZED else ""
+    if args.purge:
+        store.purge_meeting(args.meeting_id)
+        print(f"已永久删除会议 {args.meeting_id}（{title}）。{kept}")
+    else:
+        store.trash_meeting(args.meeting_id)
+        print(f"已把会议 {args.meeting_id}（{title}）删除到回收站，可用 sanhui restore {args.meeting_id} 恢复。{kept}")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    store = Store()
+    store.restore_meeting(args.meeting_id)
+    print(f"已恢复会议 {args.meeting_id}（{store.load_result(args.meeting_id).meeting.title}）。")
     return 0
 
 
@@ -167,11 +274,22 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from app.export import write_outputs
+    """The documents, named by meeting (<日期>-<标题>-会议记录.docx …), of the working copy with what
+    its last edits left pending re-derived (a finalised meeting: its frozen version as it is)."""
+    from app.jobs import derive_job, write_named_outputs
     from app.meeting_copy import meeting_copy
+    from app.pipeline import ProcessOptions
+    from app.session import FRESH, MINUTES
 
-    result, _status = meeting_copy(Store(), args.meeting_id)
-    for path in write_outputs(result, Path(args.out)).values():
+    store = Store()
+    result, status = meeting_copy(store, args.meeting_id)
+    state = store.working_state(args.meeting_id)
+    if status != FINALIZED and state.pending != FRESH:
+        result = derive_job(result, state.pending == MINUTES, frozenset(state.manual),
+                            ProcessOptions.from_settings(load_settings()))
+        if not state.deleted_at:
+            store.save_result(result, status=status, pending=FRESH)
+    for path in write_named_outputs(result, Path(args.out)).values():
         print(path)
     return 0
 
@@ -225,7 +343,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("audio", nargs="?", help="录音文件（wav、mp3、m4a、flac、ogg、mp4 …）")
     p.add_argument("--meta", help="会议信息 JSON（类型、标题、日期、主持人、记录人、名单）")
     p.add_argument("--out", required=True, help="输出文件夹")
-    p.add_argument("--transcript", help="已校对的转写 JSON（跳过语音识别）")
+    p.add_argument("--transcript", metavar="文件或会议编号",
+                   help="已校对的转写（跳过语音识别）：含 segments 的 JSON 文件，或会议编号；"
+                        "本机会议的 result.json 或会议编号会更新该会议，而不是新增一个")
+    p.add_argument("--type", help="会议类型，例如 支部委员会（覆盖会议信息中的类型）")
+    p.add_argument("--new", action="store_true", help="同一段录音已处理过时，仍另存为新的会议（默认更新原会议）")
     p.add_argument("--model", help="语音模型名称（默认见设置，通常为 base）")
     p.add_argument("--no-speakers", action="store_true", help="不区分发言人")
     p.add_argument("--no-save", action="store_true", help="不保存到本地会议库")
@@ -245,7 +367,17 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("list", help="列出已处理的会议")
     p.add_argument("--type", help="会议类型，例如 支部委员会")
     p.add_argument("--month", help="月份，例如 2026-10")
+    p.add_argument("--trash", action="store_true", help="列出回收站中的会议")
     p.set_defaults(func=cmd_list)
+
+    p = sub.add_parser("delete", help="把会议删除到回收站（可恢复；已定稿的版本仍留在台账中）")
+    p.add_argument("meeting_id", metavar="会议编号")
+    p.add_argument("--purge", action="store_true", help="永久删除回收站中的这个会议")
+    p.set_defaults(func=cmd_delete)
+
+    p = sub.add_parser("restore", help="从回收站恢复会议")
+    p.add_argument("meeting_id", metavar="会议编号")
+    p.set_defaults(func=cmd_restore)
 
     p = sub.add_parser("search", help="在所有会议的转写中搜索")
     p.add_argument("query", help="关键词")

@@ -94,12 +94,14 @@ def test_full_flow_record_process_export(qtbot, store, tmp_path):
     export = window.export(out)
     wait_done(qtbot, window, export, timeout=120000)
     assert window.last_error == ""
-    assert (out / "minutes.docx").stat().st_size > 0 and (out / "report.docx").exists()
+    files = window.last_export  # named by meeting: <日期>-<标题>-会议记录.docx …
+    assert files["minutes"].name == f"{meeting.date}-{meeting.title}-会议记录.docx" and files["minutes"].parent == out
+    assert files["minutes"].stat().st_size > 0 and files["report"].exists()
     import docx
 
-    text = "\n".join(p.text for p in docx.Document(str(out / "minutes.docx")).paragraphs)
+    text = "\n".join(p.text for p in docx.Document(str(files["minutes"])).paragraphs)
     assert meeting.host in text
-    assert "已校对" in (out / "transcript.txt").read_text(encoding="utf-8")
+    assert "已校对" in files["transcript"].read_text(encoding="utf-8")
     wait_saved(qtbot, window)
     saved = store.load_result(result.id)
     assert saved.segments[0].text == "同志们，现在开会（已校对）。"
@@ -115,6 +117,14 @@ def test_cancel_a_run(qtbot, window, store):
         window.capture.cancel_button.click()
     assert window.result is None and store.list_meetings() == []  # nothing half-saved
     assert window.capture.record_button.isEnabled() and not window.capture.cancel_button.isEnabled()
+    # Not stuck at 正在取消…: it says what happened, and 重新处理 takes the same recording again.
+    assert "已取消" in window.capture.detail_label.text() and "重新处理" in window.capture.detail_label.text()
+    assert window.reprocess_button.isEnabled() and window.act_reprocess.isEnabled()
+    again = window.reprocess()
+    assert again is not None and again.args[1] == SAMPLE_AUDIO and not window.reprocess_button.isEnabled()
+    with qtbot.waitSignals([again.signals.cancelled, again.signals.done], timeout=60000):
+        window.cancel_processing()
+    assert store.list_meetings() == [] and window.reprocess_button.isEnabled()
 
 
 def test_close_while_processing_waits_for_the_worker(qtbot, window):
