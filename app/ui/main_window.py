@@ -114,6 +114,7 @@ class MainWindow(QMainWindow):
         self.save_worker: Worker | None = None
         self.derive_worker: Worker | None = None
         self._save_again = False
+        self._finalizing = False  # a 定稿 job runs: it saves the latest edits itself
         self.last_export: dict[str, Path] = {}
         self.last_error = ""
         # Tests replace these to answer the dialogs.
@@ -286,6 +287,7 @@ class MainWindow(QMainWindow):
             return
         self.transcript.flush()
         self.minutes.flush()
+        self._derive_timer.stop()  # what is pending stays marked in the store and is derived next time
         self.transcript.player.stop()
         if not self.pool.shutdown(timeout_ms=60000):
             log.warning("workers still running at close")
@@ -651,7 +653,7 @@ class MainWindow(QMainWindow):
     def save_edits(self) -> None:
         """Save in a worker thread (a long transcript takes ~0.5 s to rewrite); one save at a time."""
         s = self.session
-        if s.result is None or s.phase not in (Phase.PROCESSED, Phase.REVISING):
+        if s.result is None or s.phase not in (Phase.PROCESSED, Phase.REVISING) or self._finalizing:
             return
         if self.save_worker is not None and not self.save_worker.finished.is_set():
             self._save_again = True  # saved again with the newest state when this one is done
@@ -747,8 +749,13 @@ class MainWindow(QMainWindow):
             dialog = FinalizeDialog(self.result.meeting, self)
             if dialog.exec() != QDialog.DialogCode.Accepted:
                 return None
+        # No save may land after the 定稿 (storage would refuse it, and say so): the job saves the
+        # latest edits itself, so pending ones are not saved separately and a running one is awaited.
+        self._finalizing = True
         self.transcript.flush()
         self.minutes.flush()
+        if self.save_worker is not None:
+            self.save_worker.finished.wait(30)
         self.finalize_button.setEnabled(False)
         s = self.session
         request = s.derive_request()
@@ -766,9 +773,15 @@ class MainWindow(QMainWindow):
             self.home.refresh()
             self.statusBar().showMessage(f"已定稿：第 {record.version} 版，校验值 {record.content_sha256[:12]}…")
 
+        def failed(message: str):
+            self._finalizing = False
+            self.show_error(message)
+            self._update_meeting_ui()
+            self.save_edits()  # not finalised: the edits are saved as usual
+
         worker.signals.result.connect(done)
-        worker.signals.failed.connect(self.show_error)
-        worker.signals.failed.connect(lambda _m: self._update_meeting_ui())
+        worker.signals.failed.connect(failed)
+        worker.signals.done.connect(lambda: setattr(self, "_finalizing", False))
         return self.pool.start(worker)
 
     def revise(self, confirmed: bool = False) -> bool:
@@ -913,8 +926,8 @@ class MainWindow(QMainWindow):
                 self.show_error(str(exc))
         if ask and len(repaired) == 1:
             answer = QMessageBox.question(self, "恢复录音", "录音已恢复。现在为它新建会议并开始转写吗？")
-            if answer == QMessageBox.StandardButton.Yes and self.new_meeting():
-                self.start_processing(repaired[0])
+            if answer == QMessageBox.StandardButton.Yes:
+                self._import(repaired[0])  # the form, prefilled from the recording's name (its date)
         return repaired
 
 

@@ -289,3 +289,30 @@ def test_the_play_button_draws_no_empty_boxes(qtbot, window):
         assert not button.icon().isNull()
         assert [ch for ch in button.text() if _draws_as_missing(ch, button.font())] == [], button.text()
     assert button.text() == "暂停"
+
+
+def test_an_edit_just_before_finalise_is_in_the_record_and_no_stale_save_follows(qtbot, window, store, monkeypatch):
+    """A save still on its way when 定稿 is pressed (a slow disk) must not land after it."""
+    import time
+
+    import app.ui.main_window as main_window
+    from app.sync.ledger import latest_record, result_part
+
+    real_save = main_window.save_job
+
+    def slow_save(*args, **kwargs):
+        time.sleep(12.0)  # longer than a 定稿 takes: with the old window, this save landed after it
+        return real_save(*args, **kwargs)
+
+    monkeypatch.setattr(main_window, "save_job", slow_save)
+    meeting_id = store.save_result(make_result())
+    window.open_meeting(meeting_id)
+    model = window.transcript.model
+    assert model.setData(model.index(0, model.TEXT), "同志们，现在开会（最后一刻的修改）。")
+    window.transcript.flush()  # the save starts, slowly
+    wait_done(qtbot, window, window.finalize(confirmed=True), timeout=120000)
+    wait_saved(qtbot, window)
+    qtbot.wait(500)
+    assert window.last_error == "" and window.status == "已定稿"
+    body = result_part(latest_record(store, meeting_id).body)
+    assert body["segments"][0]["text"] == "同志们，现在开会（最后一刻的修改）。"
