@@ -26,7 +26,7 @@ from app.members import load_members, read_member_file, save_members
 from app.ui.members_dialog import SPREADSHEETS, MembersDialog
 from core.errors import SanhuiError
 from core.storage import Store
-from core.types import MEETING_TYPES, Meeting
+from core.types import MEETING_TYPES, Meeting, canonical_meeting_type
 
 _SPLIT = re.compile(r"[\s,，、;；]+")
 
@@ -49,9 +49,9 @@ class MeetingForm(QDialog):
         self.setMinimumWidth(520)
         m = meeting or Meeting()
 
-        self.type_combo = QComboBox()
+        self.type_combo = QComboBox()  # only the known types: a typo can never change the rules applied
         self.type_combo.addItems(MEETING_TYPES)
-        self.type_combo.setCurrentText(m.type)
+        self.type_combo.setCurrentText(canonical_meeting_type(m.type))  # 支委会 from a file name or an old meeting
         self.title_edit = QLineEdit(m.title, placeholderText="例如：第一党支部2026年10月支委会")
         self.branch_edit = QLineEdit(m.branch, placeholderText="例如：第一党支部")
         self.date_edit = QDateEdit(calendarPopup=True)

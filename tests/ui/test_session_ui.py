@@ -316,3 +316,27 @@ def test_an_edit_just_before_finalise_is_in_the_record_and_no_stale_save_follows
     assert window.last_error == "" and window.status == "已定稿"
     body = result_part(latest_record(store, meeting_id).body)
     assert body["segments"][0]["text"] == "同志们，现在开会（最后一刻的修改）。"
+
+
+def test_the_recorder_panels_import_in_a_new_meeting_keeps_what_was_typed(qtbot, window, tmp_path):
+    """Import from the recorder panel of a meeting just described: the form again, with what the
+    secretary typed and the date the file's name says; the recording goes to that meeting."""
+    from app.ui.meeting_form import MeetingForm
+
+    window.begin_meeting(Meeting(type="支委会", title="第一党支部11月支委会", date="2026-11-01", roster=["王建国"],
+                                 agenda=["研究发展党员工作"]))
+    audio = write_wav(tmp_path / "20261105-090000.wav", np.zeros(16000))
+    asked: list[Meeting] = []
+    window.ask_meeting = lambda prefill: asked.append(prefill) or prefill
+    window.choose_audio_file = lambda: str(audio)
+    started = started_workers(window)
+    close_dialogs_later()
+    window.capture.import_button.click()
+    qtbot.waitUntil(lambda: bool(started), timeout=10000)
+    started[0].cancel()
+    assert (asked[0].title, asked[0].date, asked[0].agenda) == ("第一党支部11月支委会", "2026-11-05", ["研究发展党员工作"])
+    assert started[0].args[2].title == "第一党支部11月支委会"
+    wait_done(qtbot, window, started[0])
+    form = MeetingForm(asked[0], window, store=window.store)
+    assert form.type_combo.currentText() == "支部委员会"  # an alias shown as its type, never another one
+    form.reject()
