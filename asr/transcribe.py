@@ -31,6 +31,11 @@ log = logging.getLogger(__name__)
 # that is less than this much of speech, the words are all in and that pass is skipped.
 TAIL_SECONDS = 0.5
 MIN_RETRY_SECONDS = 1.0  # a speech region this long that came back without a word is decoded again
+# A region this long that came back with fewer characters per second than this (Mandarin is said at
+# 3–5) lost most of its words: Whisper stopped after the first speaker's phrase (m14: 8 characters
+# for 20 s, a second speaker's 15 s of tasks gone). It is decoded again in the pieces its pauses make.
+SPARSE_SECONDS = 6.0
+SPARSE_CHARS_PER_SECOND = 1.0
 
 
 @dataclass
@@ -169,10 +174,34 @@ class Transcriber:
             plain_kwargs = {k: v for k, v in kwargs.items() if k not in ("hotwords", "initial_prompt")}
             for retry in plan_chunks(missed, duration, opts.chunk_seconds) if missed else []:
                 found += self._decode_chunk(window, retry, plain_kwargs, prompt_words)
+            found = self._recover_sparse(window, found, duration, plain_kwargs, prompt_words)
             for region, words in sorted(found, key=lambda f: f[0].start):
                 text = collapse_repeats(clean_text("".join(w.text for w in words)))
                 if text and not is_hallucination(text):
                     yield Segment(start=round(offset + region.start, 3), end=round(offset + region.end, 3), text=text)
+
+    def _recover_sparse(self, window: np.ndarray, found: list[tuple[Region, list[Word]]], duration: float,
+                        kwargs: dict, prompt_words: set[str]) -> list[tuple[Region, list[Word]]]:
+        """Regions that came back with far too few words, decoded again piece by piece (each piece
+        alone, cut at the pauses inside the region); kept only where that recovers more text."""
+        out: list[tuple[Region, list[Word]]] = []
+        for region, words in found:
+            seconds = region.end - region.start
+            if seconds < SPARSE_SECONDS or _chars(words) >= SPARSE_CHARS_PER_SECOND * seconds:
+                out.append((region, words))
+                continue
+            a, b = int(region.start * SAMPLE_RATE), int(region.end * SAMPLE_RATE)
+            pieces = [Region(region.start + r.start, region.start + r.end)
+                      for r in speech_regions(window[a:b], min_silence=0.2, max_speech=self.options.chunk_seconds - 2)]
+            again = [found_piece for piece in pieces if len(pieces) > 1
+                     for found_piece in self._decode_chunk(window, plan_chunks([piece], duration, self.options.chunk_seconds)[0],
+                                                           kwargs, prompt_words)]
+            if sum(_chars(w) for _r, w in again) > _chars(words):
+                log.info("region %.1f-%.1f s decoded again in %d pieces", region.start, region.end, len(pieces))
+                out += again
+            else:
+                out.append((region, words))
+        return out
 
     def _decode_chunk(self, window: np.ndarray, chunk: Chunk, kwargs: dict, prompt_words: set[str]
                       ) -> list[tuple[Region, list[Word]]]:
@@ -202,6 +231,11 @@ class Transcriber:
                 # Asking for more would decode the chunk's last breath in a pass of its own: slow, and
                 # where Whisper invents text.
                 break
+
+
+def _chars(words: Sequence[Word]) -> int:
+    """Spoken characters (no punctuation or spaces) of some words."""
+    return len(re.sub(r"[\W_]", "", "".join(w.text for w in words)))
 
 
 def _only_prompt(text: str, prompt_words: set[str]) -> bool:

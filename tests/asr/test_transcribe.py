@@ -9,11 +9,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from asr.decode import SAMPLE_RATE, iter_chunks
+from asr.decode import SAMPLE_RATE, iter_chunks, read_audio
 from asr.models import ModelRegistry
 from asr.text import has_traditional
 from asr.transcribe import TranscribeOptions, Transcriber, quietest_cut, windows
-from tests.conftest import SAMPLE_AUDIO, SAMPLE_META
+from tests.conftest import CORPUS, SAMPLE_AUDIO, SAMPLE_META, require_shared
 
 
 def write_wav(path: Path, audio: np.ndarray) -> Path:
@@ -109,3 +109,13 @@ def test_a_broken_gpu_falls_back_to_the_cpu(shared_models_dir):
     path = ModelRegistry(shared_models_dir).find("base")
     model = Transcriber(path, TranscribeOptions(device="cuda", compute_type="float16", correct=False)).model
     assert model.model.device == "cpu"
+
+
+def test_a_region_whisper_cut_short_is_decoded_again_in_pieces(tmp_path, base_model):
+    """m14, 154–174 s: one speech region, a short reply then 15 s of the secretary's tasks. Whisper
+    returned the reply alone (8 characters for 20 s); the pieces between the region's pauses bring
+    the tasks back (手册 and the 简报 due next Tuesday)."""
+    audio = read_audio(require_shared(CORPUS / "synthetic" / "m14.m4a", "the corpus meeting m14"))
+    clip = write_wav(tmp_path / "m14-140.wav", audio[140 * SAMPLE_RATE: 200 * SAMPLE_RATE])  # as cut there
+    text = "".join(s.text for s in Transcriber(base_model).transcribe(clip, names=["巫晨阳", "计明轩"]))
+    assert "手册" in text and "下周二" in text, text
