@@ -199,6 +199,13 @@ class MainWindow(QMainWindow):
         self.capture.refresh_devices()
         self.home.refresh()
         self._update_meeting_ui()
+        # "稍后会自动重试": while the window is open, records whose sending failed are retried with
+        # backoff (only where a platform is set; records never sent wait for the secretary's 同步).
+        from app.ui.sync_status import BackgroundRetry
+
+        self.retry = BackgroundRetry(self.pool, self.store.path, enabled=lambda: bool(self.settings.platform_url),
+                                     on_done=lambda _report: self._after_sync(reschedule=False))
+        self.retry.schedule()
 
     # The open meeting, as the session holds it (read-only views for callers and tests).
     @property
@@ -288,6 +295,7 @@ class MainWindow(QMainWindow):
         self.transcript.flush()
         self.minutes.flush()
         self._derive_timer.stop()  # what is pending stays marked in the store and is derived next time
+        self.retry.stop()
         self.transcript.player.stop()
         if not self.pool.shutdown(timeout_ms=60000):
             log.warning("workers still running at close")
@@ -877,10 +885,13 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage("正在同步到党建平台…")
         return self.pool.start(worker)
 
-    def _after_sync(self) -> None:
-        """Per-meeting platform states changed: show them in the list and the open meeting's header."""
+    def _after_sync(self, reschedule: bool = True) -> None:
+        """Per-meeting platform states changed: show them in the list and the open meeting's header,
+        and arm the background retry for what is still due."""
         self.home.refresh()
         self._update_meeting_ui()
+        if reschedule:
+            self.retry.schedule()
 
     # ------------------------------------------------ settings, about, recovery
 

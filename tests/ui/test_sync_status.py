@@ -75,3 +75,25 @@ def test_refused_and_delivered_labels(store):
     with store.db.conn:
         store.db.execute("UPDATE outbox SET state = 'delivered', last_error = NULL")
     assert sync_statuses(store)[meeting_id].label == "已发送"  # delivered, review not asked yet
+
+
+def test_the_open_window_retries_a_failed_send_by_itself(qtbot, window, store, platform):
+    """The window keeps the promise "稍后会自动重试": a send that failed while the platform was down
+    goes out once its backoff passes, without the secretary pressing 同步."""
+    import time
+
+    from app.sync.client import PlatformClient
+    from app.sync.outbox import Sender
+
+    window.settings = load_settings()
+    meeting_id = store.save_result(make_result())
+    finalize(store, meeting_id, with_documents=False)
+    report = Sender(store, PlatformClient("http://127.0.0.1:9", TOKEN, timeout=0.5), base_delay=0.0,
+                    max_attempts=1).run()
+    assert "稍后会自动重试" in report.error
+    with store.transaction() as conn:
+        conn.execute("UPDATE outbox SET next_attempt_at = ?", [time.time() + 0.5])
+    window.retry.min_gap = 0.05
+    assert window.retry.schedule() is not None
+    qtbot.waitUntil(lambda: outbox_items(store)[0].state == "delivered", timeout=20000)
+    assert len(platform.state.received) == 1
