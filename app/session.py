@@ -90,6 +90,7 @@ class MeetingSession:
     recording: bool = False
     processing: bool = False  # a processing job runs (for this meeting or, with another ticket, an earlier one)
     processing_ticket: int = -1
+    processing_id: str = ""  # the stored meeting a running job replaces ("" for a new one)
     ticket: int = 0  # changes whenever another meeting is opened or begun
     edits: int = 0  # counts every edit, so a derivation of an older state is not taken as current
 
@@ -149,6 +150,8 @@ class MeetingSession:
     def open(self, result: Result, status: str, state: WorkingState | None = None) -> None:
         self._switch(result.meeting, result, status, result.audio_path,
                      set(state.manual) if state else set(), state.pending if state and status != FINALIZED else FRESH)
+        if self.processing and self.processing_id and result.id == self.processing_id:
+            self.processing_ticket = self.ticket  # opened again while it is processed: still not editable
 
     def close(self) -> None:
         self._switch(None, None, "", "", set(), FRESH)
@@ -159,17 +162,20 @@ class MeetingSession:
         self.ticket += 1
         self.edits = 0
 
-    def start_processing(self, audio: str | Path | None) -> int:
-        """This meeting's recording goes to processing; returns the ticket its result must carry."""
-        self.processing, self.processing_ticket = True, self.ticket
+    def start_processing(self, audio: str | Path | None, replace_id: str = "") -> int:
+        """This meeting's recording goes to processing (replacing the stored meeting replace_id);
+        returns the ticket its result must carry."""
+        self.processing, self.processing_ticket, self.processing_id = True, self.ticket, replace_id
         if audio:
             self.audio = str(audio)
         return self.ticket
 
     def processing_ended(self, ticket: int, result: Result | None = None, status: str = "已处理") -> bool:
-        """The job is over (finished, failed or cancelled); True when its result is now the open meeting's."""
-        self.processing = False
-        if result is None or ticket != self.ticket:
+        """The job is over (finished, failed or cancelled); True when its result is now the open meeting's
+        (the meeting it was started for, or the same stored meeting opened again meanwhile)."""
+        mine = (self.processing_ticket if self.processing else ticket) == self.ticket
+        self.processing, self.processing_id = False, ""
+        if result is None or not mine:
             return False
         self.result, self.meeting, self.status = result, result.meeting, status
         self.audio, self.pending, self.edits = result.audio_path, FRESH, 0

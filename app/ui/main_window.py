@@ -547,7 +547,7 @@ class MainWindow(QMainWindow):
         if audio_sha:
             overrides["audio_sha256"] = audio_sha
         options = ProcessOptions.from_settings(self.settings, **overrides)  # a frozen copy
-        ticket = self.session.start_processing(audio)
+        ticket = self.session.start_processing(audio, replace_id)
         worker = Worker(in_child, process_job, audio, copy.deepcopy(self.session.meeting), options, self.store.path)
         worker.signals.progress.connect(self.capture.show_progress)
         worker.signals.result.connect(lambda result: self.on_processed(result, ticket))

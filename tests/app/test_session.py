@@ -139,3 +139,18 @@ def test_the_form_for_an_imported_file_is_prefilled_from_its_name(tmp_path):
 ])
 def test_dates_in_file_names(name, day):
     assert date_from_filename(name) == day
+
+
+def test_a_meeting_opened_again_while_it_is_processed_stays_locked():
+    """Its result is on the way: edits of the old copy would be overwritten, or overwrite it."""
+    s = MeetingSession()
+    s.open(make_result(), "已处理")
+    s.result.id = "20261012-aaaaaa"
+    ticket = s.start_processing("/录音/m01.wav", replace_id="20261012-aaaaaa")
+    s.open(make_result(title="另一次会议"), "已处理")
+    assert s.can(Action.EDIT)
+    again = make_result()
+    again.id = "20261012-aaaaaa"
+    s.open(again, "已处理")
+    assert s.phase is Phase.PROCESSING and not s.can(Action.EDIT)
+    assert s.processing_ended(ticket, again) and s.phase is Phase.PROCESSED  # shown: it is this meeting
