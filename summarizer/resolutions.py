@@ -91,6 +91,23 @@ class _Unit:
 
 # ------------------------------------------------------------------------------------------ speech
 
+_RECAP_CLAUSE = re.compile(rf"^(?:(?:我|我们|咱们)(?:最后|再)?|最后)(?:{_RECAP.pattern})")  # not '第四，总结一下'
+
+
+def _recap_cue(text: str) -> re.Match | None:
+    """'好，我最后归纳一下' as the opening words: the chair's closing recap. Recognition joins segments
+    said without a final stop ('这个到时候再说，好，我最后归纳一下，…'), so a later clause may open it
+    too, when it is the recap itself ('我最后归纳一下'), not a step of the agenda ('下面简单总结一下', '第四，总结一下')."""
+    first = _RECAP.search(text[:16])
+    if first:
+        return first
+    for clause in re.split(r"[，,。；;：:！？!?]", text)[1:]:
+        found = _RECAP_CLAUSE.match(clause.strip())
+        if found:
+            return found
+    return None
+
+
 def _utterances(sentences: list[Sentence]) -> list[Sentence]:
     """Sentences, with a segment that ended without punctuation joined to the same speaker's next one
     (recognition cuts one sentence at a breath: '第一条，成立党员攻关组' | '我来当组长')."""
@@ -303,7 +320,7 @@ class _Extractor:
                 head = _LIST_HEAD.search(s.text) if chair else None
                 if head and any(a.rank >= 3 and a.start < head.start() for a in find_agents(s.text, self.forms)):
                     head = None  # '刘芳同志，你牵头把这个事落实一下': a task given, no list announced
-                recap_cue = _RECAP.search(s.text[:16])  # said as the opening words: '好，我最后归纳一下'
+                recap_cue = _recap_cue(s.text)  # said as the opening words: '好，我最后归纳一下'
                 agenda_sentence = bool(chair and (_AGENDA_HEAD.search(s.text) or agenda_sentence and _ENUM_AT.match(s.text))
                                        and not recap_cue and not re.search(r"落实措施|整改措施[^，,。]{0,6}[：:]", s.text))
                 if head and agenda_sentence:

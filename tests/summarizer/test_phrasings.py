@@ -106,3 +106,19 @@ def test_a_softened_decision_is_still_a_decision():
     [res] = _resolutions("那就由刘芳同志牵头吧，月底前报上来。")
     assert (res.owner, res.deadline) == ("刘芳", "2026-10-31")
     assert _resolutions("要不由刘芳同志牵头吧？") == []
+
+
+def test_a_recap_opened_after_a_segment_without_a_stop_adds_nothing():
+    """Recognition leaves segments without a final stop and the breath-joined sentence then begins
+    '这个到时候再说，好，我最后归纳一下，…': still the closing recap, which repeats and adds no item."""
+    lines = [
+        ("王建国", "陈志强同志，你负责把预备党员的材料整理好，下周五前报公司党委。"),
+        ("陈志强", "好的。"),
+        ("赵敏", "如果党委批得快，元旦前能不能安排入党宣誓"),
+        ("王建国", "这个到时候看审批情况再说"),
+        ("王建国", "好，我最后归纳一下"),
+        ("王建国", "接收的材料下周五前报到位"),
+        ("王建国", "今天就到这儿，散会"),
+    ]
+    found = extract_minutes(segments(lines, step=2.0), MEETING).resolutions
+    assert [(r.owner, r.deadline) for r in found] == [("陈志强", "2026-10-23")], [r.content for r in found]
