@@ -43,17 +43,44 @@ class ClusterParams:
     # what a short real sentence gives once the VAD has trimmed its edges.
     reference_min_windows: int = 4
     switch_penalty: float = 0.25  # Viterbi cost of a speaker change between neighbouring windows
+    # Pitch (asr/speaker_pitch.py) between speakers (and first-pass units), where the median of many windows
+    # is stable: two whose median pitch differs by more than pitch_free semitones plus two standard errors
+    # are pitch_penalty cosine per semitone less alike. Off: on the corpus (bench/speakers.py --pitch-penalty)
+    # mean DER 0.238-0.257 against 0.227 without (some meetings gain, m05 0.34 -> 0.28, m06 0.28 -> 0.20,
+    # others lose, m02 0.04 -> 0.24); without the standard errors a real AISHELL speaker, whose sentences
+    # differ by up to 1.8 semitones, was split and then dissolved into the other (1 speaker found, DER 0.35).
+    pitch_penalty: float = 0.0
+    pitch_free: float = 0.3
+    pitch_in_first_pass: bool = False
     min_windows: int = 6  # a speaker with fewer windows after resegmentation is dissolved
     iterations: int = 60
 
 
-def average_linkage(units: np.ndarray, weights: np.ndarray, stop: float, max_clusters: int | None = None
-                    ) -> np.ndarray:
-    """Agglomerative clustering (weighted average linkage on cosine); returns one label per unit."""
+def pitch_gap(pitch: np.ndarray, free: float, per_semitone: float, spread: np.ndarray | None = None,
+              count: np.ndarray | None = None, sure: float = 2.0) -> np.ndarray:
+    """(k, k) similarity to subtract for the pitch difference of k units or speakers (NaN pitch: none).
+
+    With spread (each one's window-pitch spread in semitones) and count (its windows), only the difference
+    beyond `sure` standard errors counts: a real speaker's sentences differ by up to ~2 semitones, so the
+    medians of a few windows say little (0.4 s windows overlap 4x: count / 4 independent ones).
+    """
+    diff = np.abs(pitch[:, None] - pitch[None, :])
+    if spread is not None and count is not None:
+        se2 = spread**2 / np.maximum(count / 4.0, 1.0)
+        diff = diff - sure * np.sqrt(se2[:, None] + se2[None, :])
+    return np.nan_to_num(per_semitone * np.maximum(diff - free, 0.0), nan=0.0)
+
+
+def average_linkage(units: np.ndarray, weights: np.ndarray, stop: float, max_clusters: int | None = None,
+                    penalty: np.ndarray | None = None) -> np.ndarray:
+    """Agglomerative clustering (weighted average linkage on cosine, minus `penalty` when given); returns
+    one label per unit."""
     n = len(units)
     if n == 0:
         return np.zeros(0, dtype=int)
     sim = units @ units.T
+    if penalty is not None:
+        sim = sim - penalty
     np.fill_diagonal(sim, -np.inf)
     size = weights.astype(np.float64).copy()
     alive = np.ones(n, dtype=bool)
@@ -173,14 +200,29 @@ def isolated_pair(sim: np.ndarray, loose: float, gap: float) -> tuple[int, int] 
     return best
 
 
+def _pitch_stats(pitch: np.ndarray | None, groups: list[np.ndarray]
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """Median pitch, spread (IQR / 1.35, at least 1 semitone) and known windows of each group of windows."""
+    if pitch is None:
+        return None
+    med, spread, count = np.full(len(groups), np.nan), np.ones(len(groups)), np.zeros(len(groups))
+    for i, idx in enumerate(groups):
+        known = pitch[idx][~np.isnan(pitch[idx])]
+        if len(known):
+            q1, q2, q3 = np.percentile(known, [25, 50, 75])
+            med[i], spread[i], count[i] = q2, max(1.0, (q3 - q1) / 1.35), len(known)
+    return med, spread, count
+
+
 def cluster_windows(x: np.ndarray, runs: list[slice], *, max_speakers: int | None = None,
                     unit_runs: list[slice] | None = None, segments: list[slice] | None = None,
-                    params: ClusterParams | None = None) -> np.ndarray:
+                    params: ClusterParams | None = None, pitch: np.ndarray | None = None) -> np.ndarray:
     """Speaker label (0..k-1) for each window embedding.
 
     runs: slices of x that are contiguous speech (one per transcript segment), smoothed internally.
     unit_runs: slices that first-pass units must not cross (e.g. transcript segments); default `runs`.
     segments: slices of single transcript segments, for the recording's same-voice reference similarity.
+    pitch: each window's median pitch in semitones (NaN where unknown), used when params.pitch_penalty > 0.
     """
     p = params or ClusterParams()
     n = len(x)
@@ -194,7 +236,11 @@ def cluster_windows(x: np.ndarray, runs: list[slice], *, max_speakers: int | Non
                                          p.reference_min_windows)
         if reference is not None:
             ahc_stop, merge_above = reference - p.ahc_margin, reference - p.merge_margin
-    unit_labels = average_linkage(units, weights, ahc_stop)
+    if p.pitch_penalty <= 0:
+        pitch = None
+    unit_pitch = _pitch_stats(pitch if p.pitch_in_first_pass else None, index)
+    unit_labels = average_linkage(units, weights, ahc_stop, penalty=None if unit_pitch is None else
+                                  pitch_gap(unit_pitch[0], p.pitch_free, p.pitch_penalty, *unit_pitch[1:]))
     labels = np.empty(n, dtype=int)
     for lab, idx in zip(unit_labels, index, strict=True):
         labels[idx] = lab
@@ -206,6 +252,9 @@ def cluster_windows(x: np.ndarray, runs: list[slice], *, max_speakers: int | Non
         k = int(new.max()) + 1
         cents = centroids_of(x, new, k)
         sim = cents @ cents.T
+        stats = _pitch_stats(pitch, [np.flatnonzero(new == c) for c in range(k)])
+        if stats is not None:
+            sim = sim - pitch_gap(stats[0], p.pitch_free, p.pitch_penalty, *stats[1:])
         np.fill_diagonal(sim, -np.inf)
         changed = False
         if k > 1:

@@ -38,6 +38,9 @@ class SpeechScan:
     owner: list[int] = field(default_factory=list)  # region index of each window
     offset: list[float] = field(default_factory=list)  # window start, seconds from the recording start
     duration: float = 0.0  # seconds of audio read
+    # (n_i, 2) per embedded region, parallel to vectors: each window's median pitch in semitones (NaN when
+    # mostly unvoiced) and voiced frames (asr/speaker_pitch.py); empty when the scan was made without pitch.
+    pitch: list[np.ndarray] = field(default_factory=list)
 
 
 def embed_stretch(audio: np.ndarray) -> tuple[np.ndarray, list[int]]:
@@ -68,9 +71,11 @@ def speech_regions(audio: np.ndarray, min_silence_ms: int = MIN_SILENCE_MS,
 
 
 def scan_recording(audio_path: Path, *, progress: Callable[[float], None] | None = None,
-                   total_seconds: float | None = None, chunk_seconds: float = 30.0) -> SpeechScan:
-    """Stream the recording once: find speech regions block by block and embed windows inside each."""
+                   total_seconds: float | None = None, chunk_seconds: float = 30.0, pitch: bool = True) -> SpeechScan:
+    """Stream the recording once: find speech regions block by block and embed windows inside each (and track
+    their pitch, unless pitch is False)."""
     from asr.decode import iter_chunks
+    from asr.speaker_pitch import window_pitch
 
     scan = SpeechScan()
     buffer = np.zeros(0, dtype=np.float32)
@@ -97,6 +102,8 @@ def scan_recording(audio_path: Path, *, progress: Callable[[float], None] | None
             scan.vectors.append(vectors)
             scan.owner.extend([index] * len(vectors))
             scan.offset.extend((buffer_start + a + s * HOP) / SAMPLE_RATE for s in starts)
+            if pitch:
+                scan.pitch.append(window_pitch(buffer[a:b], starts, WINDOW_FRAMES))
         return keep_from
 
     for chunk in iter_chunks(Path(audio_path), chunk_seconds):

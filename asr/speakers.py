@@ -23,8 +23,9 @@ from pathlib import Path
 import numpy as np
 
 from asr.speaker_attribution import attribute, pad_into_silence
-from asr.speaker_clustering import ClusterParams, cluster_windows, normalize_rows, resegment
+from asr.speaker_clustering import ClusterParams, centroids_of, cluster_windows, normalize_rows, resegment
 from asr.speaker_features import SAMPLE_RATE
+from asr.speaker_pitch import fill_missing, pitch_vectors
 from asr.speaker_roster import allowed_voiceprints, roster_segmentation
 from asr.speaker_turns import (
     SpeechScan,
@@ -67,6 +68,14 @@ COLLAR = 0.22
 # The voice in the 1.6 s before and after a point of continuous speech: one speaker 0.73-1.0 on the corpus
 # (4-window means, 1.2 s apart); a change of speaker without a pause dips to about 0.55.
 CHANGE_INSIDE = 0.66
+# Pitch next to the d-vector in each window's feature (asr/speaker_pitch.py): the pitch part's length against
+# the unit d-vector, and the semitones of pitch difference that make one radian. Off: on the corpus (no
+# enrolment, bench/speakers.py --pitch-weight) mean DER 0.227 at 0, 0.244 at 0.3, 0.319 at 0.5, 0.454 at 0.8,
+# worse on both halves. A window's pitch varies by 1.4-2.2 semitones within one voice (intonation), more than
+# many pairs of the corpus's voices differ (0.2-1.2), so it adds noise to the window scores; with the true
+# speakers' centroids windows are assigned right 0.935 of the time on d-vectors alone, 0.898 with pitch at 0.3.
+PITCH_WEIGHT = 0.0
+PITCH_SCALE = 3.0
 ANONYMOUS = "发言人{}"
 PUNCTUATION = "，。！？；：、,.!?;:"
 
@@ -180,13 +189,36 @@ def find_turns(audio_path: Path, *, max_speakers: int | None = None,
                name_threshold: float = NAME_THRESHOLD, min_turn: float = 1.2, run_gap: float = 0.3,
                change_below: float = CHANGE_BELOW, voiceprint_weight: float = 1.0, bridge: float = BRIDGE,
                change_inside: float = CHANGE_INSIDE, params: ClusterParams | None = None, total_seconds: float | None = None,
-               progress: Callable[[float], None] | None = None, roster_states: bool = False) -> SpeakerTurns:
+               progress: Callable[[float], None] | None = None, roster_states: bool = False,
+               pitch_weight: float = PITCH_WEIGHT, pitch_scale: float = PITCH_SCALE) -> SpeakerTurns:
     """Speaker turns of a recording from its speech regions, independent of any transcript."""
-    scan = scan_recording(Path(audio_path), progress=progress, total_seconds=total_seconds)
+    uses_pitch = pitch_weight > 0 or (params is not None and params.pitch_penalty > 0)
+    scan = scan_recording(Path(audio_path), progress=progress, total_seconds=total_seconds, pitch=uses_pitch)
     return turns_from_scan(scan, max_speakers=max_speakers, voiceprints=voiceprints, roster=roster,
                            name_threshold=name_threshold, min_turn=min_turn, run_gap=run_gap,
                            change_below=change_below, voiceprint_weight=voiceprint_weight, bridge=bridge,
-                           change_inside=change_inside, params=params, roster_states=roster_states)
+                           change_inside=change_inside, params=params, roster_states=roster_states,
+                           pitch_weight=pitch_weight, pitch_scale=pitch_scale)
+
+
+def window_pitch_values(scan: SpeechScan) -> np.ndarray | None:
+    """Each window's median pitch in semitones (gaps filled within a region; NaN where a region has none), or
+    None for a scan made without pitch."""
+    if not scan.pitch or len(scan.pitch) != len(scan.vectors):
+        return None
+    return fill_missing(np.concatenate(scan.pitch), np.array(scan.owner))
+
+
+def window_features(scan: SpeechScan, pitch_weight: float = PITCH_WEIGHT, pitch_scale: float = PITCH_SCALE
+                    ) -> tuple[np.ndarray, np.ndarray]:
+    """(unit d-vectors, clustering features) of a scan's windows: the features are the d-vectors with each
+    window's pitch appended (see speaker_pitch.pitch_vectors), renormalised; the d-vectors alone when the scan
+    has no pitch or the weight is 0."""
+    x = normalize_rows(np.concatenate(scan.vectors).astype(np.float64))
+    values = window_pitch_values(scan)
+    if pitch_weight <= 0 or values is None:
+        return x, x
+    return x, normalize_rows(np.hstack([x, pitch_vectors(values, pitch_weight, pitch_scale)]))
 
 
 def turns_from_scan(scan: SpeechScan, *, max_speakers: int | None = None,
@@ -194,11 +226,12 @@ def turns_from_scan(scan: SpeechScan, *, max_speakers: int | None = None,
                     name_threshold: float = NAME_THRESHOLD, min_turn: float = 1.2, run_gap: float = 0.3,
                     change_below: float = CHANGE_BELOW, voiceprint_weight: float = 1.0, bridge: float = BRIDGE,
                     change_inside: float = CHANGE_INSIDE, params: ClusterParams | None = None,
-                    roster_states: bool = False) -> SpeakerTurns:
+                    roster_states: bool = False, pitch_weight: float = PITCH_WEIGHT,
+                    pitch_scale: float = PITCH_SCALE) -> SpeakerTurns:
     """Speaker turns from a scanned recording (the window embeddings; cheap, so tuning can reuse a scan)."""
     if not scan.vectors:
         return SpeakerTurns(duration=scan.duration)
-    x = normalize_rows(np.concatenate(scan.vectors).astype(np.float64))
+    voice, x = window_features(scan, pitch_weight, pitch_scale)
     owner = np.array(scan.owner)
     regions = [Segment(a, b, "") for a, b in scan.regions]
     # Runs: windows of regions that follow each other closely (a speaker change can fall inside or
@@ -211,23 +244,24 @@ def turns_from_scan(scan: SpeechScan, *, max_speakers: int | None = None,
     # Same-voice reference similarity across runs, not regions: regions split sentences at short pauses,
     # and neighbours within one sentence would overstate how alike one voice is to itself.
     labels = cluster_windows(x, runs, max_speakers=max_speakers, params=params, unit_runs=unit_runs,
-                             segments=runs)
+                             segments=runs, pitch=window_pitch_values(scan))
     k = int(labels.max()) + 1
-    centroids = normalize_rows(np.stack([x[labels == c].mean(axis=0) for c in range(k)]))
     allowed = allowed_voiceprints(voiceprints or {}, roster)
     p = params or ClusterParams()
     names: dict[int, str] = {}
     if allowed and roster_states:
-        result = roster_segmentation(x, runs, labels, allowed, p.switch_penalty, p.min_windows)
+        # Voiceprints are d-vectors only: the roster states work on the windows' d-vectors.
+        result = roster_segmentation(voice, runs, labels, allowed, p.switch_penalty, p.min_windows)
         labels, names = result.labels, result.names
     elif allowed:
-        names = _name_clusters(centroids, voiceprints or {}, roster, name_threshold)
+        names = _name_clusters(centroids_of(voice, labels, k), voiceprints or {}, roster, name_threshold)
     if names and voiceprint_weight > 0 and not roster_states:
         # A named speaker's enrolled voice is extra evidence of what they sound like: pull the centroid
         # towards it and reassign every window once more (helps where two voices are close).
+        centroids = centroids_of(x, labels, k)
         for c, name in names.items():
             vp = np.asarray(voiceprints[name], dtype=np.float64)
-            centroids[c] = centroids[c] + voiceprint_weight * vp / np.linalg.norm(vp)
+            centroids[c, : len(vp)] += voiceprint_weight * vp / np.linalg.norm(vp)
         centroids = normalize_rows(centroids)
         labels = resegment(x, runs, centroids, p.switch_penalty)
     turns: list[tuple[float, float, int]] = []

@@ -5,6 +5,8 @@
     .venv/bin/python bench/speakers.py --split          # also means over the odd / even meetings
     .venv/bin/python bench/speakers.py --roster-states  # enrolled voiceprints inside the segmentation
     .venv/bin/python bench/speakers.py --memory         # also peak memory on a 4x longer recording
+    .venv/bin/python bench/speakers.py --no-pitch       # d-vectors alone (pitch options off whatever the defaults)
+    .venv/bin/python bench/speakers.py --pitch-weight 0.3 --pitch-penalty 0.1 --collar 0.22   # other settings
     .venv/bin/python bench/speakers.py --asr-from /tmp/base_{meeting}/result.json   # ASR segments of an earlier run
 
 Per meeting, with the reference segments' timings as input (what gets labelled; turns always come from the
@@ -23,7 +25,8 @@ audio):
            (base model, this machine: README, bench/asr.py)
 
 The scan (VAD + window embeddings) of each recording and enrolment clip is cached under /tmp/spk-cache
-(keyed by the file and the scan code's source), so changing clustering or naming re-runs in seconds; the
+(keyed by the file and the scan code's source), and each window's pitch next to it under its own key (the scan's
+and asr/speaker_pitch.py's source), so changing clustering, naming or the pitch tracker re-runs in seconds; the
 scan time reported is the one measured when the cache was filled. --no-cache measures it again.
 DER and named accuracy come from ../shared/tools/score.py (its diarization() function, same frames and mapping).
 """
@@ -54,10 +57,14 @@ AUDIO_EXTS = ("wav", "m4a", "mp3", "flac", "ogg")
 ASR_RTF = 0.125  # base model on this machine, README's bench/asr.py row (0.12-0.13)
 SCAN_SOURCES = ("asr/speaker_turns.py", "asr/speaker_encoder.py", "asr/speaker_features.py", "asr/regions.py",
                 "asr/decode.py")
+PITCH_SOURCES = ("asr/speaker_pitch.py", "asr/speaker_features.py", "asr/decode.py")
 
 from asr.decode import read_audio  # noqa: E402
-from asr.speaker_turns import SpeechScan, scan_recording  # noqa: E402
-from asr.speakers import diarize, label_segments, turns_from_scan, voiceprint_from_scan  # noqa: E402
+from asr.speaker_clustering import ClusterParams  # noqa: E402
+from asr.speaker_features import HOP  # noqa: E402
+from asr.speaker_pitch import window_pitch  # noqa: E402
+from asr.speaker_turns import WINDOW_FRAMES, SpeechScan, scan_recording  # noqa: E402
+from asr.speakers import COLLAR, diarize, label_segments, turns_from_scan, voiceprint_from_scan  # noqa: E402
 from core.types import Segment  # noqa: E402
 
 
@@ -68,17 +75,18 @@ def load_scorer():
     return module
 
 
-def _code_hash() -> str:
+def _scan_key(audio: Path, sources: tuple[str, ...]) -> str:
+    st = audio.stat()
     h = hashlib.sha1()
-    for rel in SCAN_SOURCES:
+    for rel in sources:
         h.update((REPO / rel).read_bytes())
-    return h.hexdigest()[:12]
+    return hashlib.sha1(f"{audio.resolve()}|{st.st_size}|{st.st_mtime_ns}|{h.hexdigest()}".encode()).hexdigest()[:16]
 
 
 def cached_scan(audio: Path, use_cache: bool = True) -> tuple[SpeechScan, float]:
-    """The recording's scan and the seconds it took (measured when the cache entry was made)."""
-    st = audio.stat()
-    key = hashlib.sha1(f"{audio.resolve()}|{st.st_size}|{st.st_mtime_ns}|{_code_hash()}".encode()).hexdigest()[:16]
+    """The recording's scan with window pitch, and the seconds the scan took (measured when the cache entry
+    was made; the pitch's own seconds are added)."""
+    key = _scan_key(audio, SCAN_SOURCES)
     path = CACHE / f"{audio.stem}.{key}.npz"
     if use_cache and path.is_file():
         d = np.load(path)
@@ -87,18 +95,49 @@ def cached_scan(audio: Path, use_cache: bool = True) -> tuple[SpeechScan, float]
         scan = SpeechScan(regions=[tuple(r) for r in d["regions"].tolist()],
                           vectors=[d["vectors"][cuts[i]:cuts[i + 1]] for i in range(len(lengths))],
                           owner=d["owner"].tolist(), offset=d["offset"].tolist(), duration=float(d["duration"]))
-        return scan, float(d["seconds"])
+        seconds = float(d["seconds"])
+    else:
+        t0 = time.perf_counter()
+        # Pitch is cached on its own (cached_pitch), so tuning the tracker does not redo the embeddings.
+        scan = scan_recording(audio, pitch=False)
+        seconds = time.perf_counter() - t0
+        CACHE.mkdir(parents=True, exist_ok=True)
+        vectors = np.concatenate(scan.vectors) if scan.vectors else np.zeros((0, 256), np.float32)
+        tmp = path.with_suffix(".tmp.npz")
+        np.savez(tmp, regions=np.array(scan.regions, dtype=np.float64).reshape(-1, 2), vectors=vectors,
+                 lengths=np.array([len(v) for v in scan.vectors], dtype=np.int64),
+                 owner=np.array(scan.owner, np.int64), offset=np.array(scan.offset, np.float64),
+                 duration=scan.duration, seconds=seconds)
+        tmp.rename(path)
+    pitch, pitch_seconds = cached_pitch(audio, scan, key, use_cache)
+    scan.pitch = pitch
+    return scan, seconds + pitch_seconds
+
+
+def cached_pitch(audio: Path, scan: SpeechScan, scan_key: str, use_cache: bool = True
+                 ) -> tuple[list[np.ndarray], float]:
+    """Per-region window pitch of a scan, as scan_recording computes it (same region samples, same windows),
+    from the decoded recording; cached under its own key (the scan's and asr/speaker_pitch.py's)."""
+    key = hashlib.sha1(f"{scan_key}|{_scan_key(audio, PITCH_SOURCES)}".encode()).hexdigest()[:16]
+    path = CACHE / f"{audio.stem}.pitch.{key}.npz"
+    lengths = [len(v) for v in scan.vectors]
+    cuts = np.cumsum([0, *lengths])
+    if use_cache and path.is_file():
+        d = np.load(path)
+        return [d["pitch"][cuts[i]:cuts[i + 1]] for i in range(len(lengths))], float(d["seconds"])
     t0 = time.perf_counter()
-    scan = scan_recording(audio)
+    samples = read_audio(audio)
+    out = []
+    for i, (a, b) in enumerate(scan.regions):
+        lo, hi = int(round(a * 16000)), int(round(b * 16000))
+        starts = [int(round((o - a) * 16000 / HOP)) for o in scan.offset[cuts[i]:cuts[i + 1]]]
+        out.append(window_pitch(samples[lo:hi], starts, WINDOW_FRAMES))
     seconds = time.perf_counter() - t0
     CACHE.mkdir(parents=True, exist_ok=True)
-    vectors = np.concatenate(scan.vectors) if scan.vectors else np.zeros((0, 256), np.float32)
     tmp = path.with_suffix(".tmp.npz")
-    np.savez(tmp, regions=np.array(scan.regions, dtype=np.float64).reshape(-1, 2), vectors=vectors,
-             lengths=np.array([len(v) for v in scan.vectors], dtype=np.int64), owner=np.array(scan.owner, np.int64),
-             offset=np.array(scan.offset, np.float64), duration=scan.duration, seconds=seconds)
+    np.savez(tmp, pitch=np.concatenate(out) if out else np.zeros((0, 2)), seconds=seconds)
     tmp.rename(path)
-    return scan, seconds
+    return out, seconds
 
 
 def meeting_audio(meeting: str) -> Path:
@@ -142,10 +181,10 @@ def share_errors(truth: dict, out: list[Segment], mapping: dict) -> tuple[float,
     return sum(errs) / len(errs), max(errs)
 
 
-def evaluate(truth: dict, scan: SpeechScan, inputs: list[Segment], scorer, **kw) -> dict:
+def evaluate(truth: dict, scan: SpeechScan, inputs: list[Segment], scorer, collar: float = COLLAR, **kw) -> dict:
     t0 = time.perf_counter()
     found = turns_from_scan(scan, **kw)
-    out = label_segments(inputs, found)
+    out = label_segments(inputs, found, collar=collar)
     seconds = time.perf_counter() - t0
     der, named, mapping = scorer.diarization(truth, as_result(out))
     mean_err, worst_err = share_errors(truth, out, mapping)
@@ -176,8 +215,10 @@ def bench_meeting(meeting: str, scorer, args, inputs: list[Segment] | None = Non
     inputs = inputs if inputs is not None else truth_inputs(truth)
     prints = voiceprints_for(meeting, not args.no_cache)
     roster = list(meta["roster"]) + [n for n in prints if n not in meta["roster"]]
-    plain = evaluate(truth, scan, inputs, scorer)
-    rs = {"roster_states": True} if args.roster_states else {}
+    rs = stage_options(args)
+    plain = evaluate(truth, scan, inputs, scorer, **rs)
+    if args.roster_states:
+        rs["roster_states"] = True
     named = evaluate(truth, scan, inputs, scorer, voiceprints=prints, roster=roster, max_speakers=len(roster), **rs)
     # An unenrolled voice among enrolled ones and strangers' voiceprints: it must stay anonymous.
     talk: dict[str, float] = {}
@@ -200,6 +241,22 @@ def bench_meeting(meeting: str, scorer, args, inputs: list[Segment] | None = Non
            "der1": named["der"], "named": named["named"], "share1": named["share"], "unk": wrong,
            "unk_named": unk["named"], "time": share_of_asr, "scan_s": scan_seconds, "turns_s": plain["seconds"]}
     return row
+
+
+def stage_options(args) -> dict:
+    """Options of the speaker stage the command line sets (the module defaults unless given)."""
+    out: dict = {}
+    if args.no_pitch:
+        out["pitch_weight"] = 0.0
+    elif args.pitch_weight is not None:
+        out["pitch_weight"] = args.pitch_weight
+    if args.pitch_scale is not None:
+        out["pitch_scale"] = args.pitch_scale
+    if args.collar is not None:
+        out["collar"] = args.collar
+    if args.pitch_penalty is not None:
+        out["params"] = ClusterParams(pitch_penalty=args.pitch_penalty)
+    return out
 
 
 def print_header() -> None:
@@ -233,7 +290,7 @@ def real_two_speakers(scorer, args) -> None:
     truth = {"duration": max(s["end"] for s in real["segments"]),
              "segments": [{**s, "name": s["speaker"]} for s in real["segments"]]}
     scan, scan_seconds = cached_scan(REAL / "aishell1_2spk_turns.wav", not args.no_cache)
-    res = evaluate(truth, scan, truth_inputs(truth), scorer)
+    res = evaluate(truth, scan, truth_inputs(truth), scorer, **stage_options(args))
     print(f"aishell1_2spk_turns (real) no enrolment: DER {res['der']:.3f}, speakers {len(res['speakers'])} (truth 2), "
           f"share {res['share']:.1f}/{res['share_max']:.1f}, time {scan_seconds + res['seconds']:.1f} s")
 
@@ -269,6 +326,12 @@ def main() -> int:
     parser.add_argument("--roster-states", action="store_true",
                         help="enrolled members as speaker states in the segmentation (asr/speaker_roster.py)")
     parser.add_argument("--memory", action="store_true", help="also measure peak memory vs length")
+    parser.add_argument("--no-pitch", action="store_true", help="d-vectors alone, without window pitch (the old path)")
+    parser.add_argument("--pitch-weight", type=float, help="length of the pitch part of each window's feature")
+    parser.add_argument("--pitch-scale", type=float, help="semitones of pitch difference per radian")
+    parser.add_argument("--pitch-penalty", type=float,
+                        help="cosine per semitone of pitch difference between speakers (ClusterParams.pitch_penalty)")
+    parser.add_argument("--collar", type=float, help="seconds labelled segments are widened into silence")
     parser.add_argument("--json", metavar="FILE", help="write the rows as JSON")
     parser.add_argument("--asr-from", metavar="PATTERN",
                         help="also diarize ASR segments read from result.json files, e.g. /tmp/base_{meeting}/result.json")
