@@ -148,12 +148,31 @@ def _pieces(s: Sentence) -> list[tuple[str, float, float]]:
     return out
 
 
+# What the one who chairs says: opens (同志们, 议程), gives the floor (下面, 先请X领学), decides (就这么定),
+# closes (散会). 应到/实到 is not among them: the recorder often reports the attendance.
+_CHAIR_CUES = re.compile(r"同志们|开会|现在开始|议程|议题|环节|下面|接下来|先请|请[^，,。]{1,8}?(?:发言|领学|汇报|说说|介绍|讲)|"
+                         r"散会|就到这儿|就这么定|会议同意|会议决定|大家(?:看|有没有|还有)")
+
+
+_OPENING = re.compile(r"开会|开始|应到|实到|应出席|议程|议题")
+
+
 def chair_label(sentences: list[Sentence]) -> str | None:
-    """The speaker label of whoever opens the meeting (开会, 应到/实到, 议程): the chair."""
-    for s in sentences[:12]:
-        if s.speaker and re.search(r"开会|开始|应到|实到|应出席|议程|议题", s.text):
-            return s.speaker
-    return sentences[0].speaker if sentences else None
+    """The speaker label that chairs (when no label is the host's name). Three signals, none enough
+    alone: what a chair says over the whole meeting (_CHAIR_CUES), the share of speaking time (a
+    党课's lecturer may speak longest) and who opens the meeting (diarization may give the opening,
+    or the recorder's attendance report, to another label)."""
+    if not sentences:
+        return None
+    opener = next((s.speaker for s in sentences[:12] if s.speaker and _OPENING.search(s.text)), sentences[0].speaker)
+    cues: dict[str, int] = {}
+    seconds: dict[str, float] = {}
+    for s in sentences:
+        if s.speaker:
+            cues[s.speaker] = cues.get(s.speaker, 0) + len(_CHAIR_CUES.findall(s.text))
+            seconds[s.speaker] = seconds.get(s.speaker, 0.0) + s.end - s.start
+    total = sum(seconds.values()) or 1.0
+    return max(cues, key=lambda label: cues[label] + 4 * seconds[label] / total + (label == opener), default=opener)
 
 
 # ------------------------------------------------------------------------------------------ deadline

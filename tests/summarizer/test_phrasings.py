@@ -122,3 +122,23 @@ def test_a_recap_opened_after_a_segment_without_a_stop_adds_nothing():
     ]
     found = extract_minutes(segments(lines, step=2.0), MEETING).resolutions
     assert [(r.owner, r.deadline) for r in found] == [("陈志强", "2026-10-23")], [r.content for r in found]
+
+
+def test_the_chair_is_found_when_the_recorder_reports_the_attendance_first():
+    """Anonymous labels (nobody enrolled): the recorder's 应到/实到 comes before the chair says 议程,
+    yet the chair is the one who gives the floor, the tasks and closes the meeting."""
+    meeting = Meeting(type="主题党日", date="2026-10-12", roster=["王建国", "刘芳", "陈志强", "赵敏"])
+    lines = [
+        ("发言人1", "同志们，今天的主题党日放在社区来搞，刘芳先说一下人数"),
+        ("发言人2", "好，应到四人，实到四人"),
+        ("发言人1", "下面先请陈志强领学"),
+        ("发言人3", "总书记指出，要把雷锋精神广播在祖国大地上"),
+        ("发言人1", "好，还有几件事"),
+        ("发言人1", "赵敏，宣传手册你牵头改一版，两周内弄好"),
+        ("发言人1", "活动简报，刘芳你来写，下周二前报机关党委"),
+        ("发言人2", "好的"),
+        ("发言人1", "今天就到这儿，散会"),
+    ]
+    found = extract_minutes(segments(lines, step=3.0), meeting).resolutions
+    assert sorted((r.owner, r.deadline) for r in found) == [("刘芳", "2026-10-20"), ("赵敏", "2026-10-26")], \
+        [(r.owner, r.deadline, r.content) for r in found]
