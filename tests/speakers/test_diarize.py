@@ -104,3 +104,7 @@ def test_m01_speakers_from_the_audio_with_roster_cap_and_voiceprints(enroll_clip
     anonymous = label_segments(segs, SpeakerTurns(found.turns, {}, found.duration), collar=0.0)
     mapping = {(s.speaker, t["name"]) for s, t in zip(anonymous, truth["segments"], strict=True)}
     assert len(mapping) == 4 and len({a for a, _ in mapping}) == 4
+    # By default a segment spans the speech as spoken: the speaking time the report adds up is the reference's
+    # (exact synthetic timings), not inflated by padding into the pauses.
+    spoken = sum(s.end - s.start for s in label_segments(segs, found))
+    assert abs(spoken / sum(s.end - s.start for s in segs) - 1) < 0.01
