@@ -6,6 +6,7 @@ a caller cancels by no longer iterating (the generator is closed and nothing is 
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Generator
 from dataclasses import dataclass, field, replace
@@ -157,6 +158,15 @@ def extract_minutes(segments: list[Segment], meeting: Meeting, options: ProcessO
     return extract_minutes(segments, meeting, engine="llm", llm=llm)
 
 
+_RECORDED_HERE = re.compile(r"^(?P<day>20\d{6})-(?P<h>[01]\d|2[0-3])(?P<m>[0-5]\d)\d{2}(?:-\d+)?$")
+
+
+def recording_start(audio: Path) -> str:
+    """"HH:MM" a recording made by this app began (its name is the start, 20261012-143005.wav), else ""."""
+    found = _RECORDED_HERE.match(Path(audio).stem)
+    return f"{found['h']}:{found['m']}" if found else ""
+
+
 def process(
     audio: Path | None,
     meeting: Meeting,
@@ -195,6 +205,8 @@ def process(
         audio = Path(audio)
         duration = probe_duration(audio)
         sha256 = sha256 or audio_sha256(audio)
+        if not meeting.start_time:
+            meeting.start_time = recording_start(audio)
     yield Progress("decode", 1.0)
     timings["decode"] = time.perf_counter() - t0
 

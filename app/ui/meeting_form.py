@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 
@@ -24,11 +25,20 @@ from PySide6.QtWidgets import (
 
 from app.members import load_members, read_member_file, save_members
 from app.ui.members_dialog import SPREADSHEETS, MembersDialog
-from core.errors import SanhuiError
+from core.errors import MetaError, SanhuiError
+from core.result import meeting_from_dict
 from core.storage import Store
 from core.types import MEETING_TYPES, Meeting, canonical_meeting_type
 
 _SPLIT = re.compile(r"[\s,，、;；]+")
+
+
+def _clock(text: str) -> str:
+    """9:05 / 9：05 → 09:05 as meta files have it; anything else as typed (accept() says what is wrong)."""
+    try:
+        return meeting_from_dict({"start_time": text.strip()}).start_time
+    except MetaError:
+        return text.strip()
 
 
 def split_names(text: str) -> list[str]:
@@ -90,6 +100,18 @@ class MeetingForm(QDialog):
         self.agenda_edit.setPlaceholderText("每行一项议程（可选）")
         self.agenda_edit.setFixedHeight(70)
         self.first_topic_edit = QLineEdit(m.planned_first_topic, placeholderText="第一议题学习内容（可选）")
+        self.nonvoting_edit = QLineEdit("、".join(m.attendees_nonvoting), placeholderText="列席人员姓名，用顿号分隔（可选）")
+        # The clock times the minutes print (时间：…14:30—16:00); a recording made here fills the start.
+        self.start_edit = QLineEdit(m.start_time, placeholderText="例如 14:30")
+        self.end_edit = QLineEdit(m.end_time, placeholderText="不填则按录音时长计算")
+        times = QHBoxLayout()
+        times.setContentsMargins(0, 0, 0, 0)
+        times.addWidget(QLabel("开始"))
+        times.addWidget(self.start_edit)
+        times.addWidget(QLabel("结束"))
+        times.addWidget(self.end_edit)
+        times_box = QWidget()
+        times_box.setLayout(times)
         self.error_label = QLabel()
         self.error_label.setStyleSheet("color: #b00020;")
 
@@ -98,10 +120,12 @@ class MeetingForm(QDialog):
         form.addRow("会议名称", self.title_edit)
         form.addRow("党支部", self.branch_edit)
         form.addRow("日期", self.date_edit)
+        form.addRow("时间", times_box)
         form.addRow("地点", self.location_edit)
         form.addRow("主持人", self.host_edit)
         form.addRow("记录人", self.recorder_edit)
         form.addRow("参会名单", roster_box)
+        form.addRow("列席人员", self.nonvoting_edit)
         form.addRow("议程", self.agenda_edit)
         form.addRow("第一议题", self.first_topic_edit)
 
@@ -131,6 +155,9 @@ class MeetingForm(QDialog):
             roster=split_names(self.roster_edit.toPlainText()),
             agenda=[line.strip() for line in self.agenda_edit.toPlainText().splitlines() if line.strip()],
             planned_first_topic=self.first_topic_edit.text().strip(),
+            attendees_nonvoting=split_names(self.nonvoting_edit.text()),
+            start_time=_clock(self.start_edit.text()),
+            end_time=_clock(self.end_edit.text()),
         )
 
     def fill_from_members(self) -> None:
@@ -162,6 +189,11 @@ class MeetingForm(QDialog):
 
     def accept(self) -> None:
         m = self.meeting()
+        try:
+            meeting_from_dict(dataclasses.asdict(m), strict=True)  # the meta files' check: 时间 as 时:分
+        except MetaError as exc:
+            self.error_label.setText(str(exc))
+            return
         if m.host and m.roster and m.host not in m.roster:
             self.error_label.setText(f"主持人“{m.host}”不在参会名单中，请补充名单或更正姓名。")
             return
