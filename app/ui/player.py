@@ -16,6 +16,7 @@ class Player(QObject):
     position_changed = Signal(float)  # seconds
     duration_changed = Signal(float)
     playing_changed = Signal(bool)
+    refused = Signal(str)  # why play() did not play, in Chinese
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -66,9 +67,23 @@ class Player(QObject):
 
         return self._player.playbackState() == QMediaPlayer.PlaybackState.PlayingState
 
+    def no_output(self) -> str:
+        """Why nothing could be heard here ("" when a speaker or headphones are there): without an output
+        device QMediaPlayer still "plays", and the secretary would wait for sound that never comes."""
+        from PySide6.QtMultimedia import QMediaDevices
+
+        if not QMediaDevices.audioOutputs():
+            return "没有找到扬声器或耳机（音频输出设备），无法播放录音；请接上音箱或耳机后再试。"
+        return ""
+
     def play(self) -> None:
-        if self.available:
-            self._player.play()
+        if not self.available:
+            return
+        reason = self.no_output()
+        if reason:
+            self.refused.emit(reason)
+            return
+        self._player.play()
 
     def pause(self) -> None:
         if self.available:

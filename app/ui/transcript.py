@@ -126,6 +126,7 @@ class TranscriptView(QWidget):
         self.player.position_changed.connect(self.on_position)
         self.player.duration_changed.connect(lambda s: self.slider.setRange(0, int(s * 10)))
         self.player.playing_changed.connect(self._show_playing)
+        self.player.refused.connect(lambda reason: self.status_label.setText(f"提示：{reason}"))
         play_row = QHBoxLayout()
         play_row.addWidget(self.play_button)
         play_row.addWidget(self.slider, 1)
