@@ -10,6 +10,11 @@ loop, not the first pass, settles how many speakers there are.
 segments differs between a clean synthetic meeting (0.95+) and real speech (0.84-0.93 between sentences),
 while the corpus's synthetic voices of different people reach 0.92. A pair that is close to each other and
 far from everyone else (isolated_pair) also merges, for a sparse real speaker whose sentences drift apart.
+
+Centroid similarity alone merges different people on the corpus (their centroids are as alike as one voice's
+sentences), so with no speaker count given a merge also needs the two clusters' windows not to tell them apart
+out of sample (heldout_separation), and once the loop settles a speaker whose windows split into two such
+separable parts becomes two (split_two_voices); a last pass reassigns windows with centroid refit (refit).
 """
 
 from __future__ import annotations
@@ -61,6 +66,13 @@ class ClusterParams:
     # best on the odd meetings and on the even ones alike (bench/speakers.py --split; 0.85: worse on both).
     merge_separation: float = 0.93
     separation_block: int = 10  # windows left out together (4 s: overlapping neighbours would leak)
+    # Once the loop settles, a speaker whose windows 2-means cuts into two parts of at least split_min_windows
+    # (0: off) that held-out windows tell apart at split_separation is two speakers (only with no count given,
+    # as merge_separation). 0.85 is best on the even meetings, 0.80 on the odd (each improves the other half,
+    # bench/speakers.py --split); below 0.8 one voice is cut up (0.75: der0 0.25, 0.70: 0.30).
+    split_min_windows: int = 12
+    split_separation: float = 0.85
+    split_penalty: float = 0.1  # change cost of the 2-means resegmentation
     # After the count is settled: reassign windows and refit centroids (k-means with smoothing) at this
     # lower change cost, so short turns can leave the speaker they were absorbed into (None: off).
     refit_penalty: float | None = 0.1
@@ -305,6 +317,9 @@ def cluster_windows(x: np.ndarray, runs: list[slice], *, max_speakers: int | Non
             labels = new
             break
         labels = new
+    if p.split_min_windows and limit is None:
+        labels = split_two_voices(x, labels, p.split_min_windows, p.split_separation, p.split_penalty,
+                                  p.separation_block)
     if p.refit_penalty is not None:
         labels = refit(x, runs, labels, p.refit_penalty, p.refit_iterations)
     return labels
@@ -347,3 +362,66 @@ def heldout_separation(x: np.ndarray, labels: np.ndarray, k: int, block: int) ->
     np.add.at(hits, labels, beats)
     counts = np.bincount(labels, minlength=k).astype(float)
     return (hits + hits.T) / np.maximum(counts[:, None] + counts[None, :], 1.0)
+
+
+
+def _sub_runs(idx: np.ndarray) -> list[slice]:
+    """Slices of consecutive window indices within idx (positions into idx)."""
+    cuts = np.flatnonzero(np.diff(idx) != 1) + 1
+    bounds = np.r_[0, cuts, len(idx)]
+    return [slice(int(a), int(b)) for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+
+
+def two_means(x: np.ndarray, runs: list[slice], penalty: float, restarts: int = 5, iterations: int = 20,
+              seed: int = 0) -> np.ndarray:
+    """Best of a few smoothed spherical 2-means runs (by total similarity to the own centroid), started from
+    two distant units of about 20 windows."""
+    units, _, _ = units_of(x, runs, 20)
+    rng = np.random.default_rng(seed)
+    best, best_score = np.zeros(len(x), dtype=int), -np.inf
+    if len(units) < 2:
+        return best
+    for _ in range(restarts):
+        first = int(rng.integers(len(units)))
+        far = np.maximum(1.0 - units @ units[first], 0.0) ** 2
+        if far.sum() <= 0:
+            break
+        second = int(rng.choice(len(units), p=far / far.sum()))
+        cents = units[[first, second]]
+        labels = resegment(x, runs, cents, penalty)
+        for _ in range(iterations):
+            counts = np.bincount(labels, minlength=2)
+            cents = np.where((counts > 0)[:, None], centroids_of(x, labels, 2), cents)
+            new = resegment(x, runs, cents, penalty)
+            if np.array_equal(new, labels):
+                break
+            labels = new
+        score = float(np.sum(x * cents[labels]))
+        if score > best_score:
+            best, best_score = labels, score
+    return best
+
+
+def split_two_voices(x: np.ndarray, labels: np.ndarray, min_part: int, separation: float, penalty: float,
+                     block: int) -> np.ndarray:
+    """Split each speaker whose windows fall into two parts of at least min_part windows that tell each other
+    apart out of sample (heldout_separation >= separation), until none does."""
+    labels = labels.copy()
+    tried: set[tuple[int, ...]] = set()
+    changed = True
+    while changed:
+        changed = False
+        for c in range(int(labels.max()) + 1):
+            idx = np.flatnonzero(labels == c)
+            key = (len(idx), int(idx[0]) if len(idx) else -1)
+            if len(idx) < 2 * min_part or key in tried:
+                continue
+            tried.add(key)
+            part = two_means(x[idx], _sub_runs(idx), penalty)
+            sizes = np.bincount(part, minlength=2)
+            if sizes.min() < min_part:
+                continue
+            if heldout_separation(x[idx], part, 2, block)[0, 1] >= separation:
+                labels[idx[part == 1]] = int(labels.max()) + 1
+                changed = True
+    return labels

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from asr.speaker_clustering import heldout_separation, normalize_rows, refit
+from asr.speaker_clustering import heldout_separation, normalize_rows, refit, split_two_voices
 
 
 def _voices(means: list[np.ndarray], sizes: list[int], noise: float, seed: int = 0) -> np.ndarray:
@@ -36,3 +36,15 @@ def test_refit_moves_windows_to_their_voice_and_keeps_the_count():
     labels = refit(x, [slice(0, 60)], start, penalty=0.1, iterations=10)
     assert labels.max() == 1
     assert (labels[:30] == labels[0]).all() and (labels[30:] == labels[59]).all() and labels[0] != labels[59]
+
+
+def test_split_two_voices_cuts_a_merged_pair_and_leaves_one_voice_whole():
+    rng = np.random.default_rng(4)
+    common = rng.standard_normal(64)
+    a, b = common + 0.2 * rng.standard_normal(64), common + 0.2 * rng.standard_normal(64)
+    x = _voices([a, b, a, b], [40, 30, 40, 30], noise=0.25)
+    split = split_two_voices(x, np.zeros(len(x), int), 12, 0.85, 0.1, 10)
+    assert split.max() == 1
+    assert len(set(split[:40]) & set(split[40:70])) == 0 and (split[:40] == split[70:110]).all()
+    one = _voices([a], [140], noise=0.25, seed=5)
+    assert split_two_voices(one, np.zeros(140, int), 12, 0.85, 0.1, 10).max() == 0
