@@ -20,6 +20,7 @@ from analytics.text import display_name, valid_segments
 from core import docx_style as style
 from core.files import atomic_path
 from core.types import Result, Segment
+from core.zh import clock
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +40,7 @@ def _date_cn(iso: str) -> str:
 
 
 def _mmss(seconds: float) -> str:
-    return charts._mmss(seconds)
+    return clock(seconds)
 
 
 def _pct(x: float | None) -> str:

@@ -115,7 +115,7 @@ def now_iso() -> str:
 # ------------------------------------------------------------------ audit log
 
 
-def _audit_row(store: Store, action: str, meeting_id: str | None, version: int | None, detail: str) -> None:
+def audit_row(store: Store, action: str, meeting_id: str | None, version: int | None, detail: str) -> None:
     """One audit line, hash-chained; only inside a ledger_write transaction."""
     append_audit(store.db.conn, action, meeting_id, version, detail)
 
@@ -123,7 +123,7 @@ def _audit_row(store: Store, action: str, meeting_id: str | None, version: int |
 def audit(store: Store, action: str, meeting_id: str | None = None, version: int | None = None, detail: str = "") -> None:
     """Append one line to the audit log (finalise, export and sync actions). Never holds the token."""
     with ledger_write(store):
-        _audit_row(store, action, meeting_id, version, detail)
+        audit_row(store, action, meeting_id, version, detail)
 
 
 def reopen(store: Store, meeting_id: str) -> None:
@@ -134,7 +134,7 @@ def reopen(store: Store, meeting_id: str) -> None:
     with ledger_write(store):
         store.reopen(meeting_id)
         version = previous.version if previous else None
-        _audit_row(store, "reopen", meeting_id, version, f"修订：第 {version} 版重新打开，改完须重新定稿")
+        audit_row(store, "reopen", meeting_id, version, f"修订：第 {version} 版重新打开，改完须重新定稿")
 
 
 def audit_log(store: Store, limit: int = 100) -> list[dict[str, Any]]:
@@ -247,7 +247,7 @@ def finalize(store: Store, meeting_id: str, *, render: Renderer | None = None, w
             conn.execute(
                 "UPDATE meetings SET status = ?, updated_at = ? WHERE id = ?", [FINALIZED_STATUS, stamp, meeting_id]
             )
-            _audit_row(store, "finalize", meeting_id, version, f"定稿第 {version} 版，校验值 {body[HASH_FIELD]}")
+            audit_row(store, "finalize", meeting_id, version, f"定稿第 {version} 版，校验值 {body[HASH_FIELD]}")
     except sqlite3.Error as exc:
         raise StoreError(f"定稿失败：{exc}") from exc
     return latest_record(store, meeting_id)  # type: ignore[return-value]

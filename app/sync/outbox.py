@@ -32,7 +32,7 @@ from app.sync.client import (
     TransientError,
     parse_review,
 )
-from app.sync.ledger import _audit_row, now_iso, record_files
+from app.sync.ledger import audit_row, now_iso, record_files
 from app.sync.lock import DEFAULT_LEASE, SendLease, SyncBusy
 from core.errors import SanhuiError
 from core.storage import Store
@@ -148,7 +148,7 @@ def requeue(store: Store, meeting_id: str, version: int | None = None) -> int:
         conn.execute(
             "UPDATE outbox SET state = ?, attempts = 0, next_attempt_at = 0, last_error = NULL, platform_id = NULL,"
             " received_sha256 = NULL, files_sent = '[]' WHERE record_seq = ?", [QUEUED, seq])
-        _audit_row(store, "sync-requeue", meeting_id, version, f"第 {version} 版重新排队{note}")
+        audit_row(store, "sync-requeue", meeting_id, version, f"第 {version} 版重新排队{note}")
     return version
 
 
@@ -271,7 +271,7 @@ class Sender:
                     self._save(item)
         with ledger_write(self.store):
             self._save(item, state=DELIVERED, delivered_at=now_iso(), last_error=None, review_status="待审核")
-            _audit_row(self.store, "sync", item.meeting_id, item.version,
+            audit_row(self.store, "sync", item.meeting_id, item.version,
                        f"已送达平台，平台编号 {item.platform_id}，回执校验值 {item.received_sha256}")
 
     def _save(self, item: OutboxItem, **changes: object) -> None:
@@ -335,14 +335,14 @@ class Sender:
             except (AuthError, ConfigError) as exc:
                 with ledger_write(self.store):
                     self._save(item, last_error=str(exc))
-                    _audit_row(self.store, "sync-failed", item.meeting_id, item.version, str(exc))
+                    audit_row(self.store, "sync-failed", item.meeting_id, item.version, str(exc))
                 report.error = str(exc)
                 break
             except RejectedError as exc:
                 state = CONFLICT if isinstance(exc, ConflictError) else REJECTED
                 with ledger_write(self.store):
                     self._save(item, state=state, last_error=str(exc))
-                    _audit_row(self.store, "sync-refused", item.meeting_id, item.version, str(exc))
+                    audit_row(self.store, "sync-refused", item.meeting_id, item.version, str(exc))
                 report.refused.append((item.meeting_id, item.version, str(exc)))
             except TransientError as exc:
                 attempts = item.attempts + 1
@@ -353,7 +353,7 @@ class Sender:
                 log.info("sync of %s v%s failed (attempt %s), retry in %.2fs", item.meeting_id, item.version, attempts, delay)
                 if tried[item.seq] >= self.max_attempts:
                     with ledger_write(self.store):
-                        _audit_row(self.store, "sync-failed", item.meeting_id, item.version, str(exc))
+                        audit_row(self.store, "sync-failed", item.meeting_id, item.version, str(exc))
                     report.error = f"{exc}（已重试 {tried[item.seq]} 次，记录仍在待发送队列中，稍后会自动重试，也可稍后再同步）"
                     break
 
@@ -375,6 +375,6 @@ class Sender:
                         "UPDATE outbox SET review_status = ?, review_reason = ?, review_checked_at = ? WHERE record_seq = ?",
                         [status, reason, now_iso(), item.seq],
                     )
-                    _audit_row(self.store, "review", item.meeting_id, item.version, f"平台审核状态：{status} {reason}".strip())
+                    audit_row(self.store, "review", item.meeting_id, item.version, f"平台审核状态：{status} {reason}".strip())
             done += 1
         return done

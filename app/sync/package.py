@@ -35,7 +35,7 @@ from typing import Any
 
 from app.sync.anchor import chain_state, ensure_tables, ledger_write
 from app.sync.canonical import canonical_json, sha256_hex, verify_body
-from app.sync.ledger import _audit_row, latest_record, record_files, records
+from app.sync.ledger import audit_row, latest_record, record_files, records
 from core.errors import SanhuiError
 from core.files import atomic_path
 from core.storage import Store
@@ -142,7 +142,7 @@ def export_package(store: Store, meeting_id: str, out: Path, version: int | None
         tmp.write_bytes(data)
     package = verify_package(out)  # prove what landed on the disk (or USB stick) reads back whole
     with ledger_write(store):
-        _audit_row(store, "export-package", meeting_id, package.version, f"导出离线上报包 {out}，SHA-256 {sha256_hex(data)}")
+        audit_row(store, "export-package", meeting_id, package.version, f"导出离线上报包 {out}，SHA-256 {sha256_hex(data)}")
     return out
 
 
