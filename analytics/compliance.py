@@ -8,14 +8,9 @@ from __future__ import annotations
 import re
 
 from analytics.agenda import is_first_topic
+from core.meeting_rules import election_attendance, quorum_met, rules, vote_passed
 from core.types import NEEDS_FILLING, Meeting, Minutes, Segment
 
-QUORUM = {  # meeting type -> (fraction of 应到 that must be present, strictly more than?)
-    "支部党员大会": (0.5, True),
-    "支部委员会": (0.5, True),
-}
-THEME_DAY_ATTENDANCE = 0.8  # 主题党日: some units require >= 80 %
-ELECTION_ATTENDANCE = 0.8  # elections: at least 4/5 present
 _NEEDS_VOTE = re.compile(r"预备党员|转为正式党员|转正|选举|表决|投票|举手")
 _ELECTION = re.compile(r"选举|换届|补选")
 _CRITICISM = re.compile(r"批评|自我批评|对照检查|检视剖析|查摆|提个?意见|红红脸|出出汗|我的不足|差距")
@@ -73,11 +68,11 @@ def check(meeting: Meeting, minutes: Minutes, segments: list[Segment], agenda: l
     if expected > 0 and present >= 0:
         ratio = present / expected
         if _ELECTION.search(" ".join(agenda) + text[:2000]):
-            ok = ratio >= ELECTION_ATTENDANCE
+            ok = ratio >= election_attendance()
             items.append(_item("选举到会人数", ok, f"实到{present}人 / 应到{expected}人（{_pct(ratio)}），选举须不少于五分之四。"))
-        if mtype in QUORUM:
-            frac, strict = QUORUM[mtype]
-            ok = present > expected * frac if strict else present >= expected * frac
+        quorum = rules(mtype).quorum if rules(mtype) else None
+        if quorum is not None and quorum.strict:
+            ok = bool(quorum_met(mtype, expected, present))
             items.append(
                 _item(
                     "到会人数过半",
@@ -85,9 +80,9 @@ def check(meeting: Meeting, minutes: Minutes, segments: list[Segment], agenda: l
                     f"实到{present}人 / 应到{expected}人（{_pct(ratio)}）" + ("，符合规定。" if ok else "，未超过半数，会议决定无效。"),
                 )
             )
-        elif mtype == "主题党日":
-            ok = ratio >= THEME_DAY_ATTENDANCE
-            items.append(_item("主题党日到会率", ok, f"到会率{_pct(ratio)}（部分单位要求不低于80%）。"))
+        elif quorum is not None:  # 主题党日: a share some units require, not a validity rule
+            ok = bool(quorum_met(mtype, expected, present))
+            items.append(_item(f"{mtype}到会率", ok, f"到会率{_pct(ratio)}（部分单位要求不低于{_pct(quorum.present_over)}）。"))
         else:
             items.append(_item("出席情况", True, f"实到{present}人 / 应到{expected}人（{_pct(ratio)}）。"))
     else:
@@ -142,8 +137,10 @@ def check(meeting: Meeting, minutes: Minutes, segments: list[Segment], agenda: l
         ok = bool(minutes.votes)
         detail = "已记录表决情况。" if ok else "议题需要表决，但未记录表决结果（赞成、反对、弃权）。"
         items.append(_item("表决情况已记录", ok, detail))
-        if ok and expected > 0 and mtype == "支部党员大会":
-            passed = all(v.in_favor > expected / 2 for v in minutes.votes)
+        rule = rules(mtype)
+        if ok and expected > 0 and rule is not None and rule.vote_base == "expected":
+            passed = all(vote_passed(mtype, v.in_favor, expected=expected, present=present,
+                                     cast=v.in_favor + v.against + v.abstain) for v in minutes.votes)
             items.append(
                 _item(
                     "表决有效",

@@ -8,15 +8,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-# (meeting type, period) — the usual minimum from the 支部工作条例 and practice guides.
-REQUIRED: tuple[tuple[str, str], ...] = (
-    ("支部委员会", "month"),
-    ("党小组会", "month"),
-    ("主题党日", "month"),
-    ("支部党员大会", "quarter"),
-    ("党课", "quarter"),
-    ("组织生活会", "year"),
-)
+from core.meeting_rules import all_rules
+
+# (meeting type, period): the minimum each type is held (core.meeting_rules, domain.md's defaults),
+# the month's first, then the quarter's, then the year's.
+_ORDER = {"month": 0, "quarter": 1, "year": 2}
+REQUIRED: tuple[tuple[str, str], ...] = tuple(
+    (r.name, r.period) for r in sorted(all_rules(), key=lambda r: _ORDER[r.period]))
 PERIOD_NAMES = {"month": "本月", "quarter": "本季度", "year": "本年度"}
 
 

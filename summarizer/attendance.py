@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 
+from core.meeting_rules import quorum_met
 from core.types import Absence, Attendance, Meeting
 from summarizer.heard import restore
 from summarizer.names import Roster, clearly_nearest, mean_similarity, sound_alike
-from summarizer.text import NUM, Sentence, alternation, clauses, cn_to_int, cue_list, cues
+from summarizer.text import NUM, Sentence, alternation, clauses, cn_to_int, cue_list
 
 _GAP = r"[^0-9零〇一两二三四五六七八九十，,。；;]{0,14}?"
 _EXPECTED = re.compile(rf"(?:应到|应出席|应参会|应参加|应到会|应有|全体党员|党员总数|共有党员|现有党员)(?:人数)?{_GAP}(?P<n>{NUM})\s*(?:名|人|位|个)"
@@ -192,14 +193,6 @@ def _said_on(s: Sentence, following: list[Sentence]) -> list[Sentence]:
     return out
 
 
-def _quorum(meeting_type: str, expected: int, present: int) -> bool | None:
-    rule = (cues().get("quorum") or {}).get(meeting_type)
-    if not rule or expected <= 0:
-        return None
-    share = present / expected
-    return share > rule["present_over"] if rule.get("strict") else share >= rule["present_over"]
-
-
 def extract_attendance(sentences: list[Sentence], meeting: Meeting, roster: Roster) -> Attendance:
     """Counts as announced when they were; otherwise from the roster minus the absentees named."""
     head = [Sentence(s.index, s.seg, s.speaker, normalise_counts(s.text), s.start, s.end)
@@ -264,5 +257,5 @@ def extract_attendance(sentences: list[Sentence], meeting: Meeting, roster: Rost
         missing = absent_n if absent_n is not None else (0 if all_here and not absences else len(absences))
         present = max(0, expected - missing)
     attendance = Attendance(expected=expected, present=present, absent=absences)
-    attendance.quorum_met = _quorum(meeting.type, expected, present)
+    attendance.quorum_met = quorum_met(meeting.type, expected, present)
     return attendance

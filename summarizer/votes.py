@@ -13,8 +13,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from core.meeting_rules import vote_passed
 from core.types import Attendance, Meeting, Segment, Vote
-from summarizer.text import NUM, Sentence, alternation, cn_to_int, cues, split_sentences, strip_punct
+from summarizer.text import NUM, Sentence, alternation, cn_to_int, split_sentences, strip_punct
 
 _KINDS = {"for": r"赞成|同意|支持", "against": r"反对|不同意", "abstain": r"弃权"}
 _UNIT = r"\s*(?:票|人|名|位|个)"
@@ -57,13 +58,9 @@ def _matter(window: list[Sentence], agenda_item: str) -> str:
 
 
 def passed(vote: Vote, meeting_type: str, attendance: Attendance) -> bool | None:
-    rule = (cues().get("vote_rules") or {}).get(meeting_type) or (cues().get("vote_rules") or {}).get("_default")
-    base = attendance.expected if rule == "expected" else attendance.present
-    if not base:
-        base = vote.in_favor + vote.against + vote.abstain
-    if not base:
-        return None
-    return vote.in_favor * 2 > base
+    """The meeting type's rule (core.meeting_rules): more yes-votes than half of 应到 or 实到."""
+    return vote_passed(meeting_type, vote.in_favor, expected=attendance.expected, present=attendance.present,
+                       cast=vote.in_favor + vote.against + vote.abstain)
 
 
 def _new_vote(sentences: list[Sentence], i: int, votes: list[Vote]) -> bool:
