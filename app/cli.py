@@ -243,21 +243,25 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_delete(args: argparse.Namespace) -> int:
+    from app.sync import ledger
+
     store = Store()
     title, status = store.load_result(args.meeting_id).meeting.title, store.status(args.meeting_id)
     kept = "已定稿的版本仍保留在台账中（台账不可删除）。" if status == FINALIZED else ""
     if args.purge:
-        store.purge_meeting(args.meeting_id)
+        ledger.purge(store, args.meeting_id)
         print(f"已永久删除会议 {args.meeting_id}（{title}）。{kept}")
     else:
-        store.trash_meeting(args.meeting_id)
+        ledger.trash(store, args.meeting_id)
         print(f"已把会议 {args.meeting_id}（{title}）删除到回收站，可用 sanhui restore {args.meeting_id} 恢复。{kept}")
     return 0
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
+    from app.sync import ledger
+
     store = Store()
-    store.restore_meeting(args.meeting_id)
+    ledger.restore(store, args.meeting_id)
     print(f"已恢复会议 {args.meeting_id}（{store.load_result(args.meeting_id).meeting.title}）。")
     return 0
 

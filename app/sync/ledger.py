@@ -137,6 +137,26 @@ def reopen(store: Store, meeting_id: str) -> None:
         audit_row(store, "reopen", meeting_id, version, f"修订：第 {version} 版重新打开，改完须重新定稿")
 
 
+def trash(store: Store, meeting_id: str) -> None:
+    """删除 to the 回收站, with an audit line in the same transaction (ledger versions stay)."""
+    with ledger_write(store):
+        store.trash_meeting(meeting_id)
+        audit_row(store, "trash", meeting_id, None, "移入回收站")
+
+
+def restore(store: Store, meeting_id: str) -> None:
+    with ledger_write(store):
+        store.restore_meeting(meeting_id)
+        audit_row(store, "restore", meeting_id, None, "从回收站恢复")
+
+
+def purge(store: Store, meeting_id: str) -> None:
+    """永久删除 the working copy from the 回收站; a finalised meeting's versions stay in the ledger."""
+    with ledger_write(store):
+        store.purge_meeting(meeting_id)
+        audit_row(store, "purge", meeting_id, None, "永久删除工作副本（定稿版本仍保留在台账中）")
+
+
 def audit_log(store: Store, limit: int = 100) -> list[dict[str, Any]]:
     return list(store.db.query("SELECT * FROM audit ORDER BY id DESC LIMIT ?", [limit]))
 

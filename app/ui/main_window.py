@@ -49,6 +49,7 @@ from app.session import (
     date_from_filename,
     meeting_from_filename,
 )
+from app.sync import ledger
 from app.sync.ledger import FINALIZED_STATUS as FINAL
 from app.sync.ledger import reopen
 from app.ui.capture import AUDIO_FILTER, CapturePanel
@@ -836,7 +837,7 @@ class MainWindow(QMainWindow):
             self._show_result()
             self.stack.setCurrentWidget(self.home)
         try:
-            self.store.trash_meeting(meeting_id)
+            ledger.trash(self.store, meeting_id)
         except SanhuiError as exc:
             self.show_error(str(exc))
             return False
@@ -846,7 +847,7 @@ class MainWindow(QMainWindow):
 
     def restore_meeting(self, meeting_id: str) -> bool:
         try:
-            self.store.restore_meeting(meeting_id)
+            ledger.restore(self.store, meeting_id)
         except SanhuiError as exc:
             self.show_error(str(exc))
             return False
@@ -864,7 +865,7 @@ class MainWindow(QMainWindow):
         if not confirmed and not self.confirm("永久删除", f"永久删除会议“{title}”吗？删除后无法恢复。{kept}"):
             return False
         try:
-            self.store.purge_meeting(meeting_id)
+            ledger.purge(self.store, meeting_id)
         except SanhuiError as exc:
             self.show_error(str(exc))
             return False

@@ -321,6 +321,12 @@ def test_delete_restore_and_the_trash(capsys, tmp_path):
     code, out, _ = run_cli(capsys, "delete", keep)
     assert code == 0 and "台账" in out
     assert [r.version for r in records(store, keep)] == [1]
+    # Deleting, restoring and purging are in the audit log, and the ledger still verifies.
+    from app.sync.ledger import audit_log, verify_chain
+
+    actions = [row["action"] for row in audit_log(Store(), 20)]
+    assert {"trash", "restore"} <= set(actions)
+    assert verify_chain(Store()).ok
     assert run_cli(capsys, "delete", keep, "--purge")[0] == 0
     assert [r.version for r in records(store, keep)] == [1] and run_cli(capsys, "list", "--trash")[1].strip() == "回收站是空的。"
 
