@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from app.jobs import in_child
 from app.pipeline import STAGE_LABELS, Progress
+from app.ui.choice import ask_choice
 from app.ui.worker import Worker, WorkerPool
 from asr.live import LiveText, follow_recording
 from asr.recorder import Recorder, StreamFactory, list_input_devices
@@ -419,14 +420,10 @@ class CapturePanel(QWidget):
     def _ask_close(self) -> str:
         if QGuiApplication.platformName() == "offscreen":
             return STOP_AND_SAVE  # no one can answer a box here (tests, the installer's self-check)
-        box = QMessageBox(QMessageBox.Icon.Question, "正在录音", "正在录音，关闭窗口前要怎么处理这段录音？", parent=self)
-        keep = box.addButton("继续录音", QMessageBox.ButtonRole.RejectRole)
-        stop = box.addButton("停止并保存", QMessageBox.ButtonRole.AcceptRole)
-        cancel = box.addButton("取消", QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(keep)
-        box.setEscapeButton(cancel)
-        box.exec()
-        return {keep: KEEP_RECORDING, stop: STOP_AND_SAVE}.get(box.clickedButton(), CANCEL)
+        role = QMessageBox.ButtonRole
+        return ask_choice(self, "正在录音", "正在录音，关闭窗口前要怎么处理这段录音？",
+                          [("继续录音", role.RejectRole, KEEP_RECORDING), ("停止并保存", role.AcceptRole, STOP_AND_SAVE),
+                           ("取消", role.RejectRole, CANCEL)], default=KEEP_RECORDING, escape=CANCEL)
 
 
 def list_input_devices_safe():

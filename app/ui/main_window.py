@@ -53,6 +53,7 @@ from app.sync import ledger
 from app.sync.ledger import FINALIZED_STATUS as FINAL
 from app.sync.ledger import reopen
 from app.ui.capture import AUDIO_FILTER, CapturePanel
+from app.ui.choice import ask_choice
 from app.ui.home import HomePage
 from app.ui.meeting_form import MeetingForm
 from app.ui.minutes import MinutesView
@@ -503,16 +504,12 @@ class MainWindow(QMainWindow):
         return self.start_processing(path, audio_sha=sha)
 
     def _ask_duplicate(self, path: Path, row: dict) -> str:
-        box = QMessageBox(QMessageBox.Icon.Question, "这段录音已经处理过",
+        role = QMessageBox.ButtonRole
+        return ask_choice(self, "这段录音已经处理过",
                           f"“{path.name}”已处理为会议“{row['title']}”（{row['date']}，{row['status']}）。\n"
-                          "要用这次处理的结果替换该会议，还是另存为新的会议？", parent=self)
-        replace = box.addButton("替换该会议", QMessageBox.ButtonRole.AcceptRole)
-        new = box.addButton("另存为新会议", QMessageBox.ButtonRole.ActionRole)
-        cancel = box.addButton("取消", QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(replace)
-        box.setEscapeButton(cancel)
-        box.exec()
-        return {replace: "replace", new: "new"}.get(box.clickedButton(), "cancel")
+                          "要用这次处理的结果替换该会议，还是另存为新的会议？",
+                          [("替换该会议", role.AcceptRole, "replace"), ("另存为新会议", role.ActionRole, "new"),
+                           ("取消", role.RejectRole, "cancel")], default="replace", escape="cancel")
 
     def _replace_meeting(self, meeting_id: str, audio: Path, sha: str = "") -> Worker | None:
         try:
