@@ -91,3 +91,25 @@ def test_what_the_app_writes_is_private(tmp_path, short_clip, shared_models_dir)
     for path in [*written, *out.rglob("*")]:
         mode = stat.S_IMODE(path.stat().st_mode)
         assert mode == (0o700 if path.is_dir() else 0o600), (path, oct(mode))
+
+
+LIVE = """
+import sys
+from core.offline import quiet_libraries
+quiet_libraries()  # as sanhui and the window do at start, before the live job's child loads anything
+from asr.live import follow_recording
+texts = [t for t in follow_recording(sys.argv[1]) if t is not None]
+assert texts, "no live text"
+"""
+
+
+def test_live_text_makes_no_connection(tmp_path, short_clip, shared_models_dir):
+    """The live transcript beside a recording (asr.live, VAD and Whisper in the window's child), on a
+    recording its recorder has closed (the sidecar says so), so the follower ends."""
+    import json
+    import shutil
+
+    wav = shutil.copy(short_clip, tmp_path / "20261012-143005.wav")
+    (tmp_path / "20261012-143005.wav.json").write_text(json.dumps({"state": "finished"}), encoding="utf-8")
+    calls, _ = network_attempts(tmp_path, shared_models_dir, sys.executable, "-c", LIVE, wav, timeout=300)
+    assert calls == []
