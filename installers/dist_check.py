@@ -11,6 +11,7 @@ Exit status 0 only if every check that could run passed.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -18,6 +19,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -98,26 +100,33 @@ def check_result(out: Path) -> list[str]:
     return problems
 
 
-def smoke_on_xvfb(exe: Path, env: dict[str, str], offline: list[str], timeout: float = 300) -> str | None:
-    """`sanhui gui --smoke-test` on a virtual X display with the xcb plugin, the one a Linux desktop
-    uses (its libraries must be in the bundle too). Returns None when it passed, else what went wrong."""
-    read_fd, write_fd = os.pipe()  # Xvfb picks a free display and writes its number here
-    xvfb = subprocess.Popen(["Xvfb", "-displayfd", str(write_fd), "-screen", "0", "1366x768x24", "-nolisten", "tcp"],
+@contextlib.contextmanager
+def xvfb_display(screen: str = "1366x768x24") -> Iterator[str | None]:
+    """A virtual X display (":N", or None when Xvfb did not start) for as long as the block runs;
+    Xvfb picks a free display number and writes it to a pipe."""
+    read_fd, write_fd = os.pipe()
+    xvfb = subprocess.Popen(["Xvfb", "-displayfd", str(write_fd), "-screen", "0", screen, "-nolisten", "tcp"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, pass_fds=(write_fd,))
     os.close(write_fd)
     try:
         with os.fdopen(read_fd) as numbers:
             number = numbers.readline().strip()
-        if not number:
+        yield f":{number}" if number else None
+    finally:
+        xvfb.terminate()
+        xvfb.wait()
+
+
+def smoke_on_xvfb(exe: Path, env: dict[str, str], offline: list[str], timeout: float = 300) -> str | None:
+    """`sanhui gui --smoke-test` on a virtual X display with the xcb plugin, the one a Linux desktop
+    uses (its libraries must be in the bundle too). Returns None when it passed, else what went wrong."""
+    with xvfb_display() as display:
+        if display is None:
             return "Xvfb did not start"
-        display = f":{number}"
         gui_env = {**env, "DISPLAY": display, "QT_QPA_PLATFORM": "xcb"}
         proc, seconds = run_timed([*offline, str(exe), "gui", "--smoke-test"], gui_env, timeout=timeout)
         print(f"GUI smoke test on Xvfb (xcb): exit {proc.returncode} in {seconds:.1f} s  {proc.stdout.strip()}")
         return None if proc.returncode == 0 else f"on Xvfb: {(proc.stderr or proc.stdout).strip()[-800:]}"
-    finally:
-        xvfb.terminate()
-        xvfb.wait()
 
 
 def check_gui(exe: Path, env: dict[str, str], offline: list[str]) -> list[str]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import wave
 from pathlib import Path
 
 import numpy as np
@@ -13,16 +12,7 @@ from asr.decode import SAMPLE_RATE, iter_chunks, read_audio
 from asr.models import ModelRegistry
 from asr.text import has_traditional
 from asr.transcribe import TranscribeOptions, Transcriber, quietest_cut, windows
-from tests.conftest import CORPUS, SAMPLE_AUDIO, SAMPLE_META, require_shared
-
-
-def write_wav(path: Path, audio: np.ndarray) -> Path:
-    with wave.open(str(path), "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(SAMPLE_RATE)
-        w.writeframes((np.clip(audio, -1, 1) * 32767).astype("<i2").tobytes())
-    return path
+from tests.conftest import CORPUS, SAMPLE_AUDIO, SAMPLE_META, require_shared, write_wav
 
 
 @pytest.fixture(scope="module")

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import wave
-from pathlib import Path
-
 import numpy as np
 import pytest
 
-from tests.conftest import CORPUS, require_shared
+from tests.conftest import CORPUS, require_shared, write_wav  # noqa: F401  (the speaker tests import it here)
 
 
 @pytest.fixture(scope="session")
@@ -28,10 +25,3 @@ def aishell_turns() -> np.ndarray:
     return read_audio(path)
 
 
-def write_wav(path: Path, samples: np.ndarray) -> Path:
-    with wave.open(str(path), "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(16000)
-        w.writeframes((np.clip(samples, -1, 1) * 32767).astype("<i2").tobytes())
-    return path

@@ -42,7 +42,7 @@ def test_dist_check_probes_the_app_with_the_flag(tmp_path, monkeypatch):
     assert dist_check.check_gui(exe, env, offline=[]) == []
 
 
-def test_the_real_window_on_xvfb_fits_a_laptop_screen_and_draws_chinese(tmp_path, sanhui_home):
+def test_the_real_window_on_xvfb_fits_a_laptop_screen_and_draws_chinese(tmp_path, sanhui_home, monkeypatch):
     """The window a secretary sees on X11 (the xcb plugin and its system libraries, not offscreen) on a
     1366×768 laptop: it starts, fits, and the screenshot has text drawn in a font with Chinese glyphs."""
     import shutil
@@ -50,21 +50,16 @@ def test_the_real_window_on_xvfb_fits_a_laptop_screen_and_draws_chinese(tmp_path
     from PySide6.QtGui import QImage
 
     assert shutil.which("Xvfb"), "Xvfb is missing: installers/system-deps.sh installs it"
-    read_fd, write_fd = os.pipe()  # Xvfb picks a free display and writes its number here
-    xvfb = subprocess.Popen(["Xvfb", "-displayfd", str(write_fd), "-screen", "0", "1366x768x24", "-nolisten", "tcp"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, pass_fds=(write_fd,))
-    os.close(write_fd)
-    try:
-        with os.fdopen(read_fd) as numbers:
-            display = ":" + numbers.readline().strip()
+    monkeypatch.syspath_prepend(str(REPO / "installers"))  # scripts, not a package
+    from dist_check import xvfb_display
+
+    with xvfb_display("1366x768x24") as display:
+        assert display, "Xvfb did not start"
         env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "WAYLAND_DISPLAY")}
         env["DISPLAY"] = display
         shot = tmp_path / "window.png"
         proc = subprocess.run([sys.executable, "-m", "app.cli", "gui", "--smoke-test", "--screenshot", str(shot)],
                               cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
-    finally:
-        xvfb.terminate()
-        xvfb.wait()
     assert proc.returncode == 0, proc.stderr[-800:]
     assert "平台 xcb" in proc.stdout
     image = QImage(str(shot))
