@@ -217,7 +217,7 @@ def corrected(decode: Decoder, names: Sequence[str], hotwords: Sequence[str]) ->
     return lambda audio: corrector.correct(decode(audio))
 
 
-def _recording_finished(wav: Path) -> bool:
+def recording_finished(wav: Path) -> bool:
     sidecar = read_sidecar(wav)
     return bool(sidecar) and sidecar.get("state") == "finished"
 
@@ -245,7 +245,7 @@ def follow_recording(wav: Path, model: str | Path = "base", *, names: Sequence[s
     tail = WavTail(Path(wav))
     live = LiveTranscriber(decoder)
     while True:
-        finished = _recording_finished(Path(wav))  # checked before the read, so that read is the last
+        finished = recording_finished(Path(wav))  # checked before the read, so that read is the last
         samples = tail.read()
         if finished:
             yield from live.feed(samples)

@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from asr.decode import SAMPLE_RATE, iter_chunks
+from asr.decoded import Decoded, DecodedLog
 from asr.regions import Chunk, Region, Word, pad_regions, plan_chunks, speech_regions, split_words
 from asr.text import clean_text, collapse_repeats, is_hallucination
 from core.types import Segment
@@ -100,33 +101,67 @@ class Transcriber:
                 warm_up()  # part of getting ready, like the model: keep it off the first segment
         return self._model
 
-    def transcribe(self, audio: Path, hotwords: Sequence[str] = (), names: Sequence[str] | None = None
-                   ) -> Iterator[Segment]:
+    def transcribe(self, audio: Path, hotwords: Sequence[str] = (), names: Sequence[str] | None = None,
+                   log: DecodedLog | None = None) -> Iterator[Segment]:
         """Yield Segments in time order (speaker left empty). Stop iterating to cancel.
 
         hotwords: roster names, agenda words and lexicon terms, most important first (see
         asr.lexicon.meeting_hotwords). names: the roster, when known; otherwise the short hotwords
-        that are not lexicon terms are taken for names.
+        that are not lexicon terms are taken for names. log: what was decoded of this audio before
+        (asr.decoded, written while it was recorded): reused, and what is decoded now is added.
         """
         names = roster_names(hotwords) if names is None else [n for n in names if n]
         # Only the meeting's own names reach the decoder: generic party terms as hotwords made
         # ordinary speech worse (AISHELL 10.2 % -> 12.5 % CER), names made m01 far better (see bench).
-        decode_kwargs = self._decode_kwargs(names)
-        corrector = self._corrector(hotwords, names) if self.options.correct else None
-        for offset, window in windows(audio, self.options.window_seconds):
-            for segment in self._transcribe_window(window, offset, decode_kwargs):
-                if corrector is not None:
-                    segment.text = corrector.correct(segment.text)
-                yield segment
+        decode_kwargs = self.decode_kwargs(names)
+        corrector = self.corrector(hotwords, names) if self.options.correct else None
+        for segment in self.raw_segments(audio, decode_kwargs, log):
+            if corrector is not None:
+                segment.text = corrector.correct(segment.text)
+            yield segment
+
+    def settings_key(self, decode_kwargs: dict) -> str:
+        """Names the model and every setting that changes the text (not threads: only the speed)."""
+        import hashlib
+        import json
+
+        opts = self.options
+        model_bin = self.model_path / "model.bin"
+        size = model_bin.stat().st_size if model_bin.exists() else 0
+        what = {"model": [self.model_path.name, size], "device": opts.device, "compute_type": opts.compute_type,
+                "vad": opts.vad, "window": opts.window_seconds, "min_silence": opts.min_silence,
+                "pad": opts.timing_pad, "chunk": opts.chunk_seconds, "decode": decode_kwargs}
+        return hashlib.sha256(json.dumps(what, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()[:16]
+
+    def raw_segments(self, audio: Path, decode_kwargs: dict, log: DecodedLog | None = None) -> Iterator[Segment]:
+        """Segments before post-correction; windows and chunks found in `log` are not decoded again."""
+        key = self.settings_key(decode_kwargs) if log is not None else ""
+        done = log.load(key) if log is not None else Decoded()
+        for _start, _end, segments in done.windows:
+            yield from segments
+        prompt_words = _prompt_words(decode_kwargs)
+        for start, window in windows(audio, self.options.window_seconds, start_sample=done.resume_sample):
+            offset, duration = start / SAMPLE_RATE, len(window) / SAMPLE_RATE
+            found: list[Segment] = []
+            for chunk in self.plan_window(window):
+                segments = done.chunk(start, chunk.spans)
+                if segments is None:
+                    segments = self.chunk_segments(window, chunk, offset, duration, decode_kwargs, prompt_words)
+                    if log is not None:
+                        log.add_chunk(key, start, chunk.spans, segments)
+                found += segments
+                yield from (Segment(s.start, s.end, s.text) for s in segments)  # correction edits the copies
+            if log is not None:
+                log.close_window(key, start, start + len(window), found)
 
     @staticmethod
-    def _corrector(hotwords: Sequence[str], names: Sequence[str]):
+    def corrector(hotwords: Sequence[str], names: Sequence[str]):
         from asr.correct import Corrector
         from asr.lexicon import correction_terms
 
         return Corrector(correction_terms(names, [w for w in hotwords if w not in names]), names=names)
 
-    def _decode_kwargs(self, hotwords: Sequence[str]) -> dict:
+    def decode_kwargs(self, hotwords: Sequence[str]) -> dict:
         opts = self.options
         kwargs = dict(
             language=opts.language,
@@ -152,7 +187,9 @@ class Transcriber:
         kwargs.update(opts.extra)
         return kwargs
 
-    def _transcribe_window(self, window: np.ndarray, offset: float, kwargs: dict) -> Iterator[Segment]:
+    def plan_window(self, window: np.ndarray) -> list[Chunk]:
+        """The chunks one window is decoded in (asr.incremental plans a window still being recorded
+        with the same call, so both passes cut the audio alike)."""
         opts = self.options
         duration = len(window) / SAMPLE_RATE
         if opts.vad:
@@ -160,25 +197,28 @@ class Transcriber:
             regions = pad_regions(regions, opts.timing_pad, duration)
         else:
             regions = _fixed_regions(duration, opts.chunk_seconds - 1)
-        # Whisper may recite its prompt where speech trails off; only then is a names-only text dropped
-        # (in a roll call, "李红梅，张伟" may well be what was said).
-        prompt = kwargs.get("hotwords") or kwargs.get("initial_prompt") or ""
-        prompt_words = {w for w in re.split(r"[，。]", prompt) if w}
-        for chunk in plan_chunks(regions, duration, opts.chunk_seconds):
-            found = self._decode_chunk(window, chunk, kwargs, prompt_words)
-            # Whisper sometimes ends a chunk early (a lone timestamp token makes it skip the rest, more
-            # often with hotwords): decode the regions it left without a word once more, on their
-            # own and without hotwords, so the same prompt cannot make it skip them again.
-            missed = [r for r in chunk.regions if r.end - r.start >= MIN_RETRY_SECONDS
-                      and not any(f.start < r.end and r.start < f.end for f, _words in found)]
-            plain_kwargs = {k: v for k, v in kwargs.items() if k not in ("hotwords", "initial_prompt")}
-            for retry in plan_chunks(missed, duration, opts.chunk_seconds) if missed else []:
-                found += self._decode_chunk(window, retry, plain_kwargs, prompt_words)
-            found = self._recover_sparse(window, found, duration, plain_kwargs, prompt_words)
-            for region, words in sorted(found, key=lambda f: f[0].start):
-                text = collapse_repeats(clean_text("".join(w.text for w in words)))
-                if text and not is_hallucination(text):
-                    yield Segment(start=round(offset + region.start, 3), end=round(offset + region.end, 3), text=text)
+        return plan_chunks(regions, duration, opts.chunk_seconds)
+
+    def chunk_segments(self, window: np.ndarray, chunk: Chunk, offset: float, duration: float, kwargs: dict,
+                       prompt_words: set[str]) -> list[Segment]:
+        """One chunk of a window decoded, its retries included: Segments in absolute time, not yet corrected."""
+        opts = self.options
+        found = self._decode_chunk(window, chunk, kwargs, prompt_words)
+        # Whisper sometimes ends a chunk early (a lone timestamp token makes it skip the rest, more
+        # often with hotwords): decode the regions it left without a word once more, on their
+        # own and without hotwords, so the same prompt cannot make it skip them again.
+        missed = [r for r in chunk.regions if r.end - r.start >= MIN_RETRY_SECONDS
+                  and not any(f.start < r.end and r.start < f.end for f, _words in found)]
+        plain_kwargs = {k: v for k, v in kwargs.items() if k not in ("hotwords", "initial_prompt")}
+        for retry in plan_chunks(missed, duration, opts.chunk_seconds) if missed else []:
+            found += self._decode_chunk(window, retry, plain_kwargs, prompt_words)
+        found = self._recover_sparse(window, found, duration, plain_kwargs, prompt_words)
+        out = []
+        for region, words in sorted(found, key=lambda f: f[0].start):
+            text = collapse_repeats(clean_text("".join(w.text for w in words)))
+            if text and not is_hallucination(text):
+                out.append(Segment(start=round(offset + region.start, 3), end=round(offset + region.end, 3), text=text))
+        return out
 
     def _recover_sparse(self, window: np.ndarray, found: list[tuple[Region, list[Word]]], duration: float,
                         kwargs: dict, prompt_words: set[str]) -> list[tuple[Region, list[Word]]]:
@@ -231,6 +271,13 @@ class Transcriber:
                 # Asking for more would decode the chunk's last breath in a pass of its own: slow, and
                 # where Whisper invents text.
                 break
+
+
+def _prompt_words(kwargs: dict) -> set[str]:
+    """Whisper may recite its prompt where speech trails off; only then is a names-only text dropped
+    (in a roll call, "李红梅，张伟" may well be what was said)."""
+    prompt = kwargs.get("hotwords") or kwargs.get("initial_prompt") or ""
+    return {w for w in re.split(r"[，。]", prompt) if w}
 
 
 def _chars(words: Sequence[Word]) -> int:
@@ -286,17 +333,30 @@ def quietest_cut(audio: np.ndarray, search_seconds: float = 30.0, frame: int = 4
     return start + int(np.argmin(smooth)) * frame + frame // 2
 
 
-def windows(audio: Path, window_seconds: float) -> Iterator[tuple[float, np.ndarray]]:
-    """(offset seconds, samples) windows of at most window_seconds, cut in pauses, from a streamed decode."""
+def windows(audio: Path, window_seconds: float, start_sample: int = 0) -> Iterator[tuple[int, np.ndarray]]:
+    """(first sample, samples) windows of at most window_seconds, cut in pauses, from a streamed decode.
+
+    start_sample: a cut an earlier pass made (asr.decoded); the windows after it are the same as then."""
     limit = int(window_seconds * SAMPLE_RATE)
     buffer = np.zeros(0, dtype=np.float32)
-    consumed = 0  # samples already handed out
+    consumed = 0  # samples already handed out (or skipped)
     for chunk in iter_chunks(audio, seconds=30.0):
+        if consumed + len(chunk) <= start_sample:
+            consumed += len(chunk)
+            continue
+        if consumed < start_sample:
+            chunk = chunk[start_sample - consumed:]
+            consumed = start_sample
         buffer = np.concatenate([buffer, chunk])
         while len(buffer) >= limit:
-            cut = quietest_cut(buffer[:limit])
-            yield consumed / SAMPLE_RATE, buffer[:cut]
+            cut = window_cut(buffer[:limit])
+            yield consumed, buffer[:cut]
             consumed += cut
             buffer = buffer[cut:].copy()
     if len(buffer):
-        yield consumed / SAMPLE_RATE, buffer
+        yield consumed, buffer
+
+
+def window_cut(samples: np.ndarray) -> int:
+    """Where a full window of samples ends: the quietest moment near its end (live and offline alike)."""
+    return quietest_cut(samples)

@@ -43,8 +43,7 @@ def test_windows_cut_in_pauses_and_keep_absolute_offsets(tmp_path):
     assert all(len(w) <= 12 * SAMPLE_RATE for _, w in parts)
     offsets = [o for o, _ in parts]
     assert offsets[0] == 0 and offsets == sorted(offsets)
-    for offset, _window in parts[1:]:  # every cut falls in a silent gap
-        start = int(round(offset * SAMPLE_RATE))
+    for start, _window in parts[1:]:  # every cut falls in a silent gap (offsets are in samples)
         assert np.max(np.abs(audio[start - 800: start + 800])) < 1e-3
     total = sum(len(w) for _, w in parts)
     assert total == pytest.approx(len(audio), abs=2)
@@ -53,9 +52,9 @@ def test_windows_cut_in_pauses_and_keep_absolute_offsets(tmp_path):
 
 def test_options_choose_hotwords_or_prompt():
     t = Transcriber(Path("unused"), TranscribeOptions(hotword_mode="prompt", max_hotword_chars=8))
-    kwargs = t._decode_kwargs(["刘芳", "刘芳", "陈志强", "第一议题", "党费收缴"])
+    kwargs = t.decode_kwargs(["刘芳", "刘芳", "陈志强", "第一议题", "党费收缴"])
     assert kwargs["initial_prompt"] == "刘芳，陈志强。" and "hotwords" not in kwargs
-    assert "hotwords" not in Transcriber(Path("x"), TranscribeOptions(hotword_mode="none"))._decode_kwargs(["刘芳"])
+    assert "hotwords" not in Transcriber(Path("x"), TranscribeOptions(hotword_mode="none")).decode_kwargs(["刘芳"])
 
 
 def test_segments_are_tight_to_speech_and_never_span_a_pause(tmp_path, base_model):
