@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 import sqlite_utils
 
-from core import paths
+from core import followup, paths
 from core.errors import StoreError, os_reason, sqlite_reason
 from core.result import result_from_dict, result_to_dict
 from core.types import Result
@@ -155,8 +155,59 @@ def _m5_trash_and_working_state(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX meetings_audio_sha256 ON meetings(audio_sha256)")
 
 
+def _m6_followup(db: sqlite_utils.Database) -> None:
+    """决议落实台账 (core.followup): each task a meeting set, the history of its changes, and the progress
+    later meetings reported on it, proposed until the secretary confirms or rejects it."""
+    for sql in (
+        """CREATE TABLE followup_items (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            meeting_id TEXT NOT NULL,
+            branch TEXT NOT NULL DEFAULT '',
+            body TEXT NOT NULL DEFAULT '',
+            meeting_date TEXT NOT NULL DEFAULT '',
+            meeting_title TEXT NOT NULL DEFAULT '',
+            kind TEXT NOT NULL,
+            content TEXT NOT NULL,
+            owner TEXT NOT NULL DEFAULT '',
+            deadline TEXT NOT NULL DEFAULT '',
+            status TEXT NOT NULL,
+            progress TEXT NOT NULL DEFAULT '',
+            evidence_start REAL NOT NULL DEFAULT 0,
+            evidence_end REAL NOT NULL DEFAULT 0,
+            evidence_text TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX followup_items_meeting ON followup_items(meeting_id)",
+        """CREATE TABLE followup_history (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            item_id INTEGER NOT NULL,
+            at TEXT NOT NULL,
+            who TEXT NOT NULL,
+            field TEXT NOT NULL,
+            old TEXT,
+            new TEXT,
+            note TEXT NOT NULL DEFAULT ''
+        )""",
+        """CREATE TABLE followup_proposals (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            item_id INTEGER NOT NULL,
+            meeting_id TEXT NOT NULL,
+            status TEXT NOT NULL,
+            evidence_start REAL NOT NULL,
+            evidence_end REAL NOT NULL,
+            evidence_text TEXT NOT NULL,
+            score REAL NOT NULL DEFAULT 0,
+            state TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            UNIQUE (item_id, meeting_id, evidence_start)
+        )""",
+    ):
+        db.execute(sql)
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
-    _m1_meetings, _m2_voiceprints, _m3_sync_ledger, _m4_members, _m5_trash_and_working_state,
+    _m1_meetings, _m2_voiceprints, _m3_sync_ledger, _m4_members, _m5_trash_and_working_state, _m6_followup,
 ]
 
 # A finalised meeting is frozen (its versions live in the ledger, app.sync.ledger); 修订 reopens it for
@@ -366,6 +417,7 @@ class Store:
                     "INSERT INTO segments_fts (tokens, meeting_id, idx) VALUES (?, ?, ?)",
                     [(fts_tokens(s.text), result.id, i) for i, s in enumerate(result.segments)],
                 )
+                followup.refresh_items(conn, result)  # the 决议落实台账 follows the meeting's tasks
         except sqlite3.Error as exc:
             raise StoreError(f"保存会议记录失败：{sqlite_reason(exc)}") from exc
         return result.id
@@ -470,6 +522,11 @@ class Store:
 
     @staticmethod
     def _delete_rows(conn: sqlite3.Connection, meeting_id: str) -> None:
+        conn.execute("DELETE FROM followup_proposals WHERE meeting_id = ? OR item_id IN "
+                     "(SELECT id FROM followup_items WHERE meeting_id = ?)", [meeting_id, meeting_id])
+        conn.execute("DELETE FROM followup_history WHERE item_id IN "
+                     "(SELECT id FROM followup_items WHERE meeting_id = ?)", [meeting_id])
+        conn.execute("DELETE FROM followup_items WHERE meeting_id = ?", [meeting_id])
         conn.execute("DELETE FROM segments_fts WHERE meeting_id = ?", [meeting_id])
         conn.execute("DELETE FROM segments WHERE meeting_id = ?", [meeting_id])
         conn.execute("DELETE FROM meetings WHERE id = ?", [meeting_id])
