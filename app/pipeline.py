@@ -112,15 +112,21 @@ def _transcriber(options: ProcessOptions):
 
         return RemoteTranscriber(options.asr_endpoint, options.asr_remote_model, token=get_token(),
                                  ca_file=options.asr_ca or None)
-    from asr.models import ModelRegistry, resolve_device
-    from asr.transcribe import TranscribeOptions, Transcriber
+    from asr.models import ModelRegistry
+    from asr.transcribe import Transcriber
+
+    return Transcriber(ModelRegistry().find(options.model), transcribe_options(options))
+
+
+def transcribe_options(options: ProcessOptions, threads: int = 0):
+    """The recogniser's settings for these options: one builder for the offline pass and the pass run
+    while recording (asr.incremental), so the two key their decoded chunks alike (asr.decoded)."""
+    from asr.models import resolve_device
+    from asr.transcribe import TranscribeOptions
 
     device, compute_type = resolve_device(options.device, options.compute_type)
-    return Transcriber(
-        ModelRegistry().find(options.model),
-        TranscribeOptions(model=options.model, device=device, compute_type=compute_type,
-                          beam_size=options.beam_size),
-    )
+    return TranscribeOptions(model=options.model, device=device, compute_type=compute_type,
+                             beam_size=options.beam_size, threads=threads)
 
 
 def _transcribe(audio: Path, duration: float, meeting: Meeting, options: ProcessOptions) -> Generator[Progress, None, list[Segment]]:
@@ -135,11 +141,34 @@ def _transcribe(audio: Path, duration: float, meeting: Meeting, options: Process
     agenda = [*meeting.agenda, meeting.planned_first_topic]
     hotwords = list(dict.fromkeys([*meeting_hotwords(names, agenda, meeting.type),
                                    *hotwords_for(meeting, options.extra_hotwords)]))
-    for seg in transcriber.transcribe(audio, hotwords=hotwords, names=names):
+    log = _decoded_log(audio, transcriber, names, duration)
+    if log is not None:
+        yield Progress("asr", 0.0, log[1])
+    for seg in transcriber.transcribe(audio, hotwords=hotwords, names=names, **({"log": log[0]} if log else {})):
         segments.append(seg)
         yield Progress("asr", min(seg.end / duration, 1.0) if duration else 0.0, seg.text)
     yield Progress("asr", 1.0)
     return segments
+
+
+def _decoded_log(audio: Path, transcriber, names: list[str], duration: float):
+    """(the log, what it says is left) when this recording was decoded while it was made (asr.decoded)."""
+    from asr.decoded import DecodedLog, log_path
+    from asr.transcribe import Transcriber
+
+    if not isinstance(transcriber, Transcriber) or not log_path(audio).exists():
+        return None
+    log = DecodedLog.beside(audio)
+    done = log.load(transcriber.settings_key(transcriber.decode_kwargs(names)))
+    if not done.windows and not done.chunks:
+        return log, "录音中未转写的部分正在转写…"
+    left = max(0.0, duration - done.seconds_decoded)
+    return log, f"录音时已转写 {_clock(done.seconds_decoded)}，还剩约 {_clock(left)} 的录音待转写…"
+
+
+def _clock(seconds: float) -> str:
+    s = int(round(seconds))
+    return f"{s // 60} 分 {s % 60:02d} 秒"
 
 
 def extract_minutes(segments: list[Segment], meeting: Meeting, options: ProcessOptions) -> Minutes:

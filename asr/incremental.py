@@ -27,6 +27,7 @@ import numpy as np
 
 from asr.decode import SAMPLE_RATE
 from asr.decoded import Decoded, DecodedLog
+from asr.text import clean_text, collapse_repeats, is_hallucination
 from asr.transcribe import TranscribeOptions, Transcriber, window_cut
 from core.types import Segment
 
@@ -35,6 +36,9 @@ log = logging.getLogger(__name__)
 REPLAN_SECONDS = 2.0  # new audio between two looks at the open window (each look runs VAD over it)
 SETTLE_MARGIN = 0.5  # seconds of audio a settled chunk must end before the end of what has arrived
 POLL_SECONDS = 0.25
+PREVIEW_STEP = 2.0  # seconds of new audio between two previews
+PREVIEW_MIN = 1.0  # seconds of undecoded audio worth a preview
+PREVIEW_MAX = 40.0  # more than this undecoded: the decoder is behind, and a preview would only add to it
 EXTRA_NICENESS = 5  # the recorder and the window come first
 
 
@@ -135,15 +139,45 @@ class IncrementalDecoder:
 
 @dataclass
 class LiveLine:
-    """A final line of the transcript, or (segment None) news of how far decoding lags the recording."""
+    """A final line (segment), a preview of the speech not yet final (preview, may be ""), or only news
+    of how far decoding lags the recording (both None)."""
 
     segment: Segment | None
     behind: float  # seconds of recorded audio not yet decoded
+    preview: str | None = None
+    preview_start: float = 0.0
+
+
+class Preview:
+    """Greedy text of the audio no final line covers yet, from the model already loaded: only while the
+    decoder has caught up (it never delays a final line), every PREVIEW_STEP seconds of new audio."""
+
+    def __init__(self, transcriber: Transcriber, corrector):
+        self.transcriber = transcriber
+        self.corrector = corrector
+        self.at = 0  # `received` at the last preview
+
+    def __call__(self, decoder: IncrementalDecoder) -> LiveLine | None:
+        pending = decoder.received - decoder.decoded_until
+        if pending < PREVIEW_MIN * SAMPLE_RATE or pending > PREVIEW_MAX * SAMPLE_RATE \
+                or decoder.received - self.at < PREVIEW_STEP * SAMPLE_RATE:
+            return None
+        self.at = decoder.received
+        audio = decoder.buffer[max(0, decoder.decoded_until - decoder.window_start):]
+        segments, _info = self.transcriber.model.transcribe(
+            audio, language="zh", beam_size=1, temperature=0.0, vad_filter=False, without_timestamps=True,
+            condition_on_previous_text=False, no_speech_threshold=0.6, log_prob_threshold=-1.0)
+        text = collapse_repeats("".join(t for seg in segments
+                                        if not (seg.no_speech_prob > 0.8 and seg.avg_logprob < -1.0)
+                                        and (t := clean_text(seg.text)) and not is_hallucination(t)))
+        if text and self.corrector is not None:
+            text = self.corrector.correct(text)
+        return LiveLine(None, decoder.backlog_seconds, text, decoder.decoded_until / SAMPLE_RATE)
 
 
 def decode_while_recording(wav: Path, model: str | Path = "base", *, names: Sequence[str] = (),
                            hotwords: Sequence[str] = (), options: TranscribeOptions | None = None,
-                           poll: float = POLL_SECONDS) -> Iterator[LiveLine | None]:
+                           preview: bool = True, poll: float = POLL_SECONDS) -> Iterator[LiveLine | None]:
     """Follow the WAV the recorder writes and decode it with the final settings, logging beside it.
 
     A job for app.jobs.in_child; None is yielded while waiting, so a cancel is noticed. It only reads
@@ -164,6 +198,7 @@ def decode_while_recording(wav: Path, model: str | Path = "base", *, names: Sequ
     transcriber = Transcriber(model_path, options)
     decoder = IncrementalDecoder(transcriber, hotwords, names, DecodedLog.beside(wav))
     transcriber.model  # noqa: B018 - loaded now, not on the first words
+    quick = Preview(transcriber, decoder.corrector) if preview else None
     for segment in [Segment(s.start, s.end, s.text) for _a, _b, segs in decoder.done.windows for s in segs]:
         if decoder.corrector is not None:
             segment.text = decoder.corrector.correct(segment.text)
@@ -177,9 +212,11 @@ def decode_while_recording(wav: Path, model: str | Path = "base", *, names: Sequ
             lines += decoder.finish()
         for segment in lines:
             yield LiveLine(segment, decoder.backlog_seconds)
-        yield LiveLine(None, decoder.backlog_seconds)
         if finished:
+            yield LiveLine(None, 0.0)
             return
+        shown = quick(decoder) if quick is not None and not lines else None
+        yield shown or LiveLine(None, decoder.backlog_seconds)
         if len(samples) < poll * SAMPLE_RATE / 2:
             time.sleep(poll)
             yield None

@@ -28,9 +28,11 @@ from PySide6.QtWidgets import (
 )
 
 from app.jobs import in_child
-from app.pipeline import STAGE_LABELS, Progress
+from app.live_job import decode_recording
+from app.pipeline import STAGE_LABELS, ProcessOptions, Progress
 from app.ui.choice import ask_choice
 from app.ui.worker import Worker, WorkerPool
+from asr.incremental import LiveLine
 from asr.live import LiveText, follow_recording
 from asr.recorder import Recorder, StreamFactory, list_input_devices
 from core import paths
@@ -41,8 +43,9 @@ log = logging.getLogger(__name__)
 AUDIO_FILTER = "录音文件 (*.wav *.mp3 *.m4a *.aac *.flac *.ogg *.opus *.wma *.amr *.mp4 *.mov);;所有文件 (*)"
 SILENT_WARN_SECONDS = 15.0
 NO_AUDIO_WARN_SECONDS = 2.0
-LIVE_MODEL = "base"  # the live preview needs speed, whatever model the full pass uses
-LIVE_PLACEHOLDER = "开始录音后，这里实时显示发言文字（仅供参考，录音结束后会重新精确转写）。"
+LIVE_MODEL = "base"  # the preview while a remote recogniser is set: speed, whatever model that uses
+LIVE_PLACEHOLDER = "开始录音后，这里实时显示发言文字：每段讲话结束后即为最终转写，停止录音后无需从头重新转写。"
+BEHIND_NOTE_SECONDS = 45.0  # the live pass this far behind the recording is worth saying
 CLOSE_WAIT_SECONDS = 15.0  # closing waits this long for the writer to put the backlog on disk
 # Answers to the question asked when the window closes during a recording.
 KEEP_RECORDING, STOP_AND_SAVE, CANCEL = "keep", "stop", "cancel"
@@ -74,7 +77,7 @@ class CapturePanel(QWidget):
         # The live transcript follows the file the recorder writes, in a child process of its own.
         # A test source (file replay) starts it only when asked, so other tests stay quick.
         self.live_enabled = stream_factory is None
-        self.live_model: str | Path = LIVE_MODEL
+        self.live_model: str | Path | None = None  # None: the model in the settings (tests name another)
         self.live_worker: Worker | None = None
         self.live_pool = WorkerPool(self, max_threads=1)
         self._live_final: list[str] = []
@@ -258,7 +261,7 @@ class CapturePanel(QWidget):
         recorder = self.recorder
         recorder.stop(timeout=0)
         self._saving, self._process_after_save = True, process
-        self._stop_live()  # the full pass that follows replaces the preview
+        self._stop_live()  # the pass that follows takes up what it decoded (asr.decoded) and does the rest
         self.level.setValue(0)
         self.status_label.setText(f"正在保存录音：{recorder.path}…")
         self._update_buttons()
@@ -285,9 +288,16 @@ class CapturePanel(QWidget):
         self.live_pane.clear()
         self.live_status.setText("正在加载语音模型…")
         self.live_box.setVisible(True)
+        from core.settings import load_settings
+
+        options = ProcessOptions.from_settings(load_settings())
         # throttle=0: every final text matters, and they come at most a few per second anyway
-        worker = Worker(in_child, follow_recording, path, self.live_model, names=self.meeting_names,
-                        hotwords=self.meeting_hotwords, throttle=0.0)
+        if options.asr_engine == "remote":  # the audio goes to the server after 停止: a local preview only
+            worker = Worker(in_child, follow_recording, path, self.live_model or LIVE_MODEL,
+                            names=self.meeting_names, hotwords=self.meeting_hotwords, throttle=0.0)
+        else:
+            worker = Worker(in_child, decode_recording, path, options, model=self.live_model,
+                            names=self.meeting_names, hotwords=self.meeting_hotwords, throttle=0.0)
         worker.signals.progress.connect(self._show_live)
         worker.signals.failed.connect(self._live_failed)
         self.live_worker = self.live_pool.start(worker)
@@ -298,15 +308,35 @@ class CapturePanel(QWidget):
             self.live_worker = None
         self.live_box.setVisible(False)
 
-    def _show_live(self, item: LiveText) -> None:
-        if not isinstance(item, LiveText) or self.sender() is not getattr(self.live_worker, "signals", None):
+    def _show_live(self, item: LiveText | LiveLine) -> None:
+        if not isinstance(item, LiveText | LiveLine) or self.sender() is not getattr(self.live_worker, "signals", None):
             return  # a late message from a stopped recording
+        if isinstance(item, LiveLine):
+            self._show_line(item)
+            return
         self.live_status.setText("实时文字仅供参考，录音结束后将重新精确转写。")
         if item.final:
             self._live_final.append(f"[{elapsed_text(item.start)}] {item.text}")
             self._live_pending = ""
         else:
             self._live_pending = f"[{elapsed_text(item.start)}] {item.text}…" if item.text else ""
+        bar = self.live_pane.verticalScrollBar()
+        at_bottom = bar.value() >= bar.maximum() - 4  # keep following unless the user scrolled up
+        self.live_pane.setPlainText("\n".join([*self._live_final, self._live_pending]).rstrip())
+        if at_bottom:
+            bar.setValue(bar.maximum())
+
+    def _show_line(self, item: LiveLine) -> None:
+        """A line of the full pass run while recording: final as it stands; or a preview; or how far behind."""
+        behind = f"；尚有 {int(item.behind)} 秒录音待转写，停止后接着完成" if item.behind >= BEHIND_NOTE_SECONDS else ""
+        self.live_status.setText(f"实时转写即最终转写{behind}。")
+        if item.segment is not None:
+            self._live_final.append(f"[{elapsed_text(item.segment.start)}] {item.segment.text}")
+            self._live_pending = ""
+        elif item.preview is not None:
+            self._live_pending = f"[{elapsed_text(item.preview_start)}] {item.preview}…" if item.preview else ""
+        else:
+            return
         bar = self.live_pane.verticalScrollBar()
         at_bottom = bar.value() >= bar.maximum() - 4  # keep following unless the user scrolled up
         self.live_pane.setPlainText("\n".join([*self._live_final, self._live_pending]).rstrip())
