@@ -68,20 +68,23 @@ def _similar(heard: str, said: str) -> float:
 class RosterForms:
     """The ways the meeting's members can be called, and lookup of a heard string among them."""
 
-    def __init__(self, names: list[str]):
+    def __init__(self, names: list[str], absent: tuple[str, ...] | list[str] = ()):
         self.names = [n for n in dict.fromkeys(names) if re.fullmatch(r"[\u4e00-\u9fff]{2,4}", n)]
+        self.absent = frozenset(absent)  # reported absent: the lesser reading when two members sound alike
         self.surnames = {n: split_name(n)[0] for n in self.names}
         self.given = {n: split_name(n)[1] for n in self.names}
         self._seen: dict[str, list[Mention]] = {}
 
     def _by_surname(self, heard: str) -> str | None:
         """The one member with this surname: as written, else the one that sounds alike (计 / 冀 both ji:
-        the written one wins; two that only sound alike are left unresolved)."""
+        the written one wins; of two that only sound alike, the one present, else left unresolved)."""
         exact = [n for n, s in self.surnames.items() if s == heard]
         if exact:
             return exact[0] if len(exact) == 1 else None
         hits = [n for n, s in self.surnames.items() if len(s) == len(heard)
                 and min(char_similarity(a, b) for a, b in zip(heard, s, strict=True)) >= SHORT_FORM_MATCH]
+        if len(hits) > 1:  # '小七，你来写' with 计明轩 here and 冀鹏飞 away on audit: the one in the room
+            hits = [n for n in hits if n not in self.absent]
         return hits[0] if len(hits) == 1 else None
 
     def match_at(self, text: str, pos: int) -> Mention | None:

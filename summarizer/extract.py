@@ -73,7 +73,9 @@ def _rules(segments: list[Segment], meeting: Meeting) -> Minutes:
     attendance = extract_attendance(sentences, meeting, roster)
     agenda, items_of = extract_agenda(sentences, meeting)
     first_topic = extract_first_topic(sentences, items_of, agenda, meeting, roster)
-    resolutions = extract_resolutions(sentences, roster, base, topic_at=_topic_at(sentences, items_of, agenda))
+    absent = tuple(a.name for a in attendance.absent) if attendance else ()
+    resolutions = extract_resolutions(sentences, roster, base, topic_at=_topic_at(sentences, items_of, agenda),
+                                      absent=absent)
     if first_topic is not None:
         # the 第一议题's implementation measures are the decisions taken while it was discussed
         first_topic.measures = [

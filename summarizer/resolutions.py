@@ -296,8 +296,8 @@ _BARE_RATIFY = re.compile(r"^(?:(?:好|行|可以|对|同意|没有意见|没意
 
 
 class _Extractor:
-    def __init__(self, roster: Roster, base: dt.date):
-        self.forms = RosterForms(roster.names)
+    def __init__(self, roster: Roster, base: dt.date, absent: tuple[str, ...] = ()):
+        self.forms = RosterForms(roster.names, absent)
         self.roster = roster
         self.base = base
         self.chair: str | None = None
@@ -427,13 +427,23 @@ class _Extractor:
         cut where a new doer begins (in a list) or a new member is addressed (anywhere)."""
         clauses = re.split(r"(?<=[，,])", text)
         parts = [clauses[0]]
-        for clause in clauses[1:]:
+        for k, clause in enumerate(clauses[1:], start=1):
             done = parts[-1]
             agents = find_agents(clause.strip(), self.forms)
-            addressed = any(a.rank == 3 and a.start == 0 for a in agents)
-            new_doer = addressed if addressed_only else addressed or unit_owner(clause.strip()) or any(
+            address = next((a for a in agents if a.rank == 3 and a.start == 0), None)
+            new_doer = address is not None if addressed_only else address is not None or unit_owner(clause.strip()) or any(
                 a.rank == 2 and a.start == 0 and a.name != SPEAKER for a in agents)
-            if new_doer and len(han_only(done)) >= 6 and verb_at(done) >= 0 and verb_at(clause) >= 0:
+            # '…，小计，你来写': the address is a clause of its own, the task verb is in the next one
+            alone = address is not None and not strip_punct(clause.strip()[address.end:])
+            task = clause + (clauses[k + 1] if alone and k + 1 < len(clauses) else "")
+            # ...and only after a task given to someone ('…，你牵头把手册改一版，…'), not after a rebuke
+            # ('文涛，这个想法要不得，…，晓岚，你跟厂里对接': the address carries the one task on)
+            given = not alone or any(a.rank == 4 or a.name == "你" for a in find_agents(done, self.forms))
+            if new_doer and given and len(han_only(done)) >= 6 and verb_at(done) >= 0 and verb_at(task) >= 0:
+                topic = re.search(r"[^，,]+[，,]$", done)
+                # '今天的活动简报，小计，你来写': a topic said before the address belongs to the new task
+                if alone and topic and topic.start() and verb_at(topic.group(0)) < 0 and verb_at(done[:topic.start()]) >= 0:
+                    parts[-1], clause = done[:topic.start()], topic.group(0) + clause
                 parts.append(clause)
             else:
                 parts[-1] += clause
@@ -601,8 +611,9 @@ def _topic_words(title: str) -> str:
 
 
 def extract_resolutions(sentences: list[Sentence], roster: Roster, base: dt.date,
-                        topic_at: Callable[[float], str] | None = None) -> list[Resolution]:
-    units = _Extractor(roster, base).units(sentences)
+                        topic_at: Callable[[float], str] | None = None, absent: tuple[str, ...] = ()) -> list[Resolution]:
+    """absent: members the attendance reports absent (only to choose between members who sound alike)."""
+    units = _Extractor(roster, base, absent).units(sentences)
     items: list[_Unit] = []
     pending: _Unit | None = None  # an ownerless decision waiting for the task that carries it out
     outcome: _Unit | None = None  # a vote's outcome ('…一票弃权，会议同意推荐卢兆岩同志为…'), no item itself

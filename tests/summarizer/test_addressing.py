@@ -79,3 +79,23 @@ def test_the_task_belongs_to_the_last_one_addressed_before_you():
     assert tasks == [("欧阳晓岚", "2026-10-15")]
     garbled = _tasks(("尚明哲", "开会。"), ("尚明哲", "文涛，这个想法要不得，设备的事，老某某，你去跟厂里对接，十月十五号之前拿出方案。"))
     assert garbled == [(None, "2026-10-15")]  # the one addressed cannot be named: left empty, not the rebuked one
+
+
+def test_two_tasks_in_one_breath_each_to_the_one_addressed():
+    # recognition lost the stop between them; the second member is addressed in a clause of its own,
+    # after the matter ('工作简报，德厚，你来写'), so the matter goes with the second task
+    tasks = _tasks(("尚明哲", "开会。"),
+                   ("尚明哲", "文涛，你牵头把安全手册改一版，两周内弄好，这次的工作简报，老蒋，你来写，下周一前报党委。"))
+    assert tasks == [("范文涛", "2026-06-23"), ("蒋德厚", "2026-06-15")]
+    minutes = extract_minutes([Segment(0, 5, "开会。", "尚明哲"), Segment(6, 16, "文涛，你牵头把安全手册改一版，两周内弄好，"
+                                                                        "这次的工作简报，老蒋，你来写，下周一前报党委。", "尚明哲")], MEETING)
+    assert "工作简报" in minutes.resolutions[1].content and "工作简报" not in minutes.resolutions[0].content
+
+
+def test_of_two_members_who_sound_alike_the_one_present_is_meant():
+    roster = ["尚明哲", "纪红", "冀鹏"]  # 纪 and 冀 are both ji: '小计' could be either
+    said = [Segment(0, 5, "同志们开会，应到3人，实到2人，冀鹏同志出差。", "尚明哲"), Segment(6, 11, "小计，你来写简报，下周一前报党委。", "尚明哲")]
+    meeting = Meeting(type="支部委员会", date="2026-06-09", host="尚明哲", roster=roster)
+    assert [r.owner for r in extract_minutes(said, meeting).resolutions] == ["纪红"]
+    present = [Segment(0, 5, "同志们开会，应到3人，实到3人。", "尚明哲"), said[1]]
+    assert [r.owner for r in extract_minutes(present, meeting).resolutions] == [None]  # both there: left for the secretary
