@@ -412,6 +412,9 @@ def build_parser() -> argparse.ArgumentParser:
     from app.sync.cli import register as register_sync
 
     register_sync(sub)
+    from app.followup_cli import register as register_ledger  # sanhui ledger: the 决议落实台账
+
+    register_ledger(sub)
     return parser
 
 

@@ -21,6 +21,7 @@ done < "$here/debian-packages.txt"
 command -v strace >/dev/null || need+=(strace)  # tests/core/test_no_network.py
 command -v Xvfb >/dev/null || need+=(xvfb)      # tests that start the real window on X11
 command -v soffice >/dev/null || need+=(libreoffice-writer-nogui)  # tests/documents: .docx -> PDF
+installed libreoffice-calc-nogui || installed libreoffice-calc || need+=(libreoffice-calc-nogui)  # tests/followup: .xlsx -> PDF
 command -v pdftoppm >/dev/null || need+=(poppler-utils)  # tests/documents: PDF -> PNG, pdfinfo, pdffonts
 command -v dpkg-query >/dev/null || { echo "提示：非 Debian 系统，请按 installers/debian-packages.txt 安装对应的系统库 / not Debian: install the equivalents of installers/debian-packages.txt" >&2; exit 0; }
 [ ${#need[@]} -eq 0 ] && exit 0

@@ -33,7 +33,7 @@ def corpus_meeting(store: Store, name: str, branch: str | None = None, date: str
     meeting = meeting_from_dict(json.loads((synthetic / f"{name}.meta.json").read_text(encoding="utf-8")))
     meeting.branch = branch or meeting.branch
     meeting.date = date or meeting.date
-    segments = [Segment(s["start"], s["end"], s["text"], s.get("speaker", "")) for s in truth["segments"]]
+    segments = [Segment(s["start"], s["end"], s["text"], s.get("name") or s.get("speaker", "")) for s in truth["segments"]]
     return run(None, meeting, ProcessOptions(diarize=False), store=store, segments=segments).id
 
 
