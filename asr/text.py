@@ -120,24 +120,16 @@ def _misheard_date(m: re.Match) -> str:
     return f"{month}月{day}{day_word}"
 
 
-def _impossible_date(m: re.Match) -> str:
-    """11月31日 -> 10月31日: 十月 heard as 十一月 (there is no 31 November; 31 October exists)."""
-    month, day = int(m.group(1)), int(m.group(2))
-    if month == 11 and not _valid_date(month, day) and _valid_date(10, day):
-        return f"10月{day}{m.group(3)}"
-    return m.group(0)
-
-
 def repair_dates(text: str) -> str:
     """Dates Whisper mangles, repaired only where the text can be nothing but a date.
 
     十二一二十一前 (十二月二十日前) and 十一二十日前 (十月二十日前): numerals right before 前/之前/以前/截止
     that read as month, 一, day in exactly one way, with a real month and a day that month has.
-    11月31日: a day November lacks, that October has.
+    A date that cannot exist as written (11月31日) stays as heard: summarizer.dates reads it against the
+    meeting's date, the one place that can judge which date was meant.
     """
-    text = re.sub(rf"(?<![第几每0-9月{_CN_RUN[1:-1]}零两百千])({_CN_RUN}{{3,6}}?)([日号])?{_DEADLINE_CUE}",
+    return re.sub(rf"(?<![第几每0-9月{_CN_RUN[1:-1]}零两百千])({_CN_RUN}{{3,6}}?)([日号])?{_DEADLINE_CUE}",
                   _misheard_date, text)
-    return re.sub(r"(?<![0-9])(\d{1,2})月(\d{1,2})([日号])", _impossible_date, text)
 
 
 def clean_text(text: str) -> str:

@@ -54,8 +54,9 @@ def test_repetition_loops_and_subtitle_hallucinations():
 @pytest.mark.parametrize(("raw", "shown"), [
     ("十二一二十一前完成", "12月20日前完成"),  # 月 and 日 both heard as 一
     ("十一二十日前把活动方案报支部", "10月20日前把活动方案报支部"),  # 十月 -> 十一
-    ("请在十一月三十一日前上报", "请在10月31日前上报"),  # there is no 31 November
-    ("11月31日之前", "10月31日之前"),
+    # a date that cannot exist stays as heard: the summarizer judges it against the meeting's date
+    ("请在十一月三十一日前上报", "请在11月31日前上报"),
+    ("11月31日之前", "11月31日之前"),
     ("十二一二十号之前", "12月20号之前"),
     # not a date, or not only one way to read it: left alone
     ("二十一日前", "二十一日前"),
