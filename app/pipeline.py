@@ -256,14 +256,17 @@ def process(
     t0 = time.perf_counter()
     if options.diarize and audio is not None and not any(s.speaker for s in segments):
         yield Progress("speakers", 0.0)
+        from asr.speaker_turns import checkpoint_path
         from asr.speakers import diarize
 
+        scanned = checkpoint_path(audio)  # the scan made while it was recorded (asr.incremental)
         segments = diarize(
             audio,
             segments,
             max_speakers=len(meeting.roster) or None,
             voiceprints=(store_ or Store()).voiceprints(),
             roster=meeting.roster,
+            checkpoint=scanned if scanned.exists() else None,
         )
         yield Progress("speakers", 1.0)
     if previous is not None:

@@ -36,6 +36,7 @@ log = logging.getLogger(__name__)
 REPLAN_SECONDS = 2.0  # new audio between two looks at the open window (each look runs VAD over it)
 SETTLE_MARGIN = 0.5  # seconds of audio a settled chunk must end before the end of what has arrived
 POLL_SECONDS = 0.25
+SAVE_SCAN_SECONDS = 60.0  # audio between two saves of the speaker scan (a save writes it whole: ~1 KB a window)
 PREVIEW_STEP = 2.0  # seconds of new audio between two previews
 PREVIEW_MIN = 1.0  # seconds of undecoded audio worth a preview
 PREVIEW_MAX = 40.0  # more than this undecoded: the decoder is behind, and a preview would only add to it
@@ -137,6 +138,32 @@ class IncrementalDecoder:
         return out
 
 
+class VoiceScan:
+    """The speaker scan (asr.speaker_turns.SpeechScanner) of the recording as it is made, saved beside it
+    every SAVE_SCAN_SECONDS, so after 停止 diarization embeds only the audio since the last save."""
+
+    def __init__(self, wav: Path):
+        from asr.speaker_turns import SpeechScanner, checkpoint_path
+        from asr.speakers import scan_uses_pitch
+
+        self.path = checkpoint_path(wav)
+        pitch = scan_uses_pitch()
+        self.scanner = SpeechScanner.resume(self.path, pitch=pitch) or SpeechScanner(pitch=pitch)
+        self.position = 0
+        self.saved_at = self.scanner.blocks_fed
+
+    def feed(self, samples: np.ndarray) -> None:
+        self.scanner.feed_at(samples, self.position)
+        self.position += len(samples)
+        if self.scanner.resume_at is None and self.scanner.blocks_fed - self.saved_at >= SAVE_SCAN_SECONDS * SAMPLE_RATE:
+            self.save()
+
+    def save(self) -> None:
+        if self.scanner.resume_at is None:
+            self.scanner.save(self.path)
+            self.saved_at = self.scanner.blocks_fed
+
+
 @dataclass
 class LiveLine:
     """A final line (segment), a preview of the speech not yet final (preview, may be ""), or only news
@@ -199,6 +226,7 @@ def decode_while_recording(wav: Path, model: str | Path = "base", *, names: Sequ
     decoder = IncrementalDecoder(transcriber, hotwords, names, DecodedLog.beside(wav))
     transcriber.model  # noqa: B018 - loaded now, not on the first words
     quick = Preview(transcriber, decoder.corrector) if preview else None
+    voices = VoiceScan(Path(wav))
     for segment in [Segment(s.start, s.end, s.text) for _a, _b, segs in decoder.done.windows for s in segs]:
         if decoder.corrector is not None:
             segment.text = decoder.corrector.correct(segment.text)
@@ -207,12 +235,14 @@ def decode_while_recording(wav: Path, model: str | Path = "base", *, names: Sequ
     while True:
         finished = recording_finished(Path(wav))  # checked before the read, so that read is the last
         samples = tail.read()
+        voices.feed(samples)
         lines = decoder.feed(samples)
         if finished:
             lines += decoder.finish()
         for segment in lines:
             yield LiveLine(segment, decoder.backlog_seconds)
         if finished:
+            voices.save()
             yield LiveLine(None, 0.0)
             return
         shown = quick(decoder) if quick is not None and not lines else None

@@ -150,11 +150,12 @@ class FileStream:
 
     `source` is an int16 array (frames,) or (frames, channels), or an audio file decoded at 16 kHz.
     `repeat_to` loops the source until that many frames were delivered (a three-hour session from a
-    short file). `realtime=False` delivers as fast as the consumer takes it.
+    short file). `realtime=False` delivers as fast as the consumer takes it; `speed` > 1 replays a
+    real-time source that many times faster (quick benchmark checks).
     """
 
     def __init__(self, source, *, samplerate, channels=1, dtype="int16", blocksize=0, callback, device=None,
-                 repeat_to: int | None = None, realtime: bool = False, **_ignored):
+                 repeat_to: int | None = None, realtime: bool = False, speed: float = 1.0, **_ignored):
         if isinstance(source, (str, Path)):
             from asr.decode import SAMPLE_RATE, read_audio
 
@@ -170,6 +171,7 @@ class FileStream:
         self.callback = callback
         self.total = repeat_to if repeat_to is not None else len(self.data)
         self.realtime = realtime
+        self.speed = speed
         self.frames_fed = 0
         self.finished = threading.Event()
         self._stop = threading.Event()
@@ -191,7 +193,7 @@ class FileStream:
             self.callback(block, len(block), None, _NoStatus())
             self.frames_fed += len(block)
             if self.realtime:
-                ahead = self.frames_fed / self.samplerate - (time.monotonic() - t0)
+                ahead = self.frames_fed / self.samplerate / self.speed - (time.monotonic() - t0)
                 if ahead > 0:
                     self._stop.wait(ahead)
         self.finished.set()

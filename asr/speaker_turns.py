@@ -8,6 +8,7 @@ so memory does not grow with the audio.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -70,21 +71,74 @@ def speech_regions(audio: np.ndarray, min_silence_ms: int = MIN_SILENCE_MS,
     return [(int(s["start"]), min(int(s["end"]), len(audio))) for s in stamps]
 
 
-def scan_recording(audio_path: Path, *, progress: Callable[[float], None] | None = None,
-                   total_seconds: float | None = None, chunk_seconds: float = 30.0, pitch: bool = True) -> SpeechScan:
-    """Stream the recording once: find speech regions block by block and embed windows inside each (and track
-    their pitch, unless pitch is False)."""
-    from asr.decode import iter_chunks
-    from asr.speaker_pitch import window_pitch
+class SpeechScanner:
+    """scan_recording's work on audio fed as it arrives (a recording being made, asr.incremental): it is
+    cut into the same blocks of chunk_seconds from the recording's start as iter_chunks yields, so the
+    scan is the same however the audio is fed. state()/resume() carry it over a restart."""
 
-    scan = SpeechScan()
-    buffer = np.zeros(0, dtype=np.float32)
-    buffer_start = 0  # sample index of buffer[0] in the recording
-    block = int(VAD_BLOCK_SECONDS * SAMPLE_RATE)
-    guard = int(VAD_GUARD_SECONDS * SAMPLE_RATE)
+    def __init__(self, chunk_seconds: float = 30.0, pitch: bool = True):
+        self.scan = SpeechScan()
+        self.pitch = pitch
+        self.chunk = max(1, int(round(chunk_seconds * SAMPLE_RATE)))
+        self.buffer = np.zeros(0, dtype=np.float32)
+        self.buffer_start = 0  # sample index of buffer[0] in the recording
+        self.pending = np.zeros(0, dtype=np.float32)  # fed, not yet a whole block
+        self.fed = 0  # samples fed (buffer_start + len(buffer) + len(pending))
+        self.resume_at: int | None = None  # resumed: where whole blocks start again (fill_buffer up to it)
+        self.skip_until = 0  # resumed: samples before this were scanned already
+        self._held: list[np.ndarray] = []
 
-    def take(final: bool) -> int:
+    def feed(self, samples: np.ndarray) -> None:
+        self.pending = np.concatenate([self.pending, np.asarray(samples, dtype=np.float32)])
+        self.fed += len(samples)
+        while len(self.pending) >= self.chunk:
+            self._block(self.pending[: self.chunk])
+            self.pending = self.pending[self.chunk:].copy()
+
+    def feed_at(self, samples: np.ndarray, position: int) -> None:
+        """Feed the recording's samples that start at sample `position`, read from its beginning: after a
+        resume, those scanned before are skipped and those the saved buffer held go back into it."""
+        end = position + len(samples)
+        if end <= self.skip_until:
+            return
+        piece = samples[max(0, self.skip_until - position):]
+        if self.resume_at is not None:
+            self._held.append(piece)
+            if end < self.resume_at:
+                return
+            joined = np.concatenate(self._held)
+            cut = self.resume_at - self.buffer_start
+            self.fill_buffer(joined[:cut])
+            piece = joined[cut:]
+        self.feed(piece)
+
+    def finish(self) -> SpeechScan:
+        if self.resume_at is not None and self._held:  # the recording ended inside the saved buffer
+            self.fill_buffer(np.concatenate(self._held))
+        if len(self.pending):
+            self._block(self.pending)
+            self.pending = np.zeros(0, dtype=np.float32)
+        self._take(final=True)
+        self.scan.duration = (self.buffer_start + len(self.buffer)) / SAMPLE_RATE
+        return self.scan
+
+    @property
+    def blocks_fed(self) -> int:
+        """Samples in whole blocks so far: a resumed scanner is fed again from here."""
+        return self.buffer_start + len(self.buffer)
+
+    def _block(self, chunk: np.ndarray) -> None:
+        self.buffer = np.concatenate([self.buffer, chunk])
+        if len(self.buffer) >= int(VAD_BLOCK_SECONDS * SAMPLE_RATE):
+            drop = self._take(final=False)
+            self.buffer, self.buffer_start = self.buffer[drop:], self.buffer_start + drop
+
+    def _take(self, final: bool) -> int:
         """Embed the complete regions of the buffer; returns how many samples may be dropped."""
+        from asr.speaker_pitch import window_pitch
+
+        buffer, scan = self.buffer, self.scan
+        guard = int(VAD_GUARD_SECONDS * SAMPLE_RATE)
         regions = speech_regions(buffer)
         complete = regions if final else [r for r in regions if r[1] < len(buffer) - guard]
         if not final and len(complete) < len(regions):
@@ -98,24 +152,87 @@ def scan_recording(audio_path: Path, *, progress: Callable[[float], None] | None
                 continue
             vectors, starts = embed_stretch(buffer[a:b])
             index = len(scan.regions)
-            scan.regions.append(((buffer_start + a) / SAMPLE_RATE, (buffer_start + b) / SAMPLE_RATE))
+            scan.regions.append(((self.buffer_start + a) / SAMPLE_RATE, (self.buffer_start + b) / SAMPLE_RATE))
             scan.vectors.append(vectors)
             scan.owner.extend([index] * len(vectors))
-            scan.offset.extend((buffer_start + a + s * HOP) / SAMPLE_RATE for s in starts)
-            if pitch:
+            scan.offset.extend((self.buffer_start + a + s * HOP) / SAMPLE_RATE for s in starts)
+            if self.pitch:
                 scan.pitch.append(window_pitch(buffer[a:b], starts, WINDOW_FRAMES))
         return keep_from
 
+    def save(self, path: Path) -> None:
+        """The scan so far and where it stands, written whole under a temporary name, then renamed."""
+        scan = self.scan
+        sizes = np.array([len(v) for v in scan.vectors], dtype=np.int64)
+        tmp = path.with_name(path.name + ".tmp")
+        with open(tmp, "wb") as f:
+            np.savez(f, regions=np.array(scan.regions, dtype=np.float64).reshape(-1, 2), sizes=sizes,
+                     vectors=np.concatenate(scan.vectors) if scan.vectors else np.zeros((0, 256), np.float32),
+                     pitch=np.concatenate(scan.pitch) if scan.pitch else np.zeros((0, 2), np.float32),
+                     owner=np.array(scan.owner, dtype=np.int64), offset=np.array(scan.offset, dtype=np.float64),
+                     state=np.array([self.buffer_start, self.blocks_fed, self.chunk, int(self.pitch)], dtype=np.int64))
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+
+    @classmethod
+    def resume(cls, path: Path, audio: np.ndarray | None = None, chunk_seconds: float = 30.0,
+               pitch: bool = True) -> SpeechScanner | None:
+        """A scanner as saved in `path` (None when there is none, or it was made otherwise). It needs the
+        recording's samples from `resume_at` on: its buffer is filled from `audio` when given, else the
+        caller feeds them (fill_buffer then feed)."""
+        try:
+            with np.load(path) as data:
+                state = [int(x) for x in data["state"]]
+                scanner = cls(chunk_seconds, pitch)
+                if state[2] != scanner.chunk or bool(state[3]) != pitch:
+                    return None
+                sizes = data["sizes"]
+                bounds = np.cumsum(np.concatenate([[0], sizes]))
+                vectors, pitches = data["vectors"], data["pitch"]
+                scanner.scan.regions = [tuple(map(float, r)) for r in data["regions"]]
+                scanner.scan.vectors = [vectors[a:b] for a, b in zip(bounds, bounds[1:], strict=False)]
+                if pitch:
+                    scanner.scan.pitch = [pitches[a:b] for a, b in zip(bounds, bounds[1:], strict=False)]
+                scanner.scan.owner = [int(x) for x in data["owner"]]
+                scanner.scan.offset = [float(x) for x in data["offset"]]
+        except (OSError, ValueError, KeyError):
+            return None
+        scanner.buffer_start, scanner.resume_at = state[0], state[1]
+        scanner.fed = scanner.skip_until = state[0]
+        return scanner
+
+    def fill_buffer(self, samples: np.ndarray) -> None:
+        """After resume: the recording's samples from buffer_start to resume_at (what the buffer held)."""
+        self.buffer = np.asarray(samples, dtype=np.float32).copy()
+        self.fed = self.buffer_start + len(self.buffer)
+        self.resume_at = None
+        self._held = []
+
+
+def checkpoint_path(audio: Path) -> Path:
+    """Where the scan of a recording being made is kept (beside it, like asr.decoded's log)."""
+    return Path(audio).with_name(Path(audio).name + ".speakers.npz")
+
+
+def scan_recording(audio_path: Path, *, progress: Callable[[float], None] | None = None,
+                   total_seconds: float | None = None, chunk_seconds: float = 30.0, pitch: bool = True,
+                   checkpoint: Path | None = None) -> SpeechScan:
+    """Stream the recording once: find speech regions block by block and embed windows inside each (and track
+    their pitch, unless pitch is False). checkpoint: a scan saved while the recording was made
+    (SpeechScanner.save): only the audio after it is scanned."""
+    from asr.decode import iter_chunks
+
+    scanner = SpeechScanner.resume(checkpoint, chunk_seconds=chunk_seconds, pitch=pitch) \
+        if checkpoint is not None and checkpoint.exists() else None
+    scanner = scanner or SpeechScanner(chunk_seconds, pitch)
+    position = 0
     for chunk in iter_chunks(Path(audio_path), chunk_seconds):
-        buffer = np.concatenate([buffer, chunk])
-        if len(buffer) >= block:
-            drop = take(final=False)
-            buffer, buffer_start = buffer[drop:], buffer_start + drop
-            if progress and total_seconds:
-                progress(min(1.0, buffer_start / SAMPLE_RATE / total_seconds))
-    take(final=True)
-    scan.duration = (buffer_start + len(buffer)) / SAMPLE_RATE
-    return scan
+        scanner.feed_at(chunk, position)
+        position += len(chunk)
+        if progress and total_seconds:
+            progress(min(1.0, position / SAMPLE_RATE / total_seconds))
+    return scanner.finish()
 
 
 def region_turns(start: float, end: float, offsets: Sequence[float], labels: Sequence[int],

@@ -194,15 +194,22 @@ def find_turns(audio_path: Path, *, max_speakers: int | None = None,
                change_below: float = CHANGE_BELOW, voiceprint_weight: float = 1.0, bridge: float = BRIDGE,
                change_inside: float = CHANGE_INSIDE, params: ClusterParams | None = None, total_seconds: float | None = None,
                progress: Callable[[float], None] | None = None, roster_states: bool = False,
-               pitch_weight: float = PITCH_WEIGHT, pitch_scale: float = PITCH_SCALE) -> SpeakerTurns:
-    """Speaker turns of a recording from its speech regions, independent of any transcript."""
-    uses_pitch = pitch_weight > 0 or (params is not None and params.pitch_penalty > 0)
-    scan = scan_recording(Path(audio_path), progress=progress, total_seconds=total_seconds, pitch=uses_pitch)
+               pitch_weight: float = PITCH_WEIGHT, pitch_scale: float = PITCH_SCALE,
+               checkpoint: Path | None = None) -> SpeakerTurns:
+    """Speaker turns of a recording from its speech regions, independent of any transcript. checkpoint: the
+    scan made while it was recorded (asr.speaker_turns.SpeechScanner.save), taken up where it stopped."""
+    scan = scan_recording(Path(audio_path), progress=progress, total_seconds=total_seconds,
+                          pitch=scan_uses_pitch(pitch_weight, params), checkpoint=checkpoint)
     return turns_from_scan(scan, max_speakers=max_speakers, voiceprints=voiceprints, roster=roster,
                            name_threshold=name_threshold, min_turn=min_turn, run_gap=run_gap,
                            change_below=change_below, voiceprint_weight=voiceprint_weight, bridge=bridge,
                            change_inside=change_inside, params=params, roster_states=roster_states,
                            pitch_weight=pitch_weight, pitch_scale=pitch_scale)
+
+
+def scan_uses_pitch(pitch_weight: float = PITCH_WEIGHT, params: ClusterParams | None = None) -> bool:
+    """Whether the scan must track pitch for these settings (a scan made while recording asks the same)."""
+    return pitch_weight > 0 or (params is not None and params.pitch_penalty > 0)
 
 
 def window_pitch_values(scan: SpeechScan) -> np.ndarray | None:
