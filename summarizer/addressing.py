@@ -234,7 +234,9 @@ def find_agents(text: str, forms: RosterForms) -> list[Agent]:
         if _BEFORE.search(before) and _is_assignment_handover(text, m):
             name, end = _with_partners(text, m, forms)  # 由刘芳和赵敏两位同志负责
             found.append(Agent(name, m.start, end, 4 - temporal))
-        elif _AFTER.match(after):
+        elif _AFTER.match(after) and (_CLAUSE_START.search(before) or not re.match(r"(?:同志)?[，,]", after)):
+            # 'X，你来负责' addresses X only where a clause starts: in '要保证材料齐全，报公司党委' the
+            # pause ends the clause that holds the name (a member called 齐全)
             found.append(Agent(m.name, m.start, m.end, 4))
         elif _VOCATIVE_AFTER.match(after) and _CLAUSE_START.search(before):
             found.append(Agent(m.name, m.start, m.end, 3))

@@ -99,3 +99,10 @@ def test_of_two_members_who_sound_alike_the_one_present_is_meant():
     assert [r.owner for r in extract_minutes(said, meeting).resolutions] == ["纪红"]
     present = [Segment(0, 5, "同志们开会，应到3人，实到3人。", "尚明哲"), said[1]]
     assert [r.owner for r in extract_minutes(present, meeting).resolutions] == [None]  # both there: left for the secretary
+
+
+def test_a_name_that_is_a_common_word_is_no_owner_inside_a_clause():
+    forms = RosterForms(["尚明哲", "齐全", "郁红"])  # 齐全 is also the word 'complete'
+    assert [a.name for a in find_agents("要保证材料齐全，报公司党委", forms)] == []
+    assert [a.name for a in find_agents("齐全，你来负责，报公司党委", forms)][0] == "齐全"
+    assert [a.name for a in find_agents("材料这块，齐全负责", forms)][0] == "齐全"
