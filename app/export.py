@@ -50,6 +50,9 @@ def write_outputs(result: Result, out_dir: Path) -> dict[str, Path]:
         "transcript": out_dir / "transcript.txt",
         "result": out_dir / "result.json",
     }
+    from app.followup import carry_into
+
+    carry_into(result)  # 上次会议决议落实情况: open tasks of the branch's earlier meetings
     write_minutes_docx(files["minutes"], result.meeting, result.minutes, result.segments)
     write_report_docx(files["report"], result)
     write_text_atomic(files["transcript"], transcript_text(result))

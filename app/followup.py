@@ -11,9 +11,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from core import followup
+from core import followup, paths
 from core.followup import CLOSED, CONFIRMED, PENDING, REJECTED, Item
 from core.storage import Store
+from core.types import FollowupEntry, Result, canonical_meeting_type
 from summarizer.names import name_similarity
 from summarizer.progress import ProgressStatement, detect_progress, task_similarity
 from summarizer.text import han_only
@@ -153,7 +154,7 @@ def set_status(store: Store, item_id: int, status: str, who: str = "书记", not
 def ledger_items(store: Store, *, status: str | None = None, owner: str | None = None, body: str | None = None,
                  quarter: str | None = None, branch: str | None = None, today: dt.date | None = None) -> list[Item]:
     """Items with the filters of the 台账 view; status compares the current one (逾期 derived)."""
-    out = []
+    out, body = [], canonical_meeting_type(body) if body else None
     for it in followup.items(store.db.conn, branch):
         if status and it.current_status(today) != status:
             continue
@@ -171,3 +172,22 @@ def open_items_before(store: Store, branch: str, date: str, today: dt.date | Non
     """What the next meeting reports on: items of earlier meetings of the branch, not 已完成 or 取消."""
     return [i for i in followup.items(store.db.conn, branch)
             if i.meeting_date < date and i.current_status(today) not in CLOSED]
+
+
+def entries(items: list[Item], today: dt.date | None = None) -> list[FollowupEntry]:
+    return [FollowupEntry(i.id, i.content, i.owner, i.deadline, i.current_status(today), i.progress, i.meeting_title,
+                          i.meeting_date) for i in items]
+
+
+def carry_into(result: Result, today: dt.date | None = None) -> Result:
+    """The minutes carry 上次会议决议落实情况: the open tasks of the branch's earlier meetings (none when
+    the meeting has no branch or date, or there is no meeting store yet)."""
+    m = result.meeting
+    if not (m.branch and m.date) or not paths.database_path().exists():
+        return result
+    store = Store()
+    try:
+        result.minutes.followup = entries(open_items_before(store, m.branch, m.date, today), today)
+    finally:
+        store.close()
+    return result

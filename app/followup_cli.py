@@ -42,9 +42,18 @@ def cmd_ledger(args: argparse.Namespace) -> int:
         except ValueError as exc:
             raise SanhuiError(str(exc)) from None
         return 0
+    if args.action == "notice":
+        from app.followup_notice import write_notice
+
+        if not (args.branch and args.body and args.out):
+            raise SanhuiError("用法：sanhui ledger notice --branch 支部名称 --body 会议类型 --out 通知.docx [--date 日期]")
+        path, meeting, n = write_notice(store, args.branch, args.body, Path(args.out), args.date)
+        print(f"已生成{cn_date(meeting.date)}{meeting.type}的会议通知（上次会议决议落实情况 {n} 项）：{path}")
+        return 0
     followup.refresh(store)
     status = OVERDUE if args.overdue else args.status
-    items = followup.ledger_items(store, status=status, owner=args.owner, body=args.body, quarter=args.quarter)
+    items = followup.ledger_items(store, status=status, owner=args.owner, body=args.body, quarter=args.quarter,
+                                  branch=args.branch)
     if args.kind:
         items = [i for i in items if i.kind == args.kind]
     if args.export:
@@ -68,15 +77,18 @@ def cmd_ledger(args: argparse.Namespace) -> int:
 
 def register(sub) -> None:
     p = sub.add_parser("ledger", help="决议落实台账：列出、逾期、导出 Excel、设置状态、确认会上听到的进展")
-    p.add_argument("action", nargs="?", choices=["list", "set", "confirm", "reject"], default="list",
-                   help="list 列出（默认）；set 事项编号 状态；confirm／reject 进展编号")
+    p.add_argument("action", nargs="?", choices=["list", "set", "confirm", "reject", "notice"],
+                   default="list", help="list 列出（默认）；set 事项编号 状态；confirm／reject 进展编号；notice 下次会议通知")
     p.add_argument("rest", nargs="*", help=argparse.SUPPRESS)
     p.add_argument("--overdue", action="store_true", help="只列逾期的事项")
     p.add_argument("--status", choices=STATUSES, help="按状态筛选")
     p.add_argument("--owner", help="按责任人筛选")
-    p.add_argument("--body", help="按会议类型筛选，例如 支部委员会")
+    p.add_argument("--body", help="按会议类型筛选，例如 支部委员会；notice：下次开哪种会")
     p.add_argument("--quarter", help="按季度筛选，例如 2026Q4")
     p.add_argument("--kind", choices=KINDS, help="按事项类别筛选（整改措施：组织生活会的整改清单）")
     p.add_argument("--export", metavar="文件.xlsx", help="导出为 Excel 台账")
+    p.add_argument("--branch", help="按支部筛选；notice：哪个支部")
+    p.add_argument("--date", help="notice：下次会议日期，例如 2026-11-16（默认按会议周期推算）")
+    p.add_argument("--out", help="notice：会议通知 Word 文件")
     p.add_argument("--who", default="书记", help="谁做的更改（记入变更记录，默认“书记”）")
     p.set_defaults(func=cmd_ledger)

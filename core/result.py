@@ -18,6 +18,7 @@ from core.types import (
     Assessment,
     Attendance,
     FirstTopic,
+    FollowupEntry,
     Meeting,
     Minutes,
     Participation,
@@ -158,6 +159,7 @@ def minutes_to_dict(m: Minutes) -> dict[str, Any]:
             for v in m.votes
         ],
         "points": [asdict(p) for p in m.points],
+        "followup": [asdict(f) for f in m.followup],
     }
 
 
@@ -184,6 +186,7 @@ def minutes_from_dict(d: dict[str, Any]) -> Minutes:
             for v in d.get("votes") or []
         ],
         points=[SpeechPoint(**_pick(SpeechPoint, p)) for p in d.get("points") or []],
+        followup=[FollowupEntry(**_pick(FollowupEntry, f)) for f in d.get("followup") or []],
     )
 
 

@@ -173,6 +173,20 @@ class SpeechPoint:
 
 
 @dataclass
+class FollowupEntry:
+    """An open task of an earlier meeting of the branch, as this meeting's minutes report it (上次会议决议落实情况)."""
+
+    item_id: int
+    content: str
+    owner: str = ""
+    deadline: str = ""  # ISO date or ""
+    status: str = ""  # 未开始 / 推进中 / 逾期 ...
+    progress: str = ""
+    meeting_title: str = ""
+    meeting_date: str = ""
+
+
+@dataclass
 class Minutes:
     attendance: Attendance = field(default_factory=Attendance)
     agenda: list[str] = field(default_factory=list)
@@ -180,6 +194,7 @@ class Minutes:
     resolutions: list[Resolution] = field(default_factory=list)
     votes: list[Vote] = field(default_factory=list)
     points: list[SpeechPoint] = field(default_factory=list)
+    followup: list[FollowupEntry] = field(default_factory=list)  # optional: open tasks of earlier meetings
 
 
 @dataclass

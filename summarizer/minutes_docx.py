@@ -17,7 +17,7 @@ from typing import Any
 from core import docx_style as style
 from core.docx_style import BODY_FONT, BODY_PT, HEADING_FONT, TABLE_PT, TITLE_FONT, TITLE_PT
 from core.files import atomic_path
-from core.types import NEEDS_FILLING, Meeting, Minutes, Segment
+from core.types import NEEDS_FILLING, FollowupEntry, Meeting, Minutes, Segment
 from summarizer.resolutions import DEADLINE_INFERRED
 from summarizer.votes import consent_decisions
 
@@ -31,7 +31,8 @@ _LEADING_ORDINAL = re.compile(r"^\s*(?:[（(][一二三四五六七八九十\d]{
 _STUDY_TAIL = re.compile(r"(?:讲话|论述|指示|批示|精神|思想|文章|回信|贺信|重要文献|著作|摘编|谈话)(?:精神)?")
 _STUDY_TITLE = re.compile(r"(?:传达|学习|学一下|研读|贯彻|领学)|习近平|总书记|新时代中国特色社会主义思想|二十大|全会")
 
-# a piece of cell or paragraph text and how it shows: "" plain, "bold", "flag" (red 待人工补齐), "check"
+# a piece of cell or paragraph text and how it shows: "" plain, "bold", "flag" (red 待人工补齐), "check",
+# "overdue" (red, bold)
 Piece = tuple[str, str]
 
 
@@ -87,7 +88,7 @@ def attendees(meeting: Meeting, minutes: Minutes) -> list[Piece]:
     return pieces
 
 
-class _Writer:
+class Writer:
     def __init__(self) -> None:
         from docx.enum.text import WD_ALIGN_PARAGRAPH
         from docx.shared import Pt, RGBColor
@@ -109,6 +110,8 @@ class _Writer:
         for text, kind in pieces:
             if kind == "flag":
                 self.run(paragraph, text or NEEDS_FILLING, BODY_FONT, size, bold=True, red=True)
+            elif kind == "overdue":
+                self.run(paragraph, text, BODY_FONT, size, bold=True, red=True)
             elif kind == "check":
                 self.run(paragraph, text or CHECK_NOTE, BODY_FONT, size, red=True)
             elif text:
@@ -176,7 +179,7 @@ class _Writer:
         return table
 
 
-def _facts(w: _Writer, meeting: Meeting, minutes: Minutes, segments: list[Segment]) -> None:
+def _facts(w: Writer, meeting: Meeting, minutes: Minutes, segments: list[Segment]) -> None:
     att = minutes.attendance
     absent = "；".join(f"{a.name}（{a.reason}）" if a.reason else a.name for a in att.absent) or "无"
     quorum = {True: "到会人数符合规定", False: "到会人数不足规定人数", None: ""}[att.quorum_met]
@@ -204,7 +207,7 @@ def _facts(w: _Writer, meeting: Meeting, minutes: Minutes, segments: list[Segmen
     w.table(rows, [label, rest, label2, rest], labels=(0, 2), merge={0: (1, 3), 2: (1, 3), 5: (1, 3), 6: (1, 3), 7: (1, 3)})
 
 
-def _agenda(w: _Writer, minutes: Minutes) -> None:
+def _agenda(w: Writer, minutes: Minutes) -> None:
     if not minutes.agenda:
         w.para("（未识别到议程宣布）", indent=True)
     for i, item in enumerate(minutes.agenda, 1):
@@ -227,7 +230,7 @@ def study_title(meeting: Meeting, minutes: Minutes) -> str:
     return ""
 
 
-def _first_topic(w: _Writer, meeting: Meeting, minutes: Minutes) -> None:
+def _first_topic(w: Writer, meeting: Meeting, minutes: Minutes) -> None:
     ft = minutes.first_topic
     if ft is None or not (ft.content or meeting.planned_first_topic):
         w.para("本次会议未安排第一议题。", indent=True)
@@ -254,7 +257,7 @@ def _first_topic(w: _Writer, meeting: Meeting, minutes: Minutes) -> None:
         w.pieces(p, [("", "flag")], BODY_PT)
 
 
-def _points(w: _Writer, minutes: Minutes) -> None:
+def _points(w: Writer, minutes: Minutes) -> None:
     if not minutes.points:
         w.para("（无发言记录）", indent=True)
         return
@@ -273,7 +276,7 @@ def _points(w: _Writer, minutes: Minutes) -> None:
             w.run(para, p.text)
 
 
-def _resolutions(w: _Writer, minutes: Minutes) -> None:
+def _resolutions(w: Writer, minutes: Minutes) -> None:
     if not minutes.resolutions:
         w.para("本次会议未形成决议事项。", indent=True)
         return
@@ -294,7 +297,32 @@ def _resolutions(w: _Writer, minutes: Minutes) -> None:
     w.table(rows, [number, style.TEXT_WIDTH_MM - number - owner - due, owner, due], header_rows=1, centered=(0,))
 
 
-def _votes(w: _Writer, meeting: Meeting, minutes: Minutes, segments: list[Segment]) -> None:
+def followup_rows(entries: list[FollowupEntry], unnamed: Piece = ("", "flag")) -> list[list[list[Piece]]]:
+    """上次会议决议落实情况 as table rows (序号, 事项 with the meeting that set it, 责任人, 完成时限, 状态); 逾期
+    red. The 会议通知 uses them too."""
+    rows: list[list[list[Piece]]] = [[[(h, "")] for h in ("序号", "事项", "责任人", "完成时限", "状态")]]
+    for i, f in enumerate(entries, 1):
+        status: list[Piece] = [("", "flag")] if not f.status else [(f.status, "overdue" if f.status == "逾期" else "")]
+        source = f"\n（{cn_date(f.meeting_date)}会议确定）" if f.meeting_date else ""
+        rows.append([[(str(i), "")], [(_unnumbered(f.content) + source, "")],
+                     [(f.owner, "")] if f.owner else [unnamed],
+                     [(cn_date(f.deadline), "")] if f.deadline else [("未定", "")], status])
+    return rows
+
+
+def followup_table(w: Writer, entries: list[FollowupEntry], unnamed: Piece = ("", "flag")) -> None:
+    number, due = style.label_width_mm("序号"), 45.0  # 2026年12月20日 on one line, as in 决议事项
+    owner, status = style.label_width_mm(NEEDS_FILLING), style.label_width_mm("状态") + 4
+    w.table(followup_rows(entries, unnamed), [number, style.TEXT_WIDTH_MM - number - owner - due - status, owner, due,
+                                              status], header_rows=1, centered=(0, 4))
+
+
+def _followup(w: Writer, minutes: Minutes) -> None:
+    w.para("上次会议以来尚未完成的决议事项和落实措施如下，逾期事项以红色标出：", indent=True)
+    followup_table(w, minutes.followup)
+
+
+def _votes(w: Writer, meeting: Meeting, minutes: Minutes, segments: list[Segment]) -> None:
     consents = consent_decisions(segments, meeting, minutes.votes)
     if not minutes.votes and not consents:
         w.para("本次会议无表决事项。", indent=True)
@@ -309,7 +337,7 @@ def _votes(w: _Writer, meeting: Meeting, minutes: Minutes, segments: list[Segmen
         w.para(f"{i}. {c.matter}：主持人征求意见，与会人员无异议，会议同意（未举手计票）。", indent=True)
 
 
-def _signatures(w: _Writer, meeting: Meeting) -> None:
+def _signatures(w: Writer, meeting: Meeting) -> None:
     """One line each, the printed name beside the space for the hand-written signature."""
     w.para("")
     for role, name in (("主持人", meeting.host), ("记录人", meeting.recorder)):
@@ -321,13 +349,14 @@ def _signatures(w: _Writer, meeting: Meeting) -> None:
 
 def build(meeting: Meeting, minutes: Minutes, segments: list[Segment]) -> Any:
     """The minutes as a python-docx Document (separate from writing, for tests)."""
-    w = _Writer()
+    w = Writer()
     title = meeting.title or f"{meeting.branch}{meeting.type}"
     w.title(f"{title}会议记录" if not title.endswith("记录") else title)
     _facts(w, meeting, minutes, segments)
     sections = [
         ("会议议程", lambda: _agenda(w, minutes)),
         ("第一议题", lambda: _first_topic(w, meeting, minutes)),
+        *([("上次会议决议落实情况", lambda: _followup(w, minutes))] if minutes.followup else []),
         ("发言要点", lambda: _points(w, minutes)),
         ("决议事项", lambda: _resolutions(w, minutes)),
         ("表决情况", lambda: _votes(w, meeting, minutes, segments)),
