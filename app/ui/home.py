@@ -24,12 +24,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app import followup
 from app.export import clock
 from app.ledger import ledger
 from app.ui.models import MeetingListModel
 from app.ui.sync_status import sync_statuses
+from core.followup import OVERDUE
 from core.storage import Store
 from core.types import MEETING_TYPES
+from summarizer.minutes_docx import cn_date
 
 ALL = "全部"
 
@@ -115,6 +118,9 @@ class HomePage(QWidget):
         self.ledger_list.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         ledger_box = QGroupBox("三会一课台账")
         QVBoxLayout(ledger_box).addWidget(self.ledger_list)
+        self.followup_button = QPushButton("决议落实台账…")  # the tasks' ledger (app/ui/followup_view)
+        self.followup_button.clicked.connect(self.open_followup)
+        ledger_box.layout().addWidget(self.followup_button)
         ledger_box.setMinimumWidth(320)
         self.ledger_list.setWordWrap(True)
 
@@ -236,6 +242,20 @@ class HomePage(QWidget):
             if item.missing:
                 row.setForeground(QBrush(QColor("#b00020")))
             self.ledger_list.addItem(row)
+        overdue = followup.ledger_items(self.store, status=OVERDUE)
+        if overdue:
+            self.ledger_list.addItem(QListWidgetItem(f"逾期未完成的决议事项（{len(overdue)} 项）："))
+        for it in overdue:
+            row = QListWidgetItem(f"✗ 逾期 {it.content}（{it.owner or '责任人待补齐'}，{cn_date(it.deadline)}前）")
+            row.setForeground(QBrush(QColor("#b00020")))
+            self.ledger_list.addItem(row)
+
+    def open_followup(self) -> None:
+        from app.ui.followup_view import FollowupDialog
+
+        self.followup_dialog = FollowupDialog(self.store, self)
+        self.followup_dialog.finished.connect(lambda _code: self.refresh())
+        self.followup_dialog.open()
 
     def run_search(self) -> None:
         text = self.search_edit.text().strip()
