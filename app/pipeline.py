@@ -171,6 +171,50 @@ def _clock(seconds: float) -> str:
     return f"{s // 60} 分 {s % 60:02d} 秒"
 
 
+class ScanBeside:
+    """asr.speaker_turns.scan_recording of `audio` in a thread of its own (its work is in numpy and
+    onnxruntime, which release the GIL), taking up the scan saved while it was recorded."""
+
+    def __init__(self, audio: Path):
+        import threading
+
+        self._stopped = threading.Event()
+        self._scan = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(Path(audio),), name="speaker-scan", daemon=True)
+        self._thread.start()
+
+    def _run(self, audio: Path) -> None:
+        from asr.speaker_turns import checkpoint_path, scan_recording
+        from asr.speakers import scan_uses_pitch
+
+        def progress(_fraction: float) -> None:
+            if self._stopped.is_set():
+                raise _Stopped
+
+        scanned = checkpoint_path(audio)
+        try:
+            self._scan = scan_recording(audio, progress=progress, total_seconds=1.0, pitch=scan_uses_pitch(),
+                                        checkpoint=scanned if scanned.exists() else None)
+        except _Stopped:
+            pass
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller in result()
+            self._error = exc
+
+    def result(self):
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._scan
+
+    def stop(self) -> None:
+        self._stopped.set()
+
+
+class _Stopped(Exception):
+    pass
+
+
 def extract_minutes(segments: list[Segment], meeting: Meeting, options: ProcessOptions) -> Minutes:
     """The minutes with the engine the settings chose (the rule engine or a language model)."""
     from summarizer import extract_minutes
@@ -240,6 +284,10 @@ def process(
     timings["decode"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
+    # Recognition keeps about one core busy (beam search is mostly serial): the speaker scan, which
+    # needs only the audio, runs beside it on the other.
+    scanning = ScanBeside(audio) if options.diarize and audio is not None and segments is None \
+        and options.transcript is None else None
     if segments is not None:
         segments = list(segments)
     elif options.transcript is not None:
@@ -247,8 +295,15 @@ def process(
     elif audio is None:
         raise AudioError("请提供录音文件或转写文件。")
     else:
-        segments = yield from _transcribe(audio, duration, meeting, options)
+        try:
+            segments = yield from _transcribe(audio, duration, meeting, options)
+        except BaseException:  # cancelled or failed: the scan beside it stops too
+            if scanning is not None:
+                scanning.stop()
+            raise
     if not any(s.text.strip() for s in segments):
+        if scanning is not None:
+            scanning.stop()
         raise AudioError("录音中没有检测到讲话，请检查录音是否为静音或麦克风是否正常。")
     timings["asr"] = time.perf_counter() - t0
     duration = duration or max(s.end for s in segments)
@@ -267,7 +322,10 @@ def process(
             voiceprints=(store_ or Store()).voiceprints(),
             roster=meeting.roster,
             checkpoint=scanned if scanned.exists() else None,
+            scan=scanning.result() if scanning is not None else None,
         )
+    elif scanning is not None:
+        scanning.stop()
         yield Progress("speakers", 1.0)
     if previous is not None:
         from app.speaker_names import keep_speaker_names

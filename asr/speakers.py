@@ -195,11 +195,13 @@ def find_turns(audio_path: Path, *, max_speakers: int | None = None,
                change_inside: float = CHANGE_INSIDE, params: ClusterParams | None = None, total_seconds: float | None = None,
                progress: Callable[[float], None] | None = None, roster_states: bool = False,
                pitch_weight: float = PITCH_WEIGHT, pitch_scale: float = PITCH_SCALE,
-               checkpoint: Path | None = None) -> SpeakerTurns:
+               checkpoint: Path | None = None, scan: SpeechScan | None = None) -> SpeakerTurns:
     """Speaker turns of a recording from its speech regions, independent of any transcript. checkpoint: the
-    scan made while it was recorded (asr.speaker_turns.SpeechScanner.save), taken up where it stopped."""
-    scan = scan_recording(Path(audio_path), progress=progress, total_seconds=total_seconds,
-                          pitch=scan_uses_pitch(pitch_weight, params), checkpoint=checkpoint)
+    scan made while it was recorded (asr.speaker_turns.SpeechScanner.save), taken up where it stopped;
+    scan: the recording's scan made already (beside recognition, app.pipeline)."""
+    if scan is None:
+        scan = scan_recording(Path(audio_path), progress=progress, total_seconds=total_seconds,
+                              pitch=scan_uses_pitch(pitch_weight, params), checkpoint=checkpoint)
     return turns_from_scan(scan, max_speakers=max_speakers, voiceprints=voiceprints, roster=roster,
                            name_threshold=name_threshold, min_turn=min_turn, run_gap=run_gap,
                            change_below=change_below, voiceprint_weight=voiceprint_weight, bridge=bridge,
