@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from app.followup_report import followup_report
 from app.sync.anchor import (
     adopt_if_new,
     anchor_path,
@@ -50,7 +51,7 @@ from core.types import Result
 DOCUMENT_NAMES = ("minutes.docx", "report.docx")
 FINALIZED_STATUS = FINALIZED  # one home: core.storage
 # Fields the ledger adds to result.json; the rest of a body is the meeting's result.
-RECORD_FIELDS = ("version", "finalized_at", "prev_sha256", HASH_FIELD, "documents")
+RECORD_FIELDS = ("version", "finalized_at", "prev_sha256", HASH_FIELD, "documents", "followup")
 
 Renderer = Callable[[Result, Path], dict[str, Path]]
 
@@ -250,6 +251,8 @@ def finalize(store: Store, meeting_id: str, *, render: Renderer | None = None, w
             body = dict(result)
             if documents:
                 body["documents"] = {n: {"sha256": sha256_hex(d), "size": len(d)} for n, d in documents.items()}
+            # the 决议落实台账 and its warnings, for the superior committee (app/followup_report)
+            body["followup"] = followup_report(store, meeting_id, dt.date.fromisoformat(stamp[:10]))
             body = build_body(body, version, stamp, prev)
             key = str(uuid.uuid4())
             cur = conn.execute(
