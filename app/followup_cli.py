@@ -42,6 +42,20 @@ def cmd_ledger(args: argparse.Namespace) -> int:
         except ValueError as exc:
             raise SanhuiError(str(exc)) from None
         return 0
+    if args.action == "criticism":
+        from summarizer.criticism import check_criticism
+
+        if len(rest) != 1:
+            raise SanhuiError("用法：sanhui ledger criticism 会议编号（组织生活会、民主评议）")
+        result = store.load_result(rest[0])
+        checks = check_criticism(result.segments, result.meeting, result.minutes.attendance)
+        print(f"{result.meeting.title}：批评与自我批评情况（到会 {len(checks)} 人）")
+        for c in checks:
+            gave = "、".join(c.gave_to) or "—"
+            got = "、".join(c.received_from) or "—"
+            mark = "✓" if c.ok else "✗ 待补充"
+            print(f"  {mark}  {c.name}  自我批评：{'有' if c.self_criticism else '没有'}  批评了：{gave}  被批评：{got}")
+        return 0 if all(c.ok for c in checks) else 1
     if args.action == "notice":
         from app.followup_notice import write_notice
 
@@ -77,8 +91,8 @@ def cmd_ledger(args: argparse.Namespace) -> int:
 
 def register(sub) -> None:
     p = sub.add_parser("ledger", help="决议落实台账：列出、逾期、导出 Excel、设置状态、确认会上听到的进展")
-    p.add_argument("action", nargs="?", choices=["list", "set", "confirm", "reject", "notice"],
-                   default="list", help="list 列出（默认）；set 事项编号 状态；confirm／reject 进展编号；notice 下次会议通知")
+    p.add_argument("action", nargs="?", choices=["list", "set", "confirm", "reject", "notice", "criticism"],
+                   default="list", help="list 列出（默认）；set 事项编号 状态；confirm／reject 进展编号；notice 下次会议通知；criticism 会议编号：组织生活会的批评与自我批评")
     p.add_argument("rest", nargs="*", help=argparse.SUPPRESS)
     p.add_argument("--overdue", action="store_true", help="只列逾期的事项")
     p.add_argument("--status", choices=STATUSES, help="按状态筛选")
