@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from asr.decode import SAMPLE_RATE, iter_chunks
-from asr.decoded import Decoded, DecodedLog
+from asr.decoded import SPAN_TOLERANCE, Decoded, DecodedLog
 from asr.regions import Chunk, Region, Word, pad_regions, plan_chunks, speech_regions, split_words
 from asr.text import clean_text, collapse_repeats, is_hallucination
 from core.types import Segment
@@ -142,13 +142,26 @@ class Transcriber:
         prompt_words = _prompt_words(decode_kwargs)
         for start, window in windows(audio, self.options.window_seconds, start_sample=done.resume_sample):
             offset, duration = start / SAMPLE_RATE, len(window) / SAMPLE_RATE
-            found: list[Segment] = []
-            for chunk in self.plan_window(window):
-                segments = done.chunk(start, chunk.spans)
+            plan = self.plan_window(window)
+            logged = done.chunks.get(start, [])
+            covered = max((spans[-1][1] for spans, _segments in logged), default=0.0)  # window seconds
+            # Decoded while recording from samples resampled another way (a 48 kHz microphone: the live
+            # pass reads the WAV with its own resampler), the VAD cut the stretch a little differently:
+            # the log's lines stand for the audio they cover, and only what lies beyond is decoded.
+            shifted = any(done.chunk(start, c.spans) is None for c in plan if c.start < covered - SPAN_TOLERANCE)
+            found: list[Segment] = sorted((s for _spans, segs in logged for s in segs), key=lambda s: s.start) \
+                if shifted else []
+            yield from (Segment(s.start, s.end, s.text) for s in found)
+            for chunk in plan:
+                segments = None if shifted else done.chunk(start, chunk.spans)
+                if shifted and chunk.end <= covered + SPAN_TOLERANCE:
+                    continue
                 if segments is None:
                     segments = self.chunk_segments(window, chunk, offset, duration, decode_kwargs, prompt_words)
                     if log is not None:
                         log.add_chunk(key, start, chunk.spans, segments)
+                    if shifted and chunk.start < covered:
+                        segments = [s for s in segments if (s.start + s.end) / 2 - offset >= covered]
                 found += segments
                 yield from (Segment(s.start, s.end, s.text) for s in segments)  # correction edits the copies
             if log is not None:

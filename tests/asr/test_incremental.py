@@ -43,9 +43,9 @@ class FakeWhisper:
         return iter([seg]), None
 
 
-def transcriber(fake: FakeWhisper) -> Transcriber:
+def transcriber(fake: FakeWhisper, window: float = 30.0) -> Transcriber:
     # Short windows, so a minute of audio spans several and the window cuts are exercised.
-    t = Transcriber(Path("fake-model"), TranscribeOptions(window_seconds=30.0, correct=False))
+    t = Transcriber(Path("fake-model"), TranscribeOptions(window_seconds=window, correct=False))
     t._model = fake
     return t
 
@@ -143,3 +143,23 @@ def test_other_settings_do_not_reuse_the_log(wav):
     other._model = fake = FakeWhisper()
     list(other.transcribe(wav, log=log))
     assert fake.calls > 0
+
+
+def test_lines_decoded_from_samples_resampled_otherwise_are_not_decoded_again(wav):
+    """A 48 kHz microphone: the live pass resamples the WAV its own way, so the VAD cuts the open window
+    a little differently from the pass over the file; what the log covers is still not decoded again."""
+    samples = pcm_samples(wav)
+    rng = np.random.default_rng(1)
+    heard = samples + rng.normal(0, 2e-3, len(samples)).astype(np.float32)  # another resampler's samples
+    log = DecodedLog.beside(wav)
+    live = IncrementalDecoder(transcriber(FakeWhisper(), window=300.0), log_file=log)
+    lines, _early = feed_all(live, heard)  # 停止: the one window is still open
+    assert lines and live.done.chunks.get(0)
+    offline = rows(transcriber(FakeWhisper(), window=300.0).transcribe(wav))
+    stop = FakeWhisper()
+    after = rows(transcriber(stop, window=300.0).transcribe(wav, log=log))
+    assert after[: len(lines)] == rows(lines)  # every live line kept, once, then the rest to the end
+    assert after == sorted(after) and after[-1][1] == offline[-1][1]
+    baseline = FakeWhisper()  # the pass over the file without the log
+    list(transcriber(baseline, window=300.0).transcribe(wav))
+    assert 0 < stop.calls < baseline.calls
