@@ -132,6 +132,7 @@ def main() -> None:
         if event is not None and getattr(event, "stage", None):
             stages.setdefault(event.stage, time.monotonic() - t_stop)
     t_processed = time.monotonic()
+    print(f"停止 -> result saved {t_processed - t_stop:.1f} s", flush=True)
     out = args.out or home / "out"
     files = write_named_outputs(result, out)
     t_done = time.monotonic()

@@ -1,11 +1,16 @@
 """Worst event-loop stall of the real main window while it processes a long meeting.
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python bench/ui_stall.py [--minutes 60] [--corpus | --audio FILE]
+    QT_QPA_PLATFORM=offscreen .venv/bin/python bench/ui_stall.py --record 180 --corpus
 
 Builds a meeting of the requested length by looping the sample recording (or, with --corpus, the
 corpus meetings of ../shared/corpus/synthetic, written to /tmp), starts processing in the
 window exactly as the 导入录音 button does, and ticks a 10 ms QTimer on the UI thread throughout;
-prints the worst gap between ticks (over the 10 ms) and how long each stage took.
+prints the worst gap between ticks (over the 10 ms) and how long each stage took. --record SECONDS
+records that much of the meeting first, replayed in real time through the recorder's callback with the
+live full pass beside it (asr.incremental, as the window runs it), then stops and processes: the
+stall figure then covers the recording, the stop and the processing, and the recorder's largest
+queue (blocks received, not yet written) is printed.
 """
 
 from __future__ import annotations
@@ -52,6 +57,7 @@ def main() -> int:
     ap.add_argument("--minutes", type=float, default=60.0)
     ap.add_argument("--corpus", action="store_true", help="loop the corpus meetings (real voices) instead of the sample")
     ap.add_argument("--audio", type=Path, help="process this recording as it is")
+    ap.add_argument("--record", type=float, default=0.0, help="record this many seconds first (real time)")
     args = ap.parse_args()
     home = Path(tempfile.mkdtemp(prefix="sanhui-stall-"))
     os.environ.setdefault("SANHUI_HOME", str(home))
@@ -72,10 +78,20 @@ def main() -> int:
         audio = long_wav(args.minutes, home / "long.wav", sources if args.corpus else None)
     with wave.open(str(audio), "rb") as w:
         args.minutes = w.getnframes() / w.getframerate() / 60
-    window = MainWindow()
+    factory = None
+    if args.record:
+        import functools
+
+        from asr.decode import read_audio
+        from asr.recorder import FileStream
+
+        pcm = np.clip(read_audio(audio)[: int(args.record * 16000)] * 32767, -32768, 32767).astype(np.int16)
+        factory = functools.partial(FileStream, pcm, realtime=True)
+    window = MainWindow(stream_factory=factory)
     window.setProperty("quiet_errors", True)
     window.show()
     window.begin_meeting(load_meta(REPO / "resources/sample/sample_meeting.meta.json"))
+    queue = [0]
 
     worst, worst_stage, last, stage = [0.0], [""], [time.perf_counter()], ["start"]
     # The UI thread's own CPU time across the worst gap tells "busy in our code" (CPU ~ gap) from
@@ -108,7 +124,23 @@ def main() -> int:
         worker.signals.done.connect(app.quit)
 
     window.processing_started.connect(observe)
-    window.start_processing(audio)
+    if args.record:
+        window.capture.live_enabled = True  # a test source leaves it off unless asked
+        window.act_record.trigger()
+        stage[0] = "recording"
+        recorder = window.capture.recorder
+
+        def watch():
+            queue[0] = max(queue[0], recorder.backlog_seconds)
+            if recorder._stream.finished.is_set() and window.capture.recording:
+                stage[0] = "stop"
+                window.capture.stop_recording()  # then processing starts as after 停止
+
+        watcher = QTimer(interval=200)
+        watcher.timeout.connect(watch)
+        watcher.start()
+    else:
+        window.start_processing(audio)
     app.exec()
     timer.stop()
     total = time.perf_counter() - t0
@@ -118,6 +150,8 @@ def main() -> int:
           f"that gap {worst_cpu[0] * 1000:.0f} ms); gaps over 100 ms: {over_100[0]}; load average {os.getloadavg()[0]:.1f}")
     print(f"longest stretch the UI thread itself was busy between two ticks: {busy[0] * 1000:.0f} ms; "
           f"{ticks[0]} ticks in {total:.0f} s")
+    if args.record:
+        print(f"recorded {args.record:.0f} s with the live pass; recorder queue at most {queue[0]:.2f} s of audio")
     marks = sorted(stage_start.items(), key=lambda kv: kv[1])
     for (name, start), nxt in zip(marks, [*marks[1:], ("end", t0 + total)], strict=True):
         print(f"  {name:<10} {nxt[1] - start:7.1f} s")
