@@ -24,6 +24,7 @@ from pathlib import Path
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
 SHARED = Path(os.environ.get("SANHUI_SHARED") or REPO.parent / "shared")
 CORPUS = SHARED / "corpus" / "synthetic"
 
