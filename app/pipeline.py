@@ -207,8 +207,11 @@ class ScanBeside:
             raise self._error
         return self._scan
 
-    def stop(self) -> None:
+    def stop(self, wait: float = 2.0) -> None:
+        """Ask the scan to end at its next block and wait for it a little: a process that exits while the
+        thread is inside onnxruntime can abort (exit -6) instead of ending cleanly."""
         self._stopped.set()
+        self._thread.join(timeout=wait)
 
 
 class _Stopped(Exception):
