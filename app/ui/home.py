@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPushButton,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -29,6 +28,7 @@ from app.export import clock
 from app.ledger import ledger
 from app.ui.models import MeetingListModel
 from app.ui.sync_status import sync_statuses
+from app.ui.tables import row_table
 from core.followup import OVERDUE
 from core.storage import Store
 from core.types import MEETING_TYPES
@@ -68,12 +68,7 @@ class HomePage(QWidget):
         top.addWidget(self.month_combo)
 
         self.model = MeetingListModel(parent=self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
+        self.table = row_table(self.model)
         self.table.setAlternatingRowColors(True)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
