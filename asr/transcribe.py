@@ -80,6 +80,15 @@ class Transcriber:
             pin_mmap_threshold()  # before the model's buffers: memory stays flat over a long meeting
 
             opts = self.options
+            warming = None
+            if opts.correct:
+                import threading
+
+                from asr.correct import warm_up
+
+                # The word dictionary (about a second of Python) loads while ctranslate2 reads the model.
+                warming = threading.Thread(target=warm_up, name="warm-up", daemon=True)
+                warming.start()
             try:
                 self._model = WhisperModel(
                     str(self.model_path), device=opts.device, compute_type=opts.compute_type,
@@ -95,10 +104,8 @@ class Transcriber:
                     str(self.model_path), device="cpu", compute_type="int8",
                     cpu_threads=opts.threads, num_workers=1, local_files_only=True,
                 )
-            if opts.correct:
-                from asr.correct import warm_up
-
-                warm_up()  # part of getting ready, like the model: keep it off the first segment
+            if warming is not None:
+                warming.join()  # part of getting ready, like the model: keep it off the first segment
         return self._model
 
     def transcribe(self, audio: Path, hotwords: Sequence[str] = (), names: Sequence[str] | None = None,
