@@ -59,11 +59,15 @@ def main() -> None:
     ap.add_argument("--minutes", type=float, default=10.0)
     ap.add_argument("--speed", type=float, default=1.0)
     ap.add_argument("--out", type=Path, default=None)
+    ap.add_argument("--after-stop", type=Path, default=None, metavar="WAV",
+                    help="skip the replay: run only what follows 停止 on a recording an earlier replay of the same "
+                         "--minutes left behind (its .asr.jsonl and .speakers.npz beside it), e.g. when the "
+                         "2-hour run was cut off after the recording")
     args = ap.parse_args()
-    home = Path(tempfile.mkdtemp(prefix="sanhui-stop-"))
+    home = args.after_stop.parent.parent if args.after_stop else Path(tempfile.mkdtemp(prefix="sanhui-stop-"))
     os.environ["SANHUI_HOME"] = str(home)
 
-    from app.jobs import in_child, process_job, write_named_outputs
+    from app.jobs import in_child
     from app.live_job import decode_recording
     from app.pipeline import ProcessOptions
     from asr.decode import SAMPLE_RATE
@@ -71,14 +75,16 @@ def main() -> None:
     from asr.lexicon import meeting_hotwords
     from asr.recorder import FileStream, Recorder
     from core.result import meeting_from_dict
-    from core.storage import Store
 
     audio, meta = meeting_audio(args.minutes)
     meeting = meeting_from_dict(meta)
     pcm = np.clip(audio * 32767, -32768, 32767).astype(np.int16)
-    path = home / "recordings" / "20261012-143005.wav"
+    path = args.after_stop or home / "recordings" / "20261012-143005.wav"
     path.parent.mkdir(parents=True, exist_ok=True)
     options = ProcessOptions(device="cpu")
+    if args.after_stop:
+        after_stop(path, meeting, options, home, args.out, len(pcm) / SAMPLE_RATE)
+        return
     recorder = Recorder(path, samplerate=SAMPLE_RATE,
                         stream_factory=functools.partial(FileStream, pcm, realtime=True, speed=args.speed))
     seconds = len(pcm) / SAMPLE_RATE
@@ -119,6 +125,25 @@ def main() -> None:
     live.join(timeout=15)
     t_saved = time.monotonic()
     behind_at_stop = samples[-1][2] if samples else seconds
+    t_processed, t_done, stages, result, out = process_after_stop(path, meeting, options, home, args.out, t_stop)
+    behinds = [b for _w, _r, b in samples]
+    half = len(behinds) // 2
+    print(f"backlog: max {max(behinds, default=0):.1f} s; mean first half {np.mean(behinds[:half] or [0]):.1f} s, "
+          f"second half {np.mean(behinds[half:] or [0]):.1f} s; at 停止 {behind_at_stop:.1f} s")
+    print(f"停止 -> file saved and live child stopped {t_saved - t_stop:.1f} s; -> result saved "
+          f"{t_processed - t_stop:.1f} s; -> documents written {t_done - t_stop:.1f} s "
+          f"(stage starts after 停止: {', '.join(f'{k} {v:.1f}' for k, v in stages.items())}; "
+          f"result timings: {', '.join(f'{k} {v:.1f}' for k, v in result.timings.items())})")
+    print(f"STOP_TO_MINUTES {t_done - t_stop:.1f} s for {seconds / 60:.1f} min at speed {args.speed}; out {out}")
+
+
+
+def process_after_stop(path, meeting, options, home: Path, out: Path | None, t_stop: float):
+    """What the window does after 停止: the processing job in a child (it decodes only what the live pass did
+    not), then the documents. Returns the clock at result saved and documents written, stage starts."""
+    from app.jobs import in_child, process_job, write_named_outputs
+    from core.storage import Store
+
     store = home / "sanhui.db"
     Store(store).close()
     gen = in_child(process_job, path, meeting, options, store)
@@ -133,20 +158,24 @@ def main() -> None:
             stages.setdefault(event.stage, time.monotonic() - t_stop)
     t_processed = time.monotonic()
     print(f"停止 -> result saved {t_processed - t_stop:.1f} s", flush=True)
-    out = args.out or home / "out"
+    out = out or home / "out"
     files = write_named_outputs(result, out)
     t_done = time.monotonic()
     (out / "result.json").write_text(files["result"].read_text(encoding="utf-8"), encoding="utf-8")
+    return t_processed, t_done, stages, result, out
 
-    behinds = [b for _w, _r, b in samples]
-    half = len(behinds) // 2
-    print(f"backlog: max {max(behinds, default=0):.1f} s; mean first half {np.mean(behinds[:half] or [0]):.1f} s, "
-          f"second half {np.mean(behinds[half:] or [0]):.1f} s; at 停止 {behind_at_stop:.1f} s")
-    print(f"停止 -> file saved and live child stopped {t_saved - t_stop:.1f} s; -> result saved "
-          f"{t_processed - t_stop:.1f} s; -> documents written {t_done - t_stop:.1f} s "
-          f"(stage starts after 停止: {', '.join(f'{k} {v:.1f}' for k, v in stages.items())}; "
+
+def after_stop(path: Path, meeting, options, home: Path, out: Path | None, seconds: float) -> None:
+    from asr.recorder import recover_wav
+
+    recover_wav(path)  # a replay cut off before stop() left the placeholder header; stop() writes the same
+    t_stop = time.monotonic()
+    t_processed, t_done, stages, result, out = process_after_stop(path, meeting, options, home, out, t_stop)
+    print(f"after 停止 on {path}: -> result saved {t_processed - t_stop:.1f} s; -> documents written "
+          f"{t_done - t_stop:.1f} s (stage starts: {', '.join(f'{k} {v:.1f}' for k, v in stages.items())}; "
           f"result timings: {', '.join(f'{k} {v:.1f}' for k, v in result.timings.items())})")
-    print(f"STOP_TO_MINUTES {t_done - t_stop:.1f} s for {seconds / 60:.1f} min at speed {args.speed}; out {out}")
+    print(f"STOP_TO_MINUTES {t_done - t_stop:.1f} s for {seconds / 60:.1f} min (after-stop only, without the "
+          f"live child's stop); out {out}")
 
 
 if __name__ == "__main__":
