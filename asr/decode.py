@@ -62,15 +62,23 @@ def probe_duration(path: Path) -> float:
     return seconds
 
 
-def iter_chunks(path: Path, seconds: float = 30.0) -> Iterator[np.ndarray]:
+def iter_chunks(path: Path, seconds: float = 30.0, start_sample: int = 0) -> Iterator[np.ndarray]:
     """Yield consecutive float32 mono 16 kHz blocks of `seconds` (the last one shorter).
 
     Blocks are contiguous: sample i of the file is at i / SAMPLE_RATE seconds, so callers can keep
-    absolute timestamps by counting samples.
+    absolute timestamps by counting samples. start_sample: begin there (blocks counted from it): a
+    recording of our own is read from that byte on, any other file is decoded and the start skipped.
     """
     import av
 
     block = max(1, int(round(seconds * SAMPLE_RATE)))
+    if start_sample > 0:
+        data_at = _pcm16_data_offset(Path(path))
+        if data_at is not None:
+            yield from _pcm16_blocks(Path(path), data_at + 2 * start_sample, block)
+            return
+        yield from _blocks_after(iter_chunks(path, seconds=seconds), start_sample, block)
+        return
     container = _open(path)
     name = Path(path).name
     pending: list[np.ndarray] = []
@@ -130,6 +138,60 @@ def iter_chunks(path: Path, seconds: float = 30.0) -> Iterator[np.ndarray]:
             raise AudioError(f"录音“{name}”中没有可解码的声音，文件可能已损坏或长度为零。")
     finally:
         container.close()
+
+
+def _blocks_after(chunks: Iterator[np.ndarray], start: int, block: int) -> Iterator[np.ndarray]:
+    """The samples from `start` on, in blocks of `block` counted from there."""
+    held, position = np.zeros(0, dtype=np.float32), 0
+    for chunk in chunks:
+        if position + len(chunk) > start:
+            held = np.concatenate([held, chunk[max(0, start - position):]])
+            while len(held) >= block:
+                yield held[:block]
+                held = held[block:]
+        position += len(chunk)
+    if len(held):
+        yield held
+
+
+def _pcm16_data_offset(path: Path) -> int | None:
+    """Where the samples start in a 16 kHz mono 16-bit PCM WAV (what the recorder writes), else None.
+    Its samples read straight from the file are what decoding gives (s16 / 32768, nothing resampled)."""
+    import struct
+
+    try:
+        with open(path, "rb") as f:
+            head = f.read(12)
+            if len(head) < 12 or head[:4] != b"RIFF" or head[8:12] != b"WAVE":
+                return None
+            fmt_ok = False
+            while True:
+                chunk = f.read(8)
+                if len(chunk) < 8:
+                    return None
+                kind, size = chunk[:4], struct.unpack("<I", chunk[4:])[0]
+                if kind == b"fmt ":
+                    body = f.read(size + (size & 1))
+                    tag, channels, rate = struct.unpack("<HHI", body[:8])
+                    bits = struct.unpack("<H", body[14:16])[0] if len(body) >= 16 else 0
+                    fmt_ok = (tag, channels, rate, bits) == (1, 1, SAMPLE_RATE, 16)
+                elif kind == b"data":
+                    return f.tell() if fmt_ok else None
+                else:
+                    f.seek(size + (size & 1), 1)
+    except (OSError, struct.error):
+        return None
+
+
+def _pcm16_blocks(path: Path, offset: int, block: int) -> Iterator[np.ndarray]:
+    # to the end of the file, not the header's size: a recording cut off keeps its placeholder sizes
+    with open(path, "rb") as f:
+        f.seek(offset)
+        while True:
+            raw = f.read(2 * block)
+            if len(raw) < 2:
+                return
+            yield np.frombuffer(raw[: len(raw) // 2 * 2], dtype="<i2").astype(np.float32) / 32768.0
 
 
 def read_audio(path: Path) -> np.ndarray:

@@ -226,8 +226,10 @@ def scan_recording(audio_path: Path, *, progress: Callable[[float], None] | None
     scanner = SpeechScanner.resume(checkpoint, chunk_seconds=chunk_seconds, pitch=pitch) \
         if checkpoint is not None and checkpoint.exists() else None
     scanner = scanner or SpeechScanner(chunk_seconds, pitch)
-    position = 0
-    for chunk in iter_chunks(Path(audio_path), chunk_seconds):
+    # the blocks the saved scan took in are not read again (iter_chunks' blocks from a block boundary are
+    # the same as from the start)
+    position = scanner.skip_until // scanner.chunk * scanner.chunk
+    for chunk in iter_chunks(Path(audio_path), chunk_seconds, start_sample=position):
         scanner.feed_at(chunk, position)
         position += len(chunk)
         if progress and total_seconds:

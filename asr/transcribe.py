@@ -359,14 +359,10 @@ def windows(audio: Path, window_seconds: float, start_sample: int = 0) -> Iterat
     start_sample: a cut an earlier pass made (asr.decoded); the windows after it are the same as then."""
     limit = int(window_seconds * SAMPLE_RATE)
     buffer = np.zeros(0, dtype=np.float32)
-    consumed = 0  # samples already handed out (or skipped)
-    for chunk in iter_chunks(audio, seconds=30.0):
-        if consumed + len(chunk) <= start_sample:
-            consumed += len(chunk)
-            continue
-        if consumed < start_sample:
-            chunk = chunk[start_sample - consumed:]
-            consumed = start_sample
+    consumed = start_sample  # samples already handed out (or skipped)
+    # read from the cut on: at 停止 of a 2-hour recording the live pass decoded, decoding it all again to
+    # find the cut took seconds
+    for chunk in iter_chunks(audio, seconds=30.0, start_sample=start_sample):
         buffer = np.concatenate([buffer, chunk])
         while len(buffer) >= limit:
             cut = window_cut(buffer[:limit])

@@ -124,3 +124,33 @@ def test_truncated_m4a_is_refused(make_audio, tmp_path):
     bad = tmp_path / "cut.m4a"
     bad.write_bytes(good.read_bytes()[: good.stat().st_size // 2])  # moov atom lost
     _fails_in_chinese(bad, probe_duration, iter_chunks)
+
+
+@pytest.mark.parametrize(("name", "codec", "kwargs"),
+                         [("rec.wav", "pcm_s16le", {"rate": SAMPLE_RATE, "channels": 1}), FORMATS[0], FORMATS[3]])
+def test_reading_from_a_sample_gives_the_same_samples_as_decoding_from_the_start(make_audio, name, codec, kwargs):
+    # rec.wav (16 kHz mono, as the recorder writes) is read straight from its bytes, the others decoded and skipped
+    path = make_audio(name, codec, seconds=3.0, **kwargs)
+    full = np.concatenate(list(iter_chunks(path, seconds=1.0)))
+    block = SAMPLE_RATE // 2
+    for start in (1, SAMPLE_RATE, SAMPLE_RATE + 7, len(full) - 3, len(full) + 10):
+        blocks = list(iter_chunks(path, seconds=0.5, start_sample=start))
+        assert all(len(b) == block for b in blocks[:-1])  # blocks counted from the start sample
+        got = np.concatenate(blocks) if blocks else np.zeros(0, dtype=np.float32)
+        assert np.array_equal(got, full[start:])
+
+
+def test_a_recording_cut_off_is_read_from_a_sample_to_its_last_byte(tmp_path):
+    # the header of a recording that never reached stop() still says 0 bytes of data
+    path = tmp_path / "cut.wav"
+    samples = (np.arange(4000) % 200 - 100).astype("<i2")
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(SAMPLE_RATE)
+        w.writeframes(samples.tobytes())
+    raw = bytearray(path.read_bytes())
+    raw[40:44] = (0).to_bytes(4, "little")
+    path.write_bytes(bytes(raw))
+    got = np.concatenate(list(iter_chunks(path, start_sample=1000)))
+    assert np.array_equal(got, samples[1000:].astype(np.float32) / 32768.0)
