@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 from summarizer.names import char_similarity, clearly_nearest, mean_similarity, name_similarity, readings
 from summarizer.text import cue_list
@@ -60,7 +59,6 @@ def _old_or_young(char: str) -> bool:
     return bool(char) and re.fullmatch(r"[\u4e00-\u9fff]", char) is not None and bool(readings(char) & {"xiao", "lao"})
 
 
-@lru_cache(maxsize=65536)
 def _similar(heard: str, said: str) -> float:
     return name_similarity(heard, said) if len(heard) == len(said) else 0.0
 
@@ -74,10 +72,25 @@ class RosterForms:
         self.surnames = {n: split_name(n)[0] for n in self.names}
         self.given = {n: split_name(n)[1] for n in self.names}
         self._seen: dict[str, list[Mention]] = {}
+        self._starting: dict[str, tuple[list[str], list[str]]] = {}
+        self._surname_of: dict[str, str | None] = {}
+
+    def _could_start(self, char: str) -> tuple[list[str], list[str]]:
+        """(members by full name, members by given name) whose form could begin with the heard char: a form
+        with a first character far off in sound never matches (name_similarity), so it is not compared."""
+        if char not in self._starting:
+            near = lambda form: len(form) >= 2 and char_similarity(char, form[0]) >= 0.5  # noqa: E731
+            self._starting[char] = ([n for n in self.names if near(n)], [n for n in self.names if near(self.given[n])])
+        return self._starting[char]
 
     def _by_surname(self, heard: str) -> str | None:
         """The one member with this surname: as written, else the one that sounds alike (计 / 冀 both ji:
         the written one wins; of two that only sound alike, the one present, else left unresolved)."""
+        if heard not in self._surname_of:  # asked at every position of a transcript, of one or two characters
+            self._surname_of[heard] = self._find_by_surname(heard)
+        return self._surname_of[heard]
+
+    def _find_by_surname(self, heard: str) -> str | None:
         exact = [n for n, s in self.surnames.items() if s == heard]
         if exact:
             return exact[0] if len(exact) == 1 else None
@@ -106,19 +119,22 @@ class RosterForms:
             if best is None or key > best[:2]:
                 best = (score, length, Mention(name, pos - (form == "surname" and not title), end, form))
 
-        for name in self.names:
+        # full names before given names: a full name always scores above any given name (sim + 1), so the
+        # order within each kind is all that decides a tie
+        by_full, by_given = self._could_start(text[pos]) if pos < len(text) else ([], [])
+        for name in by_full:
             n = len(name)
             heard = text[pos:pos + n]
             if len(heard) == n and re.fullmatch(r"[\u4e00-\u9fff]+", heard):
                 sim = 1.0 if heard == name else _similar(heard, name)
                 if sim >= FULL_NAME_MATCH:
                     offer(sim + 1, name, n, "full")  # a full name beats a given name inside it
+        for name in by_given:
             given = self.given[name]
-            if len(given) >= 2:
-                heard = text[pos:pos + len(given)]
-                sim = 1.0 if heard == given else _similar(heard, given)
-                if sim >= SHORT_FORM_MATCH:
-                    offer(sim, name, len(given), "given")
+            heard = text[pos:pos + len(given)]
+            sim = 1.0 if heard == given else _similar(heard, given)
+            if sim >= SHORT_FORM_MATCH:
+                offer(sim, name, len(given), "given")
         # 老贺 / 小柏 (the 老/小 just before pos) and 巫所长 / 邱经理: a surname unique in the roster
         for length in (2, 1):
             heard = text[pos:pos + length]

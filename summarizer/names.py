@@ -55,6 +55,7 @@ def sound_alike(a: str, b: str) -> bool:
     return _said(a) == _said(b)
 
 
+@lru_cache(maxsize=1 << 18)  # pairs of characters: each name is compared at every position of a 2-hour transcript
 def char_similarity(a: str, b: str) -> float:
     if a == b:
         return 1.0
@@ -90,10 +91,13 @@ def name_similarity(a: str, b: str) -> float:
     """Mean per-character pinyin similarity of two equally long strings (0 when lengths differ)."""
     if len(a) != len(b) or not a:
         return 0.0
-    sims = [char_similarity(x, y) for x, y in zip(a, b, strict=False)]
-    if min(sims) < 0.5:
-        return 0.0
-    return sum(sims) / len(sims)
+    total = 0.0
+    for x, y in zip(a, b, strict=True):
+        sim = char_similarity(x, y)
+        if sim < 0.5:
+            return 0.0  # one character far off is no name (most positions fail at the first)
+        total += sim
+    return total / len(a)
 
 
 class Roster:
