@@ -131,37 +131,56 @@ def average_linkage(units: np.ndarray, weights: np.ndarray, stop: float, max_clu
     return labels
 
 
-def viterbi(scores: np.ndarray, penalty: float) -> np.ndarray:
-    """Best label path through (n, k) scores where each change of label costs `penalty`."""
-    n, k = scores.shape
-    back = np.zeros((n, k), dtype=np.int32)
-    total = scores[0].copy()
-    for t in range(1, n):
-        stay = total
-        best_prev = int(np.argmax(total))
-        switch = total[best_prev] - penalty
-        use_switch = switch > stay
-        back[t] = np.where(use_switch, best_prev, np.arange(k))
-        total = np.where(use_switch, switch, stay) + scores[t]
-    path = np.zeros(n, dtype=int)
-    path[-1] = int(np.argmax(total))
-    for t in range(n - 1, 0, -1):
-        path[t - 1] = back[t, path[t]]
-    return path
-
-
 def centroids_of(x: np.ndarray, labels: np.ndarray, k: int) -> np.ndarray:
     out = np.zeros((k, x.shape[1]), dtype=np.float64)
     np.add.at(out, labels, x)
     return normalize_rows(out)
 
 
+def viterbi_many(runs: list[np.ndarray], penalty: float) -> list[np.ndarray]:
+    """viterbi of each (n_i, k) score array, all stepped together: the same arithmetic, hence the same paths,
+    with one numpy step per time index instead of one per window (a 2-hour meeting has ~1000 runs)."""
+    lengths = np.array([len(r) for r in runs])
+    count, longest, k = len(runs), int(lengths.max()), runs[0].shape[1]
+    scores = np.zeros((count, longest, k))
+    for i, r in enumerate(runs):
+        scores[i, :len(r)] = r
+    back = np.zeros((count, longest, k), dtype=np.int32)
+    rows, labels = np.arange(count), np.arange(k)
+    total = scores[:, 0].copy()
+    final = total.copy()  # each run's totals at its own last window (the padding after it changes nothing kept)
+    for t in range(1, longest):
+        best_prev = total.argmax(axis=1)
+        switch = total[rows, best_prev] - penalty
+        use_switch = switch[:, None] > total
+        back[:, t] = np.where(use_switch, best_prev[:, None], labels[None, :])
+        total = np.where(use_switch, switch[:, None], total) + scores[:, t]
+        ends = lengths == t + 1
+        final[ends] = total[ends]
+    paths = np.zeros((count, longest), dtype=int)
+    current = np.zeros(count, dtype=int)
+    for t in range(longest - 1, -1, -1):
+        ends = lengths == t + 1
+        current[ends] = final[ends].argmax(axis=1)
+        live = lengths > t
+        paths[live, t] = current[live]
+        if t:
+            current[live] = back[rows[live], t, current[live]]
+    return [paths[i, :n] for i, n in enumerate(lengths)]
+
+
+RUNS_STEPPED_TOGETHER = 64  # runs of about the same length, so the padding stays small
+
+
 def resegment(x: np.ndarray, runs: list[slice], centroids: np.ndarray, penalty: float) -> np.ndarray:
     """Assign each window to a centroid, smoothing within each run of contiguous speech."""
     scores = x @ centroids.T
     labels = np.empty(len(x), dtype=int)
-    for run in runs:
-        labels[run] = viterbi(scores[run], penalty)
+    by_length = sorted((r for r in runs if r.stop > r.start), key=lambda r: r.stop - r.start)
+    for i in range(0, len(by_length), RUNS_STEPPED_TOGETHER):
+        group = by_length[i:i + RUNS_STEPPED_TOGETHER]
+        for run, path in zip(group, viterbi_many([scores[r] for r in group], penalty), strict=True):
+            labels[run] = path
     return labels
 
 
@@ -212,15 +231,24 @@ def isolated_pair(sim: np.ndarray, loose: float, gap: float) -> tuple[int, int] 
     one voice. Near-identical voices of different people are not isolated and stay apart.
     """
     k = len(sim)
-    best = None
-    for a in range(k):
-        for b in range(a + 1, k):
-            if sim[a, b] < loose or (best is not None and sim[a, b] <= sim[best]):
-                continue
-            others = [sim[a, c] for c in range(k) if c not in (a, b)] + [sim[b, c] for c in range(k) if c not in (a, b)]
-            if not others or sim[a, b] - max(others) >= gap:
-                best = (a, b)
-    return best
+    if k < 2:
+        return None
+    s = np.array(sim, dtype=np.float64)
+    np.fill_diagonal(s, -np.inf)
+    # others[a, b]: the closest any third cluster comes to a or b (row a without column b: its best, or its
+    # second best when b is the best); -inf when there is no third
+    rows = np.arange(k)
+    top = np.argsort(-s, axis=1, kind="stable")[:, :2] if k > 2 else np.array([[1], [0]])
+    first = s[rows, top[:, 0]]
+    second = s[rows, top[:, 1]] if k > 2 else np.full(k, -np.inf)
+    without = np.where(top[:, :1] == rows[None, :], second[:, None], first[:, None])
+    others = np.maximum(without, without.T)
+    ok = np.triu(np.ones((k, k), dtype=bool), 1) & (s >= loose) & (s - others >= gap)
+    if not ok.any():
+        return None
+    # the most similar such pair; of equal ones the first (a, then b), as a scan in that order finds it
+    a, b = divmod(int(np.argmax(np.where(ok, s, -np.inf))), k)
+    return a, b
 
 
 def _pitch_stats(pitch: np.ndarray | None, groups: list[np.ndarray]

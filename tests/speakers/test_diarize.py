@@ -6,7 +6,7 @@ import json
 
 import numpy as np
 
-from asr.speaker_clustering import viterbi
+from asr.speaker_clustering import viterbi_many
 from asr.speakers import _split_text, diarize, embed_voice
 from core.types import Segment
 from tests.conftest import CORPUS
@@ -16,7 +16,7 @@ from .conftest import write_wav
 
 def test_viterbi_ignores_a_one_window_flicker():
     scores = np.array([[1.0, 0.0]] * 5 + [[0.4, 0.6]] + [[1.0, 0.0]] * 5 + [[0.0, 1.0]] * 5)
-    assert viterbi(scores, penalty=0.5).tolist() == [0] * 11 + [1] * 5
+    assert viterbi_many([scores], penalty=0.5)[0].tolist() == [0] * 11 + [1] * 5
 
 
 def test_split_text_prefers_punctuation():
@@ -108,3 +108,38 @@ def test_m01_speakers_from_the_audio_with_roster_cap_and_voiceprints(enroll_clip
     # (exact synthetic timings), not inflated by padding into the pauses.
     spoken = sum(s.end - s.start for s in label_segments(segs, found))
     assert abs(spoken / sum(s.end - s.start for s in segs) - 1) < 0.01
+
+
+def test_runs_stepped_together_get_the_paths_each_gets_alone():
+    rng = np.random.default_rng(0)
+    runs = [np.round(rng.normal(size=(n, 4)), 1) for n in (1, 2, 7, 30, 3, 30, 12)]  # rounded: ties too
+    together = viterbi_many(runs, penalty=0.8)
+    assert [p.tolist() for p in together] == [viterbi_many([r], penalty=0.8)[0].tolist() for r in runs]
+    assert [len(p) for p in together] == [len(r) for r in runs]
+
+
+def test_isolated_pair_is_the_closest_pair_that_stands_apart_from_the_rest():
+    from asr.speaker_clustering import isolated_pair
+
+    def by_scan(sim, loose, gap):  # every pair in turn, as the rule reads
+        k, best = len(sim), None
+        for a in range(k):
+            for b in range(a + 1, k):
+                others = [sim[i, c] for i in (a, b) for c in range(k) if c not in (a, b)]
+                if sim[a, b] >= loose and (best is None or sim[a, b] > sim[best]) \
+                        and (not others or sim[a, b] - max(others) >= gap):
+                    best = (a, b)
+        return best
+
+    rng = np.random.default_rng(1)
+    found = 0
+    for _ in range(2000):
+        k = int(rng.integers(1, 8))
+        x = rng.normal(size=(k, 3))
+        x /= np.linalg.norm(x, axis=1, keepdims=True)
+        sim = np.round(x @ x.T, 1)
+        np.fill_diagonal(sim, -np.inf)
+        loose, gap = rng.uniform(-0.5, 0.8), rng.uniform(0.0, 0.5)
+        assert isolated_pair(sim, loose, gap) == by_scan(sim, loose, gap)
+        found += by_scan(sim, loose, gap) is not None
+    assert found > 100
