@@ -3,7 +3,7 @@ full pass (app.live_job, in a child process as the window runs it) beside it; at
 window does, the live child is stopped and the processing job runs in a child of its own, then the
 documents are written.
 
-    .venv/bin/python bench/stop_to_minutes.py [--minutes 10] [--speed 1.0] [--out DIR]
+    .venv/bin/python bench/stop_to_minutes.py [--minutes 10] [--speed 1.0] [--rate 48000 --channels 2] [--out DIR]
 
 --minutes N concatenates corpus meetings (m01, m02, ...) to N minutes; --speed replays faster for a
 quick check (the figures to report are at 1.0). Prints the live pass's backlog over the recording
@@ -59,6 +59,9 @@ def main() -> None:
     ap.add_argument("--minutes", type=float, default=10.0)
     ap.add_argument("--speed", type=float, default=1.0)
     ap.add_argument("--out", type=Path, default=None)
+    ap.add_argument("--rate", type=int, default=16000,
+                    help="the microphone's rate (48000: most laptop and USB microphones); the meeting is resampled to it")
+    ap.add_argument("--channels", type=int, default=1, help="the microphone's channels (2: the same signal on both)")
     ap.add_argument("--after-stop", type=Path, default=None, metavar="WAV",
                     help="skip the replay: run only what follows 停止 on a recording an earlier replay of the same "
                          "--minutes left behind (its .asr.jsonl and .speakers.npz beside it), e.g. when the "
@@ -85,10 +88,13 @@ def main() -> None:
     if args.after_stop:
         after_stop(path, meeting, options, home, args.out, len(pcm) / SAMPLE_RATE)
         return
-    recorder = Recorder(path, samplerate=SAMPLE_RATE,
-                        stream_factory=functools.partial(FileStream, pcm, realtime=True, speed=args.speed))
     seconds = len(pcm) / SAMPLE_RATE
-    print(f"replaying {seconds / 60:.1f} min at speed {args.speed} into {path}", flush=True)
+    if args.rate != SAMPLE_RATE:
+        pcm = resample(pcm, SAMPLE_RATE, args.rate)
+    recorder = Recorder(path, samplerate=args.rate, channels=args.channels,
+                        stream_factory=functools.partial(FileStream, pcm, realtime=True, speed=args.speed))
+    print(f"replaying {seconds / 60:.1f} min at speed {args.speed} into {path} "
+          f"({args.rate} Hz, {args.channels} channel(s))", flush=True)
 
     samples: list[tuple[float, float, float]] = []  # (wall, recorded seconds, behind)
     lines = [0]
@@ -136,6 +142,17 @@ def main() -> None:
           f"result timings: {', '.join(f'{k} {v:.1f}' for k, v in result.timings.items())})")
     print(f"STOP_TO_MINUTES {t_done - t_stop:.1f} s for {seconds / 60:.1f} min at speed {args.speed}; out {out}")
 
+
+
+def resample(pcm: np.ndarray, rate: int, to: int) -> np.ndarray:
+    """int16 mono at `rate` -> int16 mono at `to`, with PyAV's (libswresample's) filter, as a device would give it."""
+    import av
+
+    frame = av.AudioFrame.from_ndarray(pcm.reshape(1, -1), format="s16", layout="mono")
+    frame.sample_rate = rate
+    resampler = av.AudioResampler(format="s16", layout="mono", rate=to)
+    out = [f.to_ndarray().reshape(-1) for f in [*resampler.resample(frame), *resampler.resample(None)]]
+    return np.concatenate(out)
 
 
 def process_after_stop(path, meeting, options, home: Path, out: Path | None, t_stop: float):
