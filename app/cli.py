@@ -18,7 +18,7 @@ from core.errors import MetaError, SanhuiError, StoreError, os_reason
 from core.offline import quiet_libraries
 from core.result import load_meta, meeting_from_dict
 from core.settings import load_settings
-from core.storage import FINALIZED, Store
+from core.storage import MeetingStatus, Store
 from core.types import Meeting, Result, Segment, parse_meeting_type
 
 log = logging.getLogger("sanhui")
@@ -146,7 +146,7 @@ def cmd_process(args: argparse.Namespace) -> int:
         same = [] if args.new or source.replace_id else store.find_by_audio(str(audio.resolve()), sha)
         if same:  # the same recording again (sanhui demo twice, a copy under another name): that meeting
             first = same[0]
-            if first["status"] == FINALIZED:
+            if first["status"] == MeetingStatus.FINALIZED:
                 if not getattr(args, "demo", False) or not save:
                     raise StoreError(f"这段录音已处理为会议 {first['id']}（{first['title']}），该会议已定稿：如需更正，"
                                      "请在窗口中点击“修订”后再处理；如要另存为新的会议，请加 --new。")
@@ -247,7 +247,7 @@ def cmd_delete(args: argparse.Namespace) -> int:
 
     store = Store()
     title, status = store.load_result(args.meeting_id).meeting.title, store.status(args.meeting_id)
-    kept = "已定稿的版本仍保留在台账中（台账不可删除）。" if status == FINALIZED else ""
+    kept = "已定稿的版本仍保留在台账中（台账不可删除）。" if status == MeetingStatus.FINALIZED else ""
     if args.purge:
         ledger.purge(store, args.meeting_id)
         print(f"已永久删除会议 {args.meeting_id}（{title}）。{kept}")
@@ -288,7 +288,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     store = Store()
     result, status = meeting_copy(store, args.meeting_id)
     state = store.working_state(args.meeting_id)
-    if status != FINALIZED and state.pending != FRESH:
+    if status != MeetingStatus.FINALIZED and state.pending != FRESH:
         result = derive_job(result, state.pending == MINUTES, frozenset(state.manual),
                             ProcessOptions.from_settings(load_settings()))
         if not state.deleted_at:

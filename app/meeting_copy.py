@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from app.sync.ledger import latest_record, result_part
 from core.result import result_from_dict
-from core.storage import FINALIZED, Store
+from core.storage import MeetingStatus, Store
 from core.types import Result
 
 
 def meeting_copy(store: Store, meeting_id: str) -> tuple[Result, str]:
     """(result, status) of the meeting as it should be shown: the finalised version when 已定稿."""
     status = store.status(meeting_id)
-    if status == FINALIZED:
+    if status == MeetingStatus.FINALIZED:
         record = latest_record(store, meeting_id)
         if record is not None:
             result = result_from_dict(result_part(record.body))

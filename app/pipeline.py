@@ -15,7 +15,7 @@ from pathlib import Path
 from core.errors import AudioError, StoreError
 from core.result import load_transcript
 from core.settings import Settings
-from core.storage import FINALIZED, REVISING, Store
+from core.storage import MeetingStatus, Store
 from core.types import Assessment, Meeting, Minutes, Result, Segment
 
 STAGE_LABELS = {
@@ -267,7 +267,7 @@ def process(
     if state is not None:
         if state.deleted_at:
             raise StoreError(f"会议“{previous.meeting.title or options.replace_id}”在回收站中：请先恢复，再重新处理。")
-        if state.status == FINALIZED and options.save:
+        if state.status == MeetingStatus.FINALIZED and options.save:
             raise StoreError(f"会议“{previous.meeting.title or options.replace_id}”已定稿，不能用重新处理的结果替换；"
                              "如需更正，请先点击“修订”。")
 
@@ -369,7 +369,7 @@ def process(
     )
     if options.save:
         yield Progress("save", 0.0)
-        status = REVISING if state is not None and state.status == REVISING else "已处理"
+        status = MeetingStatus.REVISING if state is not None and state.status == MeetingStatus.REVISING else MeetingStatus.PROCESSED
         store_.save_result(result, status=status, audio_sha256=None if kept_audio else sha256,
                            manual=manual, pending="")
         yield Progress("save", 1.0)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
-from core.storage import FINALIZED, REVISING, WorkingState
+from core.storage import MeetingStatus, WorkingState
 from core.types import MEETING_TYPE_ALIASES, MEETING_TYPES, Meeting, Minutes, Result
 
 # The minutes sections the secretary edits; re-extraction replaces only those not edited by hand.
@@ -106,7 +106,7 @@ class MeetingSession:
             return Phase.NONE
         if self.result is None:
             return Phase.IDLE
-        return {FINALIZED: Phase.FINAL, REVISING: Phase.REVISING}.get(self.status, Phase.PROCESSED)
+        return {MeetingStatus.FINALIZED: Phase.FINAL, MeetingStatus.REVISING: Phase.REVISING}.get(self.status, Phase.PROCESSED)
 
     def can(self, action: Action) -> bool:
         return not self.why_not(action)
@@ -135,7 +135,7 @@ class MeetingSession:
     @property
     def save_status(self) -> str:
         """The status an edit is saved with: 修订中 stays 修订中 until the next 定稿."""
-        return REVISING if self.status == REVISING else "已处理"
+        return MeetingStatus.REVISING if self.status == MeetingStatus.REVISING else MeetingStatus.PROCESSED
 
     @property
     def audio_path(self) -> str:
@@ -149,7 +149,7 @@ class MeetingSession:
 
     def open(self, result: Result, status: str, state: WorkingState | None = None) -> None:
         self._switch(result.meeting, result, status, result.audio_path,
-                     set(state.manual) if state else set(), state.pending if state and status != FINALIZED else FRESH)
+                     set(state.manual) if state else set(), state.pending if state and status != MeetingStatus.FINALIZED else FRESH)
         if self.processing and self.processing_id and result.id == self.processing_id:
             self.processing_ticket = self.ticket  # opened again while it is processed: still not editable
 
@@ -170,7 +170,7 @@ class MeetingSession:
             self.audio = str(audio)
         return self.ticket
 
-    def processing_ended(self, ticket: int, result: Result | None = None, status: str = "已处理") -> bool:
+    def processing_ended(self, ticket: int, result: Result | None = None, status: str = MeetingStatus.PROCESSED) -> bool:
         """The job is over (finished, failed or cancelled); True when its result is now the open meeting's
         (the meeting it was started for, or the same stored meeting opened again meanwhile)."""
         mine = (self.processing_ticket if self.processing else ticket) == self.ticket
@@ -182,10 +182,10 @@ class MeetingSession:
         return True
 
     def finalized(self, result: Result) -> None:
-        self.result, self.meeting, self.status, self.pending = result, result.meeting, FINALIZED, FRESH
+        self.result, self.meeting, self.status, self.pending = result, result.meeting, MeetingStatus.FINALIZED, FRESH
 
     def reopened(self) -> None:
-        self.status = REVISING
+        self.status = MeetingStatus.REVISING
 
     # ------------------------------------------------------------ edits and what they make pending
 
@@ -212,7 +212,7 @@ class MeetingSession:
     def derive_request(self, reextract: bool = False) -> DeriveRequest | None:
         """What to re-derive now: None when nothing is pending (unless reextract, the secretary's
         根据转写重新提取). The minutes are re-extracted when the transcript changed."""
-        if self.result is None or self.status == FINALIZED or (self.pending == FRESH and not reextract):
+        if self.result is None or self.status == MeetingStatus.FINALIZED or (self.pending == FRESH and not reextract):
             return None
         return DeriveRequest(self.ticket, self.edits, reextract or self.pending == MINUTES,
                              frozenset(self.manual), snapshot(self.result))
@@ -220,7 +220,7 @@ class MeetingSession:
     def apply_derived(self, request: DeriveRequest, derived: Result) -> bool:
         """Take a finished derivation into the working copy; sections edited by hand since it started
         stay as they are now. False when it belongs to another meeting or state."""
-        if request.ticket != self.ticket or self.result is None or self.status == FINALIZED:
+        if request.ticket != self.ticket or self.result is None or self.status == MeetingStatus.FINALIZED:
             return False
         if request.reextract:
             self.result.minutes = merge_minutes(self.result.minutes, derived.minutes, self.manual)

@@ -19,6 +19,7 @@ import sqlite3
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 
 import numpy as np
@@ -210,10 +211,12 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _m1_meetings, _m2_voiceprints, _m3_sync_ledger, _m4_members, _m5_trash_and_working_state, _m6_followup,
 ]
 
-# A finalised meeting is frozen (its versions live in the ledger, app.sync.ledger); 修订 reopens it for
-# a correction, which the next 定稿 records as a new version.
-FINALIZED = "已定稿"
-REVISING = "修订中"
+class MeetingStatus(StrEnum):
+    """A saved meeting's status, stored (and shown) as its Chinese word."""
+
+    PROCESSED = "已处理"  # editable
+    REVISING = "修订中"  # reopened by 修订: editable, and the next 定稿 records a new version
+    FINALIZED = "已定稿"  # frozen: its versions live in the ledger (app.sync.ledger)
 
 _CJK = re.compile(r"([\u3400-\u9fff])")
 
@@ -364,14 +367,14 @@ class Store:
 
     # ------------------------------------------------------------ meetings
 
-    def save_result(self, result: Result, status: str = "已处理", *, audio_sha256: str | None = None,
+    def save_result(self, result: Result, status: str = MeetingStatus.PROCESSED, *, audio_sha256: str | None = None,
                     manual: Iterable[str] | None = None, pending: str | None = None) -> str:
         """Insert or replace a meeting with its transcript, in one transaction; assigns result.id when empty.
 
         audio_sha256, manual and pending (see WorkingState) keep their stored values when None.
         Refuses a finalised meeting (修订 first) and one in the 回收站, and never sets 已定稿 itself:
         only the ledger's 定稿 does."""
-        if status == FINALIZED:
+        if status == MeetingStatus.FINALIZED:
             raise StoreError("“已定稿”只能通过定稿设置，保存时不能直接写入。")
         if not result.id:
             result.id = f"{(result.meeting.date or dt.date.today().isoformat()).replace('-', '')}-{uuid.uuid4().hex[:6]}"
@@ -383,7 +386,7 @@ class Store:
             "title": result.meeting.title,
             "branch": result.meeting.branch,
             "date": result.meeting.date,
-            "status": status,
+            "status": MeetingStatus(status).value,
             "audio_path": result.audio_path,
             "duration": result.duration,
             "result_json": json.dumps(data, ensure_ascii=False),
@@ -398,7 +401,7 @@ class Store:
         try:
             with self.transaction() as conn:
                 current = conn.execute("SELECT status, deleted_at FROM meetings WHERE id = ?", [result.id]).fetchone()
-                if current and current[0] == FINALIZED:
+                if current and current[0] == MeetingStatus.FINALIZED:
                     raise StoreError(f"会议“{result.meeting.title or result.id}”已定稿，不能直接修改；"
                                      "如需更正，请先点击“修订”，改完后重新定稿（将记为新的版本）。")
                 if current and current[1]:
@@ -443,13 +446,13 @@ class Store:
 
     def set_status(self, meeting_id: str, status: str) -> None:
         """Working states only (处理中, 已处理 …): 已定稿 is set by 定稿 and left by reopen()."""
-        if status == FINALIZED:
+        if status == MeetingStatus.FINALIZED:
             raise StoreError("“已定稿”只能通过定稿设置。")
         with self.transaction() as conn:
             row = conn.execute("SELECT status FROM meetings WHERE id = ?", [meeting_id]).fetchone()
-            if row and row[0] == FINALIZED:
+            if row and row[0] == MeetingStatus.FINALIZED:
                 raise StoreError("会议已定稿，不能更改状态；如需更正，请先点击“修订”。")
-            conn.execute("UPDATE meetings SET status = ?, updated_at = ? WHERE id = ?", [status, _now(), meeting_id])
+            conn.execute("UPDATE meetings SET status = ?, updated_at = ? WHERE id = ?", [MeetingStatus(status).value, _now(), meeting_id])
 
     def reopen(self, meeting_id: str) -> None:
         """修订: a finalised meeting becomes editable again; its versions stay in the ledger, and the next
@@ -458,9 +461,9 @@ class Store:
             row = conn.execute("SELECT status FROM meetings WHERE id = ?", [meeting_id]).fetchone()
             if not row:
                 raise StoreError(f"找不到编号为“{meeting_id}”的会议。")
-            if row[0] != FINALIZED:
+            if row[0] != MeetingStatus.FINALIZED:
                 raise StoreError("只有已定稿的会议需要“修订”，这次会议本来就可以修改。")
-            conn.execute("UPDATE meetings SET status = ?, updated_at = ? WHERE id = ?", [REVISING, _now(), meeting_id])
+            conn.execute("UPDATE meetings SET status = ?, updated_at = ? WHERE id = ?", [MeetingStatus.REVISING.value, _now(), meeting_id])
 
     def list_meetings(self, meeting_type: str | None = None, month: str | None = None, trash: bool = False) -> list[dict]:
         """Meetings newest first; month is 'YYYY-MM'. trash=True lists the 回收站 instead (deleted_at set)."""

@@ -9,6 +9,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import TypeVar
 
+from core.flags import Flag
+
 T = TypeVar("T")
 
 MEETING_TYPES = ("支部党员大会", "支部委员会", "党小组会", "党课", "主题党日", "组织生活会")
@@ -33,7 +35,7 @@ _PINYIN_TYPES = {
     "xiaozuhui": "党小组会", "dangke": "党课", "zhutidangri": "主题党日", "zuzhishenghuohui": "组织生活会",
 }
 
-NEEDS_FILLING = "待人工补齐"  # flag for a field the secretary must complete by hand
+NEEDS_FILLING = Flag.NEEDS_FILLING.value  # a field the secretary must complete by hand
 
 
 def canonical_meeting_type(value: str) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from core.flags import Flag
 from core.types import FirstTopic, Meeting
 from summarizer.agenda import later_item_begins
 from summarizer.names import Roster
@@ -104,7 +105,6 @@ def _form(span: list[Sentence]) -> str:
 _PAST_STUDY = re.compile(r"组织了|开展了|已经|上旬|上个?月|去年|上次|前期")
 _LECTURE = re.compile(r"党课|授课|主讲|讲课")
 _QUOTE = re.compile(r"总书记(?:还|也|曾|多次)?(?:强调|指出|讲|说|要求|提出)")
-SUMMARISED = "第一议题内容据领学发言概括，请核对"
 
 
 def _quoted_topic(span: list[Sentence]) -> str:
@@ -210,7 +210,7 @@ def extract_first_topic(
     if not content:
         study = span + sentences[span[-1].index + 1: span[-1].index + 4]
         content = _named_roughly(early) or _quoted_topic(study)
-        flags = [SUMMARISED] if content else []
+        flags = [Flag.SUMMARISED.value] if content else []
     if not content:
         return None
     before = sentences[max(0, span[0].index - 2): span[0].index]

@@ -21,10 +21,10 @@ from pathlib import Path
 from typing import Any
 
 from core import net_policy
+from core.flags import flag_missing
 from core.types import FirstTopic, Meeting, Minutes, Resolution, Segment
 from summarizer.dates import find_deadline
 from summarizer.names import Roster
-from summarizer.resolutions import flag_missing
 from summarizer.text import bigrams, clean_text, cue_list, strip_punct
 
 log = logging.getLogger(__name__)

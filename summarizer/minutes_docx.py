@@ -17,8 +17,8 @@ from typing import Any
 from core import docx_style as style
 from core.docx_style import BODY_FONT, BODY_PT, HEADING_FONT, TABLE_PT, TITLE_FONT, TITLE_PT
 from core.files import atomic_path
+from core.flags import Flag
 from core.types import NEEDS_FILLING, FollowupEntry, Meeting, Minutes, Segment
-from summarizer.resolutions import DEADLINE_INFERRED
 from summarizer.votes import consent_decisions
 
 __all__ = ["BODY_FONT", "HEADING_FONT", "TITLE_FONT", "CHECK_NOTE", "cn_date", "write_minutes_docx"]
@@ -282,10 +282,10 @@ def _resolutions(w: Writer, minutes: Minutes) -> None:
         return
     rows: list[list[list[Piece]]] = [[[("序号", "")], [("事项", "")], [("责任人", "")], [("完成时限", "")]]]
     for i, r in enumerate(minutes.resolutions, 1):
-        recurring = "周期性任务" in r.flags
+        recurring = Flag.RECURRING in r.flags
         if r.deadline:
             deadline: list[Piece] = [(cn_date(r.deadline), "")]
-            if DEADLINE_INFERRED in r.flags:  # read through a recognition error: the secretary confirms it
+            if Flag.DEADLINE_INFERRED in r.flags:  # read through a recognition error: the secretary confirms it
                 deadline.append(("", "check"))
         else:
             deadline = [("长期", "")] if recurring else [("", "flag")]

@@ -22,14 +22,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from core.types import NEEDS_FILLING, Resolution, speaker_turns
+from core.flags import Flag, collective_owner, flag_missing
+from core.types import Resolution, speaker_turns
 from summarizer.addressing import SPEAKER, Agent, RosterForms, find_agents, unit_owner, vocatives
 from summarizer.dates import Deadline, find_deadline
 from summarizer.heard import restore_task_words, restore_terms
 from summarizer.names import Roster
 from summarizer.text import Sentence, alternation, cue_list, han_only, overlap, strip_punct
 
-DEADLINE_INFERRED = "完成时限据语音推断，请核对"
 _ENUMERATOR = r"(?:第[一二三四五六七八九十0-9]+(?:条|点|项|是)?[，,、：:．.]|[一二三四五六七八九十]是[，,、：:]?|其[一二三四][，,、]|[1-9][、.．])"
 _ENUM_SPLIT = re.compile(rf"(?<=[，,：:；;。\s])(?={_ENUMERATOR})|(?<=^)(?={_ENUMERATOR})"
                          r"|(?<=[，,；;\s])(?=(?:下面|接下来)?(?:进行)?第[二三四五六七八九十]个(?:议题)?[，,。])")  # the next agenda item
@@ -556,8 +556,6 @@ def _matter_before(units: list[_Unit], i: int) -> str:
 _PROPOSAL = re.compile(r"我想的是|我的想法是|想法是|我提个建议|我建议|建议|提议|要不咱们|要不要|要不|我这边可以|可以先|能不能")
 
 
-UNLISTED_OWNER = "责任人不在参会名单中，请核对"
-
 
 def _to_resolution(u: _Unit, known: set[str]) -> Resolution:
     owner = u.owner
@@ -571,27 +569,13 @@ def _to_resolution(u: _Unit, known: set[str]) -> Resolution:
                      end=round(max([u.end] + [e.end for e in u.extra]), 2))
     flag_missing(res, recurring=bool(deadline and deadline.recurring))
     if deadline and deadline.corrected and res.deadline:
-        res.flags.append(DEADLINE_INFERRED)
+        res.flags.append(Flag.DEADLINE_INFERRED.value)
     if owner and owner not in known and not _UNIT_FRAME.fullmatch(owner) and unit_owner(owner) != owner:
-        res.flags.append(UNLISTED_OWNER)  # '由张伟同志牵头' with no roster, or a guest
+        res.flags.append(Flag.UNLISTED_OWNER.value)
     collective = unit_owner(_content(u))
     if owner is None and collective:
-        res.flags.append(f"责任主体：{collective}")
+        res.flags.append(collective_owner(collective))
     return res
-
-
-def flag_missing(res: Resolution, recurring: bool = False) -> None:
-    """Flag what the secretary must fill in (待人工补齐): a missing owner or deadline."""
-    res.flags = [f for f in res.flags if f not in (NEEDS_FILLING, "缺少责任人", "缺少完成时限", "周期性任务")]
-    missing = []
-    if not res.owner:
-        missing.append("缺少责任人")
-    if not res.deadline and not recurring:
-        missing.append("缺少完成时限")
-    if recurring and not res.deadline:
-        res.flags.append("周期性任务")
-    if missing:
-        res.flags = [NEEDS_FILLING, *missing, *res.flags]
 
 
 def _same_task(a: _Unit, b: _Unit) -> bool:
@@ -691,4 +675,4 @@ def _fill(item: _Unit, recap: _Unit) -> None:
         item.said_deadline = recap.deadline  # its span belongs to the other unit: never cut from this one
 
 
-__all__ = ["DEADLINE_INFERRED", "chair_label", "cue_list", "extract_resolutions", "flag_missing"]
+__all__ = ["chair_label", "cue_list", "extract_resolutions"]

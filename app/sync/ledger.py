@@ -45,11 +45,10 @@ from app.sync.canonical import (
 )
 from core.errors import SanhuiError, StoreError
 from core.result import result_from_dict
-from core.storage import FINALIZED, Store
+from core.storage import MeetingStatus, Store
 from core.types import Result
 
 DOCUMENT_NAMES = ("minutes.docx", "report.docx")
-FINALIZED_STATUS = FINALIZED  # one home: core.storage
 # Fields the ledger adds to result.json; the rest of a body is the meeting's result.
 RECORD_FIELDS = ("version", "finalized_at", "prev_sha256", HASH_FIELD, "documents", "followup")
 
@@ -268,7 +267,7 @@ def finalize(store: Store, meeting_id: str, *, render: Renderer | None = None, w
                 )
             conn.execute("INSERT INTO outbox (record_seq) VALUES (?)", [seq])
             conn.execute(
-                "UPDATE meetings SET status = ?, updated_at = ? WHERE id = ?", [FINALIZED_STATUS, stamp, meeting_id]
+                "UPDATE meetings SET status = ?, updated_at = ? WHERE id = ?", [MeetingStatus.FINALIZED.value, stamp, meeting_id]
             )
             audit_row(store, "finalize", meeting_id, version, f"定稿第 {version} 版，校验值 {body[HASH_FIELD]}")
     except sqlite3.Error as exc:
@@ -435,7 +434,7 @@ def _check_working_copies(store: Store) -> list[ChainBreak]:
     """A finalised meeting (已定稿) is frozen: its working copy must be its last finalised version."""
     problems = []
     for mid, text in store.db.execute(
-            "SELECT id, result_json FROM meetings WHERE status = ? ORDER BY id", [FINALIZED_STATUS]).fetchall():
+            "SELECT id, result_json FROM meetings WHERE status = ? ORDER BY id", [MeetingStatus.FINALIZED]).fetchall():
         record = latest_record(store, mid)
         if record is None:
             problems.append(ChainBreak(0, "", mid, 0, "标记为已定稿，却没有定稿记录（记录被删除）"))

@@ -50,7 +50,6 @@ from app.session import (
     meeting_from_filename,
 )
 from app.sync import ledger
-from app.sync.ledger import FINALIZED_STATUS as FINAL
 from app.sync.ledger import reopen
 from app.ui.capture import AUDIO_FILTER, CapturePanel
 from app.ui.choice import ask_choice
@@ -66,7 +65,7 @@ from asr.recorder import StreamFactory, recover_wav, unfinished_recordings
 from core import paths
 from core.errors import SanhuiError
 from core.settings import Settings, load_settings, save_settings
-from core.storage import Store
+from core.storage import MeetingStatus, Store
 from core.types import Meeting, Result
 
 log = logging.getLogger(__name__)
@@ -517,7 +516,7 @@ class MainWindow(QMainWindow):
         except SanhuiError as exc:
             self.show_error(str(exc))
             return None
-        if state.status == FINAL:
+        if state.status == MeetingStatus.FINALIZED:
             self.show_error("该会议已定稿，不能直接替换：请先打开它并点击“修订”，再重新处理；或选择“另存为新会议”。")
             return None
         if not self.open_meeting(meeting_id):
@@ -582,7 +581,7 @@ class MainWindow(QMainWindow):
         self._update_meeting_ui()
 
     def on_processed(self, result: Result, ticket: int | None = None) -> None:
-        status = self.store.status(result.id) if result.id else "已处理"
+        status = self.store.status(result.id) if result.id else MeetingStatus.PROCESSED
         ticket = self.session.processing_ticket if ticket is None else ticket
         if self.session.processing_ended(ticket, result, status):
             self._show_result()
@@ -822,7 +821,7 @@ class MainWindow(QMainWindow):
         except SanhuiError as exc:
             self.show_error(str(exc))
             return False
-        kept = "\n已定稿的版本仍保留在台账中（台账不可删除），删除的只是本机的工作副本。" if status == FINAL else ""
+        kept = "\n已定稿的版本仍保留在台账中（台账不可删除），删除的只是本机的工作副本。" if status == MeetingStatus.FINALIZED else ""
         if not confirmed and not self.confirm("删除会议", f"把会议“{title}”删除到回收站吗？可在回收站中恢复。{kept}"):
             return False
         if is_open:  # its last edits are saved first, so nothing is lost if it is restored
@@ -858,7 +857,7 @@ class MainWindow(QMainWindow):
         except SanhuiError as exc:
             self.show_error(str(exc))
             return False
-        kept = "已定稿的版本仍保留在台账中。" if status == FINAL else ""
+        kept = "已定稿的版本仍保留在台账中。" if status == MeetingStatus.FINALIZED else ""
         if not confirmed and not self.confirm("永久删除", f"永久删除会议“{title}”吗？删除后无法恢复。{kept}"):
             return False
         try:

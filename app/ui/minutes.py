@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from app.session import SECTIONS, merge_minutes  # noqa: F401  (merge_minutes: its old home)
 from app.ui.models import ListModel, ResolutionModel
+from core.flags import clear_answered
 from core.types import NEEDS_FILLING, Absence, FirstTopic, Minutes
 
 MISSING_STYLE = "border: 2px solid #d32f2f; background: #fff0f0;"
@@ -250,6 +251,8 @@ class MinutesView(QWidget):
         measures = [x.strip() for x in self.ft_measures.toPlainText().splitlines() if x.strip()]
         if content or self.ft_leader.text().strip() or measures or m.first_topic is not None:
             ft = m.first_topic or FirstTopic()
+            if content != ft.content:  # the secretary wrote the topic: no longer the machine's summary
+                ft.flags = clear_answered(ft.flags, "content")
             ft.content, ft.form, ft.leader, ft.measures = content, self.ft_form.text().strip(), self.ft_leader.text().strip(), measures
             m.first_topic = ft
 

@@ -9,6 +9,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 
+from core.flags import resolution_edited
 from core.types import NEEDS_FILLING, Resolution, Segment
 from core.zh import clock
 
@@ -271,8 +272,7 @@ class ResolutionModel(QAbstractTableModel):
             if text and not _is_iso_date(text):
                 return False
             item.deadline = text or None
-        # The secretary has dealt with this field: drop the machine's flag about it.
-        item.flags = [f for f in item.flags if not _flag_concerns(f, col)]
+        resolution_edited(item, ("content", "owner", "deadline")[col])
         self.dataChanged.emit(self.index(index.row(), 0), self.index(index.row(), 2))
         self.edited.emit()
         return True
@@ -303,11 +303,6 @@ def _is_iso_date(text: str) -> bool:
         return True
     except ValueError:
         return False
-
-
-def _flag_concerns(flag: str, col: int) -> bool:
-    words: dict[int, tuple[str, ...]] = {1: ("责任人", "owner"), 2: ("时限", "期限", "deadline", "日期")}
-    return any(w in flag for w in words.get(col, ()))
 
 
 class ListModel(QAbstractTableModel):

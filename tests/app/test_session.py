@@ -20,7 +20,7 @@ from app.session import (
     meeting_from_filename,
     rename_in_minutes,
 )
-from core.storage import FINALIZED, REVISING
+from core.storage import MeetingStatus
 from core.types import Meeting, SpeechPoint
 from tests.ui.conftest import make_result
 
@@ -44,11 +44,11 @@ def test_what_each_status_allows():
     assert s.phase is Phase.PROCESSED
     assert {*EDITING, Action.EXPORT, Action.FINALIZE, Action.REPROCESS, Action.DELETE} <= allowed(s)
     assert not s.can(Action.REVISE)
-    s.status = FINALIZED
+    s.status = MeetingStatus.FINALIZED
     assert allowed(s) == {Action.NEW, Action.RECORD, Action.IMPORT, Action.EXPORT, Action.REVISE, Action.DELETE}
     assert all("修订" in s.why_not(a) for a in EDITING) and not s.edited(MINUTES)
     s.reopened()
-    assert s.phase is Phase.REVISING and s.save_status == REVISING and set(EDITING) <= allowed(s)
+    assert s.phase is Phase.REVISING and s.save_status == MeetingStatus.REVISING and set(EDITING) <= allowed(s)
     s.recording = True
     assert s.phase is Phase.RECORDING and allowed(s) == set() and "录音" in s.why_not(Action.NEW)
 

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from core.errors import StoreError
-from core.storage import FINALIZED, MIGRATIONS, REVISING, Store
+from core.storage import MIGRATIONS, MeetingStatus, Store
 from core.types import Assessment, Meeting, Minutes, Resolution, Result, Segment
 
 
@@ -222,7 +222,7 @@ def test_save_on_a_full_disk_keeps_the_previous_version(tmp_path, monkeypatch):
 
 
 def _finalise(store: Store, meeting_id: str) -> None:
-    store.db.execute("UPDATE meetings SET status = ? WHERE id = ?", [FINALIZED, meeting_id])
+    store.db.execute("UPDATE meetings SET status = ? WHERE id = ?", [MeetingStatus.FINALIZED, meeting_id])
     store.db.conn.commit()
 
 
@@ -236,10 +236,10 @@ def test_storage_refuses_to_change_a_finalised_meeting(tmp_path):
         store.save_result(r)  # a stale save from the window
     with pytest.raises(StoreError, match="已定稿"):
         store.set_status(r.id, "已处理")
-    assert store.status(r.id) == FINALIZED
+    assert store.status(r.id) == MeetingStatus.FINALIZED
     assert store.load_result(r.id).meeting.title == "十月支委会"
     with pytest.raises(StoreError):
-        store.save_result(r, status=FINALIZED)  # only 定稿 sets it
+        store.save_result(r, status=MeetingStatus.FINALIZED)  # only 定稿 sets it
 
 
 def test_reopen_makes_a_finalised_meeting_editable(tmp_path):
@@ -250,9 +250,9 @@ def test_reopen_makes_a_finalised_meeting_editable(tmp_path):
         store.reopen(r.id)
     _finalise(store, r.id)
     store.reopen(r.id)
-    assert store.status(r.id) == REVISING
+    assert store.status(r.id) == MeetingStatus.REVISING
     r.meeting.title = "更正后的标题"
-    store.save_result(r, status=REVISING)
+    store.save_result(r, status=MeetingStatus.REVISING)
     assert store.load_result(r.id).meeting.title == "更正后的标题"
 
 

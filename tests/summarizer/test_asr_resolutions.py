@@ -3,9 +3,9 @@ over several segments, homophones for verbs, names and dates (kinds of error, no
 
 import pytest
 
+from core.flags import Flag
 from core.types import NEEDS_FILLING, Meeting
 from summarizer import extract_minutes
-from summarizer.resolutions import DEADLINE_INFERRED
 from tests.summarizer.meetings import segments
 
 MEETING = Meeting(type="支部委员会", date="2026-10-12", host="周建华", recorder="钱丽",
@@ -46,7 +46,7 @@ def test_tasks_about_a_situation_stay_tasks(said, owner):
 def test_a_repaired_deadline_is_kept_and_flagged_for_checking():
     [res] = _resolutions(["会议决定由钱丽同志负责年度党员档案整理，十二一二十一前全部完成"])
     assert (res.owner, res.deadline) == ("钱丽", "2026-12-20")
-    assert DEADLINE_INFERRED in res.flags and NEEDS_FILLING not in res.flags
+    assert Flag.DEADLINE_INFERRED in res.flags and NEEDS_FILLING not in res.flags
 
 
 def test_an_impossible_deadline_is_left_for_the_secretary():
@@ -137,7 +137,7 @@ def test_a_frame_said_at_the_end_of_a_sentence_opens_the_next_one():
 
 def test_a_month_heard_as_one_before_a_day_said_with_ri():
     [res] = _resolutions(["下季度的主题党日请冯军同志负责策划十一二十五日前报方案，好，散会"])
-    assert (res.owner, res.deadline) == ("冯军", "2026-10-25") and DEADLINE_INFERRED in res.flags
+    assert (res.owner, res.deadline) == ("冯军", "2026-10-25") and Flag.DEADLINE_INFERRED in res.flags
     assert not res.content.endswith("好")
 
 

@@ -202,7 +202,7 @@ def test_revise_is_audited_and_a_correction_becomes_version_two(tmp_path):
     """修订 through the ledger: an audit line in the same transaction, verify stays clean while the
     correction is under way, and the next finalize records version 2."""
     from app.sync.ledger import audit_log, finalize, records, reopen, verify_chain
-    from core.storage import REVISING, Store
+    from core.storage import MeetingStatus, Store
     from tests.ui.conftest import make_result
 
     store = Store(tmp_path / "db.sqlite")
@@ -210,10 +210,10 @@ def test_revise_is_audited_and_a_correction_becomes_version_two(tmp_path):
     meeting_id = store.save_result(result)
     finalize(store, meeting_id, with_documents=False)
     reopen(store, meeting_id)
-    assert store.status(meeting_id) == REVISING
+    assert store.status(meeting_id) == MeetingStatus.REVISING
     assert audit_log(store, 1)[0]["action"] == "reopen"
     result.segments[0].text = "更正后的第一句。"
-    store.save_result(result, status=REVISING)
+    store.save_result(result, status=MeetingStatus.REVISING)
     assert verify_chain(store).ok
     finalize(store, meeting_id, with_documents=False)
     assert [r.version for r in records(store, meeting_id)] == [1, 2]

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from core.flags import Flag
 from core.storage import Store
 from core.types import (
     Assessment,
@@ -83,7 +84,7 @@ def make_result(title: str = "第一党支部2026年10月支委会", date: str =
         resolutions=[
             Resolution("由刘芳同志负责发展党员材料的审核", owner="刘芳", deadline="2026-10-31", start=36.0, end=41.5),
             Resolution("开展安全隐患专项排查", owner=None, deadline=None, start=42.0, end=47.5,
-                       flags=["未说明责任人", "未说明完成时限"]),
+                       flags=[Flag.NEEDS_FILLING.value, Flag.NO_OWNER.value, Flag.NO_DEADLINE.value]),
         ],
         votes=[Vote("发展党员工作安排", in_favor=4, against=0, abstain=0, passed=True)],
     )
