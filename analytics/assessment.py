@@ -15,7 +15,7 @@ from analytics import agenda as agenda_mod
 from analytics import compliance, interaction, participation, risks, scoring, sentiment
 from analytics.suggestions import suggest
 from analytics.text import valid_segments
-from core.types import Assessment, Meeting, Minutes, Segment
+from core.types import Assessment, Meeting, Minutes, Score, Segment
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -117,7 +117,7 @@ def assess(segments: list[Segment], minutes: Minutes, meeting: Meeting, **_: Any
 
     total_speech = summary.get("total_seconds") or 0.0
     ft_seconds = _guard("first topic", errors, lambda: agenda_mod.first_topic_seconds(assigned, minutes, agenda), None)
-    checkable = [c for c in checklist if c.get("ok") is not None]
+    checkable = [c for c in checklist if c.ok is not None]
     overall_sent = senti.get("overall", {})
     measures = {
         **summary,
@@ -135,17 +135,14 @@ def assess(segments: list[Segment], minutes: Minutes, meeting: Meeting, **_: Any
         "resolutions": len(minutes.resolutions),
         "resolutions_complete": sum(1 for r in minutes.resolutions if r.owner and r.deadline),
         "compliance_checked": len(checkable),
-        "compliance_ok": sum(1 for c in checkable if c["ok"]),
+        "compliance_ok": sum(1 for c in checkable if c.ok),
         "negative_share": overall_sent.get("negative_share"),
-        "criticism": any(c["item"] == "开展批评和自我批评" and c["ok"] for c in checklist),
+        "criticism": any(c.item == "开展批评和自我批评" and c.ok for c in checklist),
         "risks": len(found_risks),
     }
-    result_score = _guard("score", errors, lambda: scoring.score(measures, mtype), {"overall": None, "parts": []})
-    result_score["suggestions"] = _guard(
-        "suggestions", errors, lambda: suggest(measures, checklist, found_risks, result_score, mtype), []
-    )
-    if errors:
-        result_score["errors"] = errors
+    result_score = _guard("score", errors, lambda: scoring.score(measures, mtype), Score(measures=measures))
+    result_score.suggestions = _guard("suggestions", errors, lambda: suggest(measures, checklist, found_risks, mtype), [])
+    result_score.errors = errors
     inter["participation"] = summary
     return Assessment(
         participation=rows,

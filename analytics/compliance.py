@@ -1,4 +1,4 @@
-"""The compliance checklist: each item is {"item", "ok", "detail"}; ok is None when it cannot be told.
+"""The compliance checklist, one ComplianceItem per rule; ok is None when it cannot be told.
 
 Rules from domain.md; the thresholds are defaults (local rules differ).
 """
@@ -9,7 +9,7 @@ import re
 
 from analytics.agenda import is_first_topic
 from core.meeting_rules import election_attendance, quorum_met, rules, vote_passed
-from core.types import NEEDS_FILLING, Meeting, Minutes, Segment
+from core.types import NEEDS_FILLING, ComplianceItem, Meeting, Minutes, Segment
 
 _NEEDS_VOTE = re.compile(r"预备党员|转为正式党员|转正|选举|表决|投票|举手")
 _ELECTION = re.compile(r"选举|换届|补选")
@@ -19,16 +19,12 @@ _FIRST_TOPIC_SPEECH = re.compile(
 )
 
 
-def _item(item: str, ok: bool | None, detail: str) -> dict:
-    return {"item": item, "ok": ok, "detail": detail}
-
-
 def _pct(x: float) -> str:
     return f"{x * 100:.0f}%"
 
 
-def check(meeting: Meeting, minutes: Minutes, segments: list[Segment], agenda: list[str]) -> list[dict]:
-    items: list[dict] = []
+def check(meeting: Meeting, minutes: Minutes, segments: list[Segment], agenda: list[str]) -> list[ComplianceItem]:
+    items: list[ComplianceItem] = []
     text = "".join(s.text for s in segments)
     att = minutes.attendance
     mtype = meeting.type
@@ -43,15 +39,15 @@ def check(meeting: Meeting, minutes: Minutes, segments: list[Segment], agenda: l
         or any(_FIRST_TOPIC_SPEECH.search(t) for t in opening)
     )
     if mtype == "党课":
-        items.append(_item("第一议题", None, "党课一般不单设第一议题。"))
+        items.append(ComplianceItem("第一议题", None, "党课一般不单设第一议题。"))
     else:
         items.append(
-            _item("第一议题", has_ft, "已学习第一议题。" if has_ft else "未发现第一议题学习内容，请核实。")
+            ComplianceItem("第一议题", has_ft, "已学习第一议题。" if has_ft else "未发现第一议题学习内容，请核实。")
         )
         if has_ft and agenda:
             first = is_first_topic(agenda[0]) or (ft is not None and ft.content.strip() and ft.content[:6] in agenda[0])
             items.append(
-                _item(
+                ComplianceItem(
                     "第一议题排在首位",
                     bool(first),
                     "第一议题为会议第一项议程。" if first else f"会议第一项议程为“{agenda[0]}”，第一议题应排在首位。",
@@ -60,7 +56,7 @@ def check(meeting: Meeting, minutes: Minutes, segments: list[Segment], agenda: l
         if has_ft and ft is not None:
             ok = bool(ft.measures)
             items.append(
-                _item("第一议题落实措施", ok, f"记录了{len(ft.measures)}条落实措施。" if ok else "未记录落实措施。")
+                ComplianceItem("第一议题落实措施", ok, f"记录了{len(ft.measures)}条落实措施。" if ok else "未记录落实措施。")
             )
 
     # Quorum and attendance.
@@ -69,12 +65,12 @@ def check(meeting: Meeting, minutes: Minutes, segments: list[Segment], agenda: l
         ratio = present / expected
         if _ELECTION.search(" ".join(agenda) + text[:2000]):
             ok = ratio >= election_attendance()
-            items.append(_item("选举到会人数", ok, f"实到{present}人 / 应到{expected}人（{_pct(ratio)}），选举须不少于五分之四。"))
+            items.append(ComplianceItem("选举到会人数", ok, f"实到{present}人 / 应到{expected}人（{_pct(ratio)}），选举须不少于五分之四。"))
         quorum = rules(mtype).quorum if rules(mtype) else None
         if quorum is not None and quorum.strict:
             ok = bool(quorum_met(mtype, expected, present))
             items.append(
-                _item(
+                ComplianceItem(
                     "到会人数过半",
                     ok,
                     f"实到{present}人 / 应到{expected}人（{_pct(ratio)}）" + ("，符合规定。" if ok else "，未超过半数，会议决定无效。"),
@@ -82,11 +78,11 @@ def check(meeting: Meeting, minutes: Minutes, segments: list[Segment], agenda: l
             )
         elif quorum is not None:  # 主题党日: a share some units require, not a validity rule
             ok = bool(quorum_met(mtype, expected, present))
-            items.append(_item(f"{mtype}到会率", ok, f"到会率{_pct(ratio)}（部分单位要求不低于{_pct(quorum.present_over)}）。"))
+            items.append(ComplianceItem(f"{mtype}到会率", ok, f"到会率{_pct(ratio)}（部分单位要求不低于{_pct(quorum.present_over)}）。"))
         else:
-            items.append(_item("出席情况", True, f"实到{present}人 / 应到{expected}人（{_pct(ratio)}）。"))
+            items.append(ComplianceItem("出席情况", True, f"实到{present}人 / 应到{expected}人（{_pct(ratio)}）。"))
     else:
-        items.append(_item("出席情况", None, "未识别到应到、实到人数，请补充。"))
+        items.append(ComplianceItem("出席情况", None, "未识别到应到、实到人数，请补充。"))
 
     # Required fields of the minutes.
     fields = {
@@ -103,7 +99,7 @@ def check(meeting: Meeting, minutes: Minutes, segments: list[Segment], agenda: l
     if absent_without_reason := [a.name for a in att.absent if not a.reason.strip()]:
         missing.append("缺席原因（" + "、".join(absent_without_reason) + "）")
     items.append(
-        _item(
+        ComplianceItem(
             "记录要素齐全",
             not missing,
             "会议名称、时间、地点、主持人、记录人、出席情况和议题均已记录。"
@@ -117,7 +113,7 @@ def check(meeting: Meeting, minutes: Minutes, segments: list[Segment], agenda: l
     if res:
         incomplete = [r for r in res if not (r.owner and r.deadline)]
         items.append(
-            _item(
+            ComplianceItem(
                 "决议有责任人和时限",
                 not incomplete,
                 f"{len(res)}项决议均明确了责任人和完成时限。"
@@ -127,7 +123,7 @@ def check(meeting: Meeting, minutes: Minutes, segments: list[Segment], agenda: l
             )
         )
     else:
-        items.append(_item("决议有责任人和时限", None, "未识别到决议事项。"))
+        items.append(ComplianceItem("决议有责任人和时限", None, "未识别到决议事项。"))
 
     # Votes where the business requires one (admitting a 预备党员, 转正, elections).
     needs_vote = bool(_NEEDS_VOTE.search(" ".join(agenda))) or (
@@ -136,13 +132,13 @@ def check(meeting: Meeting, minutes: Minutes, segments: list[Segment], agenda: l
     if needs_vote:
         ok = bool(minutes.votes)
         detail = "已记录表决情况。" if ok else "议题需要表决，但未记录表决结果（赞成、反对、弃权）。"
-        items.append(_item("表决情况已记录", ok, detail))
+        items.append(ComplianceItem("表决情况已记录", ok, detail))
         rule = rules(mtype)
         if ok and expected > 0 and rule is not None and rule.vote_base == "expected":
             passed = all(vote_passed(mtype, v.in_favor, expected=expected, present=present,
                                      cast=v.in_favor + v.against + v.abstain) for v in minutes.votes)
             items.append(
-                _item(
+                ComplianceItem(
                     "表决有效",
                     passed,
                     "赞成票超过应到人数的一半。" if passed else "有表决事项的赞成票未超过应到人数的一半。",
@@ -152,6 +148,6 @@ def check(meeting: Meeting, minutes: Minutes, segments: list[Segment], agenda: l
     if mtype == "组织生活会":
         ok = bool(_CRITICISM.search(text))
         items.append(
-            _item("开展批评和自我批评", ok, "发言中有批评和自我批评。" if ok else "未发现批评和自我批评的内容，请核实。")
+            ComplianceItem("开展批评和自我批评", ok, "发言中有批评和自我批评。" if ok else "未发现批评和自我批评的内容，请核实。")
         )
     return items

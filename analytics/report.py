@@ -184,8 +184,8 @@ def build(result: Result):
 
     meeting, minutes, a = result.meeting, result.minutes, result.assessment
     segments = valid_segments(result.segments)
-    score = a.score or {}
-    measures = score.get("measures") or {}
+    score = a.score
+    measures = score.measures
     summary = (a.interaction or {}).get("participation") or measures
     doc = style.new_document()
 
@@ -206,24 +206,24 @@ def build(result: Result):
 
     # 一、总体评价
     _heading(doc, "一、总体评价")
-    overall = score.get("overall")
-    _para(doc, f"会议效能得分：{overall if overall is not None else '—'}分（{score.get('grade', '无法评价')}）", bold=True)
-    parts = score.get("parts") or []
+    overall = score.overall
+    _para(doc, f"会议效能得分：{overall if overall is not None else '—'}分（{score.grade}）", bold=True)
+    parts = score.parts
     if parts:
         _table(
             doc,
             ["分项", "得分", "权重", "计算依据"],
             [
-                [x["name"], "未计算" if x["value"] is None else f"{x['value']:.0f}", f"{x['weight'] * 100:.0f}%", x["detail"]]
+                [x.name, "未计算" if x.value is None else f"{x.value:.0f}", f"{x.weight * 100:.0f}%", x.detail]
                 for x in parts
             ],
             [2.8, 1.4, 1.4, 10.0],
         )
-        used = [x for x in parts if x["value"] is not None]
+        used = [x for x in parts if x.value is not None]
         if used:
-            terms = " + ".join(f"{x['value']:.0f}×{x['weight']:.2f}" for x in used)
-            den = sum(x["weight"] for x in used)
-            _para(doc, f"计算公式：{score.get('formula', '')}")
+            terms = " + ".join(f"{x.value:.0f}×{x.weight:.2f}" for x in used)
+            den = sum(x.weight for x in used)
+            _para(doc, f"计算公式：{score.formula}")
             _para(doc, f"本次：({terms}) ÷ {den:.2f} = {overall}分。")
 
     # 二、发言情况
@@ -327,7 +327,7 @@ def build(result: Result):
     # 六、程序合规
     _heading(doc, "六、程序合规检查")
     if a.compliance:
-        _table(doc, ["检查项目", "结果", "说明"], [[c["item"], STATUS.get(c["ok"], "待核实"), c["detail"]] for c in a.compliance], [4.0, 2.0, 10.0])
+        _table(doc, ["检查项目", "结果", "说明"], [[c.item, STATUS.get(c.ok, "待核实"), c.detail] for c in a.compliance], [4.0, 2.0, 10.0])
     else:
         _para(doc, "没有可检查的项目。")
 
@@ -347,7 +347,7 @@ def build(result: Result):
 
     # 八、改进建议
     _heading(doc, "八、改进建议")
-    for i, text in enumerate(score.get("suggestions") or ["暂无。"], 1):
+    for i, text in enumerate(score.suggestions or ["暂无。"], 1):
         _para(doc, f"{i}. {text}")
 
     _para(

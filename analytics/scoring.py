@@ -7,6 +7,8 @@ The score is a pure function of its inputs: the same transcript always gets the 
 
 from __future__ import annotations
 
+from core.types import Score, ScorePart
+
 WEIGHTS = {
     "participation": 0.20,
     "balance": 0.15,
@@ -128,34 +130,19 @@ def parts(m: dict, meeting_type: str) -> dict[str, tuple[float | None, str]]:
     return out
 
 
-def score(measures: dict, meeting_type: str) -> dict:
+def score(measures: dict, meeting_type: str) -> Score:
     computed = parts(measures, meeting_type)
     rows = []
     num = den = 0.0
     for key, weight in WEIGHTS.items():
         value, detail = computed[key]
-        rows.append(
-            {
-                "key": key,
-                "name": NAMES[key],
-                "value": None if value is None else round(value, 1),
-                "weight": weight,
-                "detail": detail,
-            }
-        )
+        rows.append(ScorePart(key, NAMES[key], None if value is None else round(value, 1), weight, detail))
         if value is not None:
             num += value * weight
             den += weight
     overall = round(num / den) if den else None
-    return {
-        "overall": overall,
-        "grade": grade(overall),
-        "parts": rows,
-        "weights": dict(WEIGHTS),
-        "formula": FORMULA,
-        "measures": measures,
-        "version": 1,
-    }
+    return Score(overall=overall, grade=grade(overall), parts=rows, weights=dict(WEIGHTS), formula=FORMULA,
+                 measures=measures)
 
 
 def grade(overall: float | None) -> str:

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from analytics.text import display_name
-from core.types import Risk
+from core.types import ComplianceItem, Risk
 
 
-def suggest(measures: dict, checklist: list[dict], risks: list[Risk], score: dict, mtype: str) -> list[str]:
+def suggest(measures: dict, checklist: list[ComplianceItem], risks: list[Risk], mtype: str) -> list[str]:
     out: list[str] = []
     for c in checklist:
-        if c.get("ok") is False:
-            tail = "" if "请" in c["detail"] else "会后请补齐或整改。"
-            out.append(f"{c['item']}：{c['detail']}{tail}")
+        if c.ok is False:
+            tail = "" if "请" in c.detail else "会后请补齐或整改。"
+            out.append(f"{c.item}：{c.detail}{tail}")
 
     silent = measures.get("silent") or []
     if silent and mtype in ("支部委员会", "党小组会", "组织生活会"):
@@ -36,7 +36,7 @@ def suggest(measures: dict, checklist: list[dict], risks: list[Risk], score: dic
     if fit is not None and fit < 0.5:
         out.append("部分发言偏离议程，主持人可适时引导回到议题。")
 
-    flagged = {c["item"] for c in checklist if c.get("ok") is False}
+    flagged = {c.item for c in checklist if c.ok is False}
     incomplete = measures.get("resolutions_complete", 0) < (measures.get("resolutions") or 0)
     if incomplete and "决议有责任人和时限" not in flagged:
         out.append("部分决议缺少责任人或完成时限，请在会议记录中补齐，便于跟踪落实。")

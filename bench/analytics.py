@@ -113,7 +113,7 @@ def score_meeting(corpus: Path, name: str) -> dict:
         "risk_recall": scores["risk_recall"],
         "risk_false": scores["risk_false"],
         "share_mae": scores["share_mae"],
-        "overall": assessment.score.get("overall"),
+        "overall": assessment.score.overall,
         "risks": [f"{r.speaker}: {r.cue}" for r in assessment.risks],
         "seconds": round(elapsed, 2),
     }

@@ -17,6 +17,7 @@ from core.types import (
     Absence,
     Assessment,
     Attendance,
+    ComplianceItem,
     FirstTopic,
     FollowupEntry,
     Meeting,
@@ -25,6 +26,8 @@ from core.types import (
     Resolution,
     Result,
     Risk,
+    Score,
+    ScorePart,
     Segment,
     SpeechPoint,
     Vote,
@@ -193,13 +196,25 @@ def minutes_from_dict(d: dict[str, Any]) -> Minutes:
 # ---------------------------------------------------------------- analytics
 
 
+def _score_to_dict(s: Score) -> dict[str, Any]:
+    out = asdict(s)
+    if not s.errors:
+        del out["errors"]
+    return out
+
+
+def _score_from_dict(d: dict[str, Any]) -> Score:
+    parts = [ScorePart(**_pick(ScorePart, p)) for p in d.get("parts") or [] if isinstance(p, dict) and {"key", "name"} <= p.keys()]
+    return Score(**{**_pick(Score, d), "parts": parts})
+
+
 def assessment_to_dict(a: Assessment) -> dict[str, Any]:
     return {
         "participation": [asdict(p) for p in a.participation],
         "risks": [asdict(r) for r in a.risks],
         "sentiment": a.sentiment,
-        "score": a.score,
-        "compliance": a.compliance,
+        "score": _score_to_dict(a.score),
+        "compliance": [asdict(c) for c in a.compliance],
         "interaction": a.interaction,
     }
 
@@ -209,8 +224,8 @@ def assessment_from_dict(d: dict[str, Any]) -> Assessment:
         participation=[Participation(**_pick(Participation, p)) for p in d.get("participation") or []],
         risks=[Risk(**_pick(Risk, r)) for r in d.get("risks") or []],
         sentiment=dict(d.get("sentiment") or {}),
-        score=dict(d.get("score") or {}),
-        compliance=list(d.get("compliance") or []),
+        score=_score_from_dict(d.get("score") or {}),
+        compliance=[ComplianceItem(**_pick(ComplianceItem, c)) for c in d.get("compliance") or [] if isinstance(c, dict) and "item" in c],
         interaction=dict(d.get("interaction") or {}),
     )
 

@@ -219,13 +219,46 @@ class Risk:
 
 
 @dataclass
+class ComplianceItem:
+    """One line of the compliance checklist (analytics/compliance.py)."""
+
+    item: str
+    ok: bool | None = None  # None: it cannot be told from the recording
+    detail: str = ""
+
+
+@dataclass
+class ScorePart:
+    """One named part of the effectiveness score (analytics/scoring.py)."""
+
+    key: str
+    name: str
+    value: float | None = None  # 0-100; None: not measurable here, so it does not count
+    weight: float = 0.0
+    detail: str = ""  # how the value was computed, in words
+
+
+@dataclass
+class Score:
+    overall: int | None = None
+    grade: str = "无法评价"
+    parts: list[ScorePart] = field(default_factory=list)
+    weights: dict[str, float] = field(default_factory=dict)
+    formula: str = ""
+    measures: dict = field(default_factory=dict)  # the figures the parts were computed from
+    suggestions: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # analysis steps that failed (the rest still ran)
+    version: int = 1
+
+
+@dataclass
 class Assessment:
     participation: list[Participation] = field(default_factory=list)
     risks: list[Risk] = field(default_factory=list)
-    sentiment: dict = field(default_factory=dict)
-    score: dict = field(default_factory=dict)
-    compliance: list[dict] = field(default_factory=list)  # {"item", "ok", "detail"}
-    interaction: dict = field(default_factory=dict)
+    sentiment: dict = field(default_factory=dict)  # analytics/sentiment: per speaker, per agenda item, overall
+    score: Score = field(default_factory=Score)
+    compliance: list[ComplianceItem] = field(default_factory=list)
+    interaction: dict = field(default_factory=dict)  # analytics/interaction: turns, replies, heat over time
 
 
 @dataclass

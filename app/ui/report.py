@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import (
@@ -21,41 +19,7 @@ from PySide6.QtWidgets import (
 
 from app.export import clock
 from app.ui.models import ListModel
-from core.types import Participation, Result
-
-# Names of the parts in an older, flat score ({"total": 82, "attendance": 80, …}); analytics.scoring
-# now gives {"overall", "grade", "parts": [{"name", "value", "weight", "detail"}], …}.
-SCORE_NAMES = {
-    "total": "综合得分", "overall": "综合得分", "attendance": "出席", "participation": "参与度",
-    "first_topic": "第一议题", "resolutions": "决议完整性", "interaction": "互动", "compliance": "合规",
-    "balance": "发言均衡", "agenda": "议程契合", "topic": "第一议题与议程", "atmosphere": "讨论氛围",
-}
-
-
-@dataclass
-class ScorePart:
-    name: str
-    value: float | None  # None: could not be computed, so it does not count
-    weight: float | None
-    detail: str = ""
-
-
-def score_parts(score: dict) -> list[ScorePart]:
-    """The score's parts for the table, in either form; internal keys (formula, measures, version …)
-    never reach the screen."""
-    rows = []
-    for part in score.get("parts") or []:
-        if isinstance(part, dict):
-            value = part.get("value")
-            rows.append(ScorePart(str(part.get("name") or SCORE_NAMES.get(part.get("key", ""), "分项")),
-                                  float(value) if isinstance(value, (int, float)) else None,
-                                  part.get("weight") if isinstance(part.get("weight"), (int, float)) else None,
-                                  str(part.get("detail") or "")))
-    if rows:
-        return rows
-    return [ScorePart(SCORE_NAMES[k], float(v), None) for k, v in score.items()
-            if k in SCORE_NAMES and k not in ("total", "overall") and isinstance(v, (int, float))
-            and not isinstance(v, bool)]
+from core.types import Participation, Result, Score
 
 
 class BarChart(QWidget):
@@ -107,7 +71,7 @@ class ReportView(QWidget):
         self.score_model = ListModel([
             ("分项", lambda r: r.name),
             ("得分", lambda r: "未计算" if r.value is None else f"{r.value:.0f}"),
-            ("权重", lambda r: "—" if r.weight is None else f"{r.weight * 100:.0f}%"),
+            ("权重", lambda r: f"{r.weight * 100:.0f}%"),
             ("计算依据", lambda r: r.detail),
         ], parent=self)
         self.score_table = QTableView()
@@ -176,14 +140,11 @@ class ReportView(QWidget):
 
     def set_result(self, result: Result | None) -> None:
         a = result.assessment if result else None
-        score = dict(a.score) if a else {}
-        total = score.get("overall", score.get("total"))
-        grade = score.get("grade")
-        if isinstance(total, (int, float)):
-            self.score_label.setText(f"综合得分：{total:.0f} 分" + (f"（{grade}）" if isinstance(grade, str) and grade else ""))
-        else:
-            self.score_label.setText("综合得分：—" + (f"（{grade}）" if isinstance(grade, str) and grade else ""))
-        parts = score_parts(score)
+        score = a.score if a else Score()
+        total = score.overall
+        grade = f"（{score.grade}）" if score.grade else ""
+        self.score_label.setText(f"综合得分：{total:.0f} 分{grade}" if total is not None else f"综合得分：—{grade}")
+        parts = score.parts
         self.score_model.set_items(parts)
         self.score_table.setVisible(bool(parts))
         rows_height = self.score_table.verticalHeader().defaultSectionSize() * len(parts)
@@ -192,7 +153,7 @@ class ReportView(QWidget):
         if used:
             den = sum(p.weight for p in used)
             terms = " + ".join(f"{p.value:.0f}×{p.weight:.2f}" for p in used)
-            result_text = f" = {total:.0f} 分" if isinstance(total, (int, float)) else ""
+            result_text = f" = {total:.0f} 分" if total is not None else ""
             self.score_detail.setText(f"综合得分按各分项得分乘以权重求和，再除以参与计算的权重之和；未计算的分项不计入。"
                                       f"本次：({terms}) ÷ {den:.2f}{result_text}。")
         else:
@@ -202,9 +163,8 @@ class ReportView(QWidget):
         self.part_model.set_items(rows)
         self.findings.clear()
         for c in (a.compliance if a else []):
-            ok = c.get("ok")  # None: could not be judged from the recording
-            item = QListWidgetItem(f"{ {True: '✓', False: '✗'}.get(ok, '—')} {c.get('item', '')}　{c.get('detail', '')}")
-            if ok is False:
+            item = QListWidgetItem(f"{ {True: '✓', False: '✗'}.get(c.ok, '—')} {c.item}　{c.detail}")  # —: not judged
+            if c.ok is False:
                 item.setForeground(QColor("#b00020"))
             self.findings.addItem(item)
         if self.findings.count() == 0:
@@ -217,7 +177,7 @@ class ReportView(QWidget):
         if self.risks.count() == 0:
             self.risks.addItem("未发现风险表述。")
         self.suggestions.clear()
-        tips = [t for t in score.get("suggestions") or [] if isinstance(t, str)]
+        tips = score.suggestions
         for i, text in enumerate(tips, 1):
             self.suggestions.addItem(f"{i}. {text}")
         self.suggestion_box.setVisible(bool(tips))

@@ -33,7 +33,7 @@ class Junk:
 def test_never_crashes_on_bad_input(segments):
     a = assess(segments, Minutes(), Meeting())
     assert isinstance(a, Assessment)
-    assert "errors" not in a.score
+    assert a.score.errors == []
     json.dumps(assessment_to_dict(a), allow_nan=False)  # JSON-ready, no NaN
 
 
@@ -46,35 +46,35 @@ def test_unlabelled_transcript_gets_one_participant_and_no_speaker_measures():
     segs = [Segment(0, 10, "同志们，现在开会。", ""), Segment(11, 20, "我同意。", "")]
     a = assess(segs, Minutes(), Meeting(roster=["王建国", "刘芳"], host="王建国"))
     assert [(p.speaker, p.share) for p in a.participation] == [("", 1.0)]
-    parts = {p["key"]: p for p in a.score["parts"]}
-    assert parts["participation"]["value"] is None  # cannot tell who spoke: not scored as poor
-    assert a.score["overall"] is not None
+    parts = {p.key: p for p in a.score.parts}
+    assert parts["participation"].value is None  # cannot tell who spoke: not scored as poor
+    assert a.score.overall is not None
 
 
 def test_score_is_stable_and_in_range(synthetic):
     _, meeting, segs, minutes = synthetic("m01")
     first = assess(segs, minutes, meeting).score
     second = assess(list(reversed(segs)), minutes, meeting).score  # order of input does not matter
-    assert first["overall"] == second["overall"]
-    assert 0 <= first["overall"] <= 100
-    weights = sum(p["weight"] for p in first["parts"])
+    assert first.overall == second.overall
+    assert 0 <= first.overall <= 100
+    weights = sum(p.weight for p in first.parts)
     assert weights == pytest.approx(1.0)
-    used = [p for p in first["parts"] if p["value"] is not None]
-    expected = sum(p["value"] * p["weight"] for p in used) / sum(p["weight"] for p in used)
-    assert first["overall"] == round(expected)
+    used = [p for p in first.parts if p.value is not None]
+    expected = sum(p.value * p.weight for p in used) / sum(p.weight for p in used)
+    assert first.overall == round(expected)
 
 
 def test_m02_measures(synthetic):
     _, meeting, segs, minutes = synthetic("m02")
     a = assess(segs, minutes, meeting)
-    m = a.score["measures"]
+    m = a.score.measures
     assert m["chair"] == "李红梅" and m["chair_share"] > 0.5
     assert m["spoke_share"] == pytest.approx(5 / 15, abs=1e-3)
     assert "郑浩" not in m["silent"] and "何军" not in m["silent"]
     assert m["agenda_method"] == "announcements"
     assert [round(i["start"]) for i in m["agenda_items"]] == [29, 95]
-    assert any("主持人发言" in s for s in a.score["suggestions"])
-    items = {c["item"]: c["ok"] for c in a.compliance}
+    assert any("主持人发言" in s for s in a.score.suggestions)
+    items = {c.item: c.ok for c in a.compliance}
     assert items["到会人数过半"] is True and items["表决情况已记录"] is True and items["表决有效"] is True
     replies = {(r["from"], r["to"]) for r in a.interaction["mentions"]}
     assert ("张伟", "林静") in replies  # 我同意林静的意见
@@ -87,10 +87,10 @@ def _meeting(mtype: str) -> Meeting:
 def test_compliance_flags_missing_quorum_vote_and_first_topic():
     minutes = Minutes(attendance=Attendance(expected=10, present=5), agenda=["讨论接收张三同志为预备党员"])
     segs = [Segment(0, 10, "下面讨论接收张三同志为预备党员。", "甲"), Segment(11, 20, "我同意。", "乙")]
-    items = {c["item"]: c for c in assess(segs, minutes, _meeting("支部党员大会")).compliance}
-    assert items["到会人数过半"]["ok"] is False
-    assert items["表决情况已记录"]["ok"] is False
-    assert items["第一议题"]["ok"] is False
+    items = {c.item: c for c in assess(segs, minutes, _meeting("支部党员大会")).compliance}
+    assert items["到会人数过半"].ok is False
+    assert items["表决情况已记录"].ok is False
+    assert items["第一议题"].ok is False
 
 
 def test_vote_below_half_of_expected_is_invalid():
@@ -100,21 +100,21 @@ def test_vote_below_half_of_expected_is_invalid():
         first_topic=FirstTopic("学习总书记重要讲话", measures=["一"]),
         votes=[Vote("接收许强同志为预备党员", in_favor=9)],
     )
-    items = {c["item"]: c["ok"] for c in assess([Segment(0, 5, "开会。", "甲")], minutes, _meeting("支部党员大会")).compliance}
+    items = {c.item: c.ok for c in assess([Segment(0, 5, "开会。", "甲")], minutes, _meeting("支部党员大会")).compliance}
     assert items["表决有效"] is False  # 9 is not above half of the 18 due to attend
 
 
 def test_lecture_has_no_first_topic_requirement():
-    items = {c["item"]: c["ok"] for c in assess([Segment(0, 5, "今天讲党课。", "甲")], Minutes(), _meeting("党课")).compliance}
+    items = {c.item: c.ok for c in assess([Segment(0, 5, "今天讲党课。", "甲")], Minutes(), _meeting("党课")).compliance}
     assert items["第一议题"] is None
 
 
 def test_resolution_without_owner_or_deadline_is_flagged():
     minutes = Minutes(resolutions=[Resolution("更新宣传栏", owner="丙", deadline="2026-10-31"), Resolution("开展研讨")])
     a = assess([Segment(0, 5, "会议决定。", "甲")], minutes, _meeting("支部委员会"))
-    items = {c["item"]: c for c in a.compliance}
-    assert items["决议有责任人和时限"]["ok"] is False
-    assert {p["key"]: p["value"] for p in a.score["parts"]}["resolutions"] == 50.0
+    items = {c.item: c for c in a.compliance}
+    assert items["决议有责任人和时限"].ok is False
+    assert {p.key: p.value for p in a.score.parts}["resolutions"] == 50.0
 
 
 def test_criticism_is_not_scored_as_poor_at_organisational_life_meeting():
@@ -125,9 +125,9 @@ def test_criticism_is_not_scored_as_poor_at_organisational_life_meeting():
     ]
     life = assess(segs, Minutes(), _meeting("组织生活会"))
     committee = assess(segs, Minutes(), _meeting("支部委员会"))
-    atmosphere = {p["key"]: p["value"] for p in life.score["parts"]}["atmosphere"]
+    atmosphere = {p.key: p.value for p in life.score.parts}["atmosphere"]
     assert atmosphere == 100.0
-    assert {p["key"]: p["value"] for p in committee.score["parts"]}["atmosphere"] < 100.0
+    assert {p.key: p.value for p in committee.score.parts}["atmosphere"] < 100.0
     assert life.sentiment["overall"]["negative"] >= 2  # the criticism is still measured
     assert life.sentiment["criticism_expected"] is True
 
@@ -161,7 +161,7 @@ def test_first_topic_found_in_speech_when_minutes_are_empty():
         Segment(11, 20, "首先传达学习习近平总书记关于安全生产的重要指示精神。", "甲"),
         Segment(21, 30, "其次研究年终考核工作。", "甲"),
     ]
-    items = {c["item"]: c["ok"] for c in assess(segs, Minutes(), _meeting("支部委员会")).compliance}
+    items = {c.item: c.ok for c in assess(segs, Minutes(), _meeting("支部委员会")).compliance}
     assert items["第一议题"] is True
 
 

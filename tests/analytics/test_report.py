@@ -35,7 +35,7 @@ def test_report_has_charts_checklist_risks_formula_and_suggestions(synthetic, tm
     write_report_docx(path, result)
     text = _docx_text(path)
     assert "会议效能分析报告" in text and "2026年9月25日" in text
-    assert f"会议效能得分：{result.assessment.score['overall']}分" in text
+    assert f"会议效能得分：{result.assessment.score.overall}分" in text
     assert "计算公式" in text and "×0.20" in text
     assert "学习就是走个过场" in text  # the risk sentence, quoted
     assert "到会人数过半" in text and "符合" in text
@@ -154,7 +154,7 @@ def test_item_spans_follow_the_agenda_and_never_overlap():
 
 def test_report_agenda_ranges_do_not_overlap_where_the_assignment_does(synthetic, tmp_path):
     result = _result(synthetic, "m06")
-    raw = result.assessment.score["measures"]["agenda_items"]
+    raw = result.assessment.score.measures["agenda_items"]
     assert any(a["end"] > b["start"] for a, b in zip(raw, raw[1:], strict=False))  # the assignment overlaps here
     write_report_docx(tmp_path / "report.docx", result)
     from docx import Document

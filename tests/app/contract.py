@@ -44,4 +44,9 @@ def check_result_contract(d: dict) -> None:
     for r in a["risks"]:
         assert set(r) >= {"speaker", "text", "start", "end", "reason"}
     assert isinstance(a["sentiment"], dict) and isinstance(a["score"], dict)
+    assert {"overall", "grade", "parts", "formula", "measures", "suggestions"} <= set(a["score"])
+    for part in a["score"]["parts"]:
+        assert set(part) == {"key", "name", "value", "weight", "detail"}
+    for c in a["compliance"]:
+        assert set(c) == {"item", "ok", "detail"} and c["ok"] in (True, False, None)
     assert set(d["timings"]) >= {"decode", "asr", "speakers", "minutes", "analytics", "total"}

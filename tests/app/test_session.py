@@ -104,7 +104,7 @@ def test_derive_follows_a_rename_and_a_filled_owner():
             seg.speaker = "发言人1"
     before = derive(result)
     assert "发言人1" in {p.speaker for p in before.assessment.participation}
-    element = next(c for c in before.assessment.compliance if "决议" in c["item"] and c.get("ok") is False)
+    element = next(c for c in before.assessment.compliance if "决议" in c.item and c.ok is False)
     for seg in result.segments:
         if seg.speaker == "发言人1":
             seg.speaker = "王建国"
@@ -112,8 +112,8 @@ def test_derive_follows_a_rename_and_a_filled_owner():
     after = derive(result, reextract=True, manual={"resolutions"})
     assert {p.speaker for p in after.assessment.participation} == {"王建国", "刘芳", "陈志强", "孙磊"}
     assert after.minutes.resolutions[1].owner == "陈志强"
-    same = [c for c in after.assessment.compliance if c["item"] == element["item"]]
-    assert same and all(c.get("ok") is not False for c in same), same
+    same = [c for c in after.assessment.compliance if c.item == element.item]
+    assert same and all(c.ok is not False for c in same), same
     assert all(p.speaker != "发言人1" for p in after.minutes.points)
 
 

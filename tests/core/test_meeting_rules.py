@@ -29,5 +29,5 @@ def test_minutes_and_compliance_agree():
     meeting = Meeting(type="支部委员会", title="支委会", date="2026-10-12", roster=list("甲乙丙丁戊己庚"))
     minutes = Minutes(attendance=Attendance(expected=7, present=6), agenda=["表决确定发展对象"],
                       votes=[Vote(matter="确定发展对象", in_favor=3, against=2, abstain=1)])
-    items = {i["item"]: i for i in check(meeting, minutes, [], minutes.agenda)}
-    assert items["表决有效"]["ok"] is False  # 3 yes of 应到 7: not more than half
+    items = {i.item: i for i in check(meeting, minutes, [], minutes.agenda)}
+    assert items["表决有效"].ok is False  # 3 yes of 应到 7: not more than half

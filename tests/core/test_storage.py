@@ -7,7 +7,17 @@ import pytest
 
 from core.errors import StoreError
 from core.storage import MIGRATIONS, MeetingStatus, Store
-from core.types import Assessment, Meeting, Minutes, Resolution, Result, Segment
+from core.types import (
+    Assessment,
+    ComplianceItem,
+    Meeting,
+    Minutes,
+    Resolution,
+    Result,
+    Score,
+    ScorePart,
+    Segment,
+)
 
 
 def _result(title: str = "十月支委会", date: str = "2026-10-12") -> Result:
@@ -18,7 +28,8 @@ def _result(title: str = "十月支委会", date: str = "2026-10-12") -> Result:
             Segment(4.5, 9.0, "我建议向驻外同志发送线上缴纳说明。", "刘芳"),
         ],
         minutes=Minutes(resolutions=[Resolution("收齐党费", owner="刘芳", deadline="2026-12-20")]),
-        assessment=Assessment(score={"overall": 80}),
+        assessment=Assessment(score=Score(overall=80, parts=[ScorePart("balance", "发言均衡", None, 0.15, "未计算")]),
+                              compliance=[ComplianceItem("第一议题", None)]),
         duration=9.0,
     )
 
@@ -31,7 +42,7 @@ def test_round_trip_keeps_everything(tmp_path):
     loaded = store.load_result(meeting_id)
     assert loaded.segments == original.segments
     assert loaded.minutes.resolutions[0].owner == "刘芳"
-    assert loaded.assessment.score == {"overall": 80}
+    assert loaded.assessment == original.assessment  # typed parts and items come back typed
     assert store.list_meetings()[0]["title"] == "十月支委会"
 
 

@@ -12,6 +12,7 @@ from core.storage import Store
 from core.types import (
     Assessment,
     Attendance,
+    ComplianceItem,
     FirstTopic,
     Meeting,
     Minutes,
@@ -19,6 +20,8 @@ from core.types import (
     Resolution,
     Result,
     Risk,
+    Score,
+    ScorePart,
     Segment,
     Vote,
 )
@@ -92,9 +95,10 @@ def make_result(title: str = "第一党支部2026年10月支委会", date: str =
         participation=[Participation("王建国", 33.0, 0.6, 6), Participation("刘芳", 5.5, 0.1, 1),
                        Participation("陈志强", 5.5, 0.1, 1), Participation("孙磊", 5.5, 0.1, 1)],
         risks=[Risk("刘芳", "不能走过场", 12.0, 17.5, "形式主义风险表述", cue="走过场")],
-        score={"total": 82.0, "attendance": 80.0, "participation": 75.0},
-        compliance=[{"item": "第一议题", "ok": True, "detail": "已学习"},
-                    {"item": "决议要素", "ok": False, "detail": "1 项决议缺少责任人和时限"}],
+        score=Score(overall=82, grade="较好", parts=[ScorePart("participation", "参与度", 75.0, 0.2, "发言人数占实到人数的75%"),
+                                                   ScorePart("balance", "发言均衡", None, 0.15, "未计算")]),
+        compliance=[ComplianceItem("第一议题", True, "已学习"),
+                    ComplianceItem("决议要素", False, "1 项决议缺少责任人和时限")],
     )
     return Result(meeting, segments, minutes, assessment, audio_path=str(audio) if audio else "",
                   duration=len(segments) * 6.0)

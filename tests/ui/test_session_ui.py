@@ -190,10 +190,10 @@ def test_the_report_shows_the_score_parts_in_chinese(qtbot, window, store):
     shown = " ".join([rv.score_label.text(), rv.score_detail.text(), *cells])
     for key in ("grade", "formula", "version", "parts", "measures", "weights", "overall", "{", "None"):
         assert key not in shown, (key, shown)
-    assert rv.score_label.text() == f"综合得分：{score['overall']} 分（{score['grade']}）"
-    assert [model.data(model.index(r, 0)) for r in range(model.rowCount())] == [p["name"] for p in score["parts"]]
+    assert rv.score_label.text() == f"综合得分：{score.overall} 分（{score.grade}）"
+    assert [model.data(model.index(r, 0)) for r in range(model.rowCount())] == [p.name for p in score.parts]
     assert [model.headerData(c, Qt.Orientation.Horizontal) for c in range(4)] == ["分项", "得分", "权重", "计算依据"]
-    assert rv.suggestions.count() == len(score["suggestions"]) > 0
+    assert rv.suggestions.count() == len(score.suggestions) > 0
     path = shoot(window, "report")
     shutil.copy(path, "/tmp/sanhui-report-tab.png")
 

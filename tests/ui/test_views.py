@@ -114,12 +114,13 @@ def test_report_view(qtbot, window, store):
     window.open_meeting(store.save_result(make_result()))
     window.tabs.setCurrentIndex(3)
     rv = window.report
-    assert rv.score_label.text() == "综合得分：82 分"
+    assert rv.score_label.text() == "综合得分：82 分（较好）"
     assert rv.part_model.rowCount() == 4
     assert "走过场" in rv.risks.item(0).text()
     assert rv.findings.item(1).text().startswith("✗ 决议要素")
-    # An older, flat score still reads as named parts (the README's report.png comes from test_session_ui).
-    assert [rv.score_model.items[i].name for i in range(rv.score_model.rowCount())] == ["出席", "参与度"]
+    assert [rv.score_model.items[i].name for i in range(rv.score_model.rowCount())] == ["参与度", "发言均衡"]
+    assert rv.score_model.data(rv.score_model.index(1, 1)) == "未计算"
+    assert "(75×0.20) ÷ 0.20 = 82 分" in rv.score_detail.text()
 
 
 def test_two_thousand_segments_open_and_an_edit_is_saved(qtbot, window, store):
