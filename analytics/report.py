@@ -13,14 +13,18 @@ import io
 import logging
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from analytics import agenda as agenda_mod
 from analytics import charts
 from analytics.text import display_name, valid_segments
 from core import docx_style as style
 from core.files import atomic_path
-from core.types import Result, Segment
+from core.types import Assessment, Result, Score, Segment
 from core.zh import clock
+
+if TYPE_CHECKING:
+    from docx.document import Document as DocxDocument
 
 log = logging.getLogger(__name__)
 
@@ -180,20 +184,35 @@ def item_spans(segments: list[Segment], sections: list[int | None], n_items: int
 
 def build(result: Result):
     """The report as a python-docx Document (separate from writing, for tests)."""
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-
-    meeting, minutes, a = result.meeting, result.minutes, result.assessment
+    a = result.assessment
     segments = valid_segments(result.segments)
     score = a.score
-    measures = score.measures
-    summary = (a.interaction or {}).get("participation") or measures
+    # the participation summary interaction() made, else the score's measures (an older result)
+    summary = (a.interaction or {}).get("participation") or score.measures
     doc = style.new_document()
+    _header_section(doc, result, segments)
+    _overall_section(doc, score)
+    _speaking_section(doc, a, summary)
+    if segments:
+        _timeline_section(doc, result, segments, score.measures)
+    _interaction_section(doc, a.interaction or {})
+    _sentiment_section(doc, a.sentiment or {})
+    _compliance_section(doc, a)
+    _risks_section(doc, a)
+    _suggestions_section(doc, score)
+    _closing_note(doc)
+    return doc
 
+
+def _header_section(doc: DocxDocument, result: Result, segments: list[Segment]) -> None:
+    """Title, the meeting's name and the table of who, when and where."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    meeting, att = result.meeting, result.minutes.attendance
     title = doc.add_paragraph(style="Title")
     style.set_fonts(title.add_run("会议效能分析报告")._element, style.TITLE_FONT)
     sub = _para(doc, meeting.title or meeting.type or "", indent=False)
     sub.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    att = minutes.attendance
     start, end = style.clock_span(meeting.start_time, meeting.end_time, max((s.end for s in segments), default=0.0))
     when = _date_cn(meeting.date) + (f" {start or '—'}—{end or '—'}" if start or end else "")
     info = [
@@ -204,87 +223,100 @@ def build(result: Result):
     ]
     _table(doc, ["项目", "内容", "项目", "内容"], info, [2.4, 5.4, 2.4, 5.4])
 
-    # 一、总体评价
+
+def _overall_section(doc: DocxDocument, score: Score) -> None:
+    """一、总体评价: the score, its parts and the formula with this meeting's figures."""
     _heading(doc, "一、总体评价")
     overall = score.overall
     _para(doc, f"会议效能得分：{overall if overall is not None else '—'}分（{score.grade}）", bold=True)
     parts = score.parts
-    if parts:
-        _table(
-            doc,
-            ["分项", "得分", "权重", "计算依据"],
-            [
-                [x.name, "未计算" if x.value is None else f"{x.value:.0f}", f"{x.weight * 100:.0f}%", x.detail]
-                for x in parts
-            ],
-            [2.8, 1.4, 1.4, 10.0],
-        )
-        used = [x for x in parts if x.value is not None]
-        if used:
-            terms = " + ".join(f"{x.value:.0f}×{x.weight:.2f}" for x in used)
-            den = sum(x.weight for x in used)
-            _para(doc, f"计算公式：{score.formula}")
-            _para(doc, f"本次：({terms}) ÷ {den:.2f} = {overall}分。")
+    if not parts:
+        return
+    _table(
+        doc,
+        ["分项", "得分", "权重", "计算依据"],
+        [
+            [x.name, "未计算" if x.value is None else f"{x.value:.0f}", f"{x.weight * 100:.0f}%", x.detail]
+            for x in parts
+        ],
+        [2.8, 1.4, 1.4, 10.0],
+    )
+    used = [x for x in parts if x.value is not None]
+    if used:  # the formula is printed with the figures so a reader can redo the sum
+        terms = " + ".join(f"{x.value:.0f}×{x.weight:.2f}" for x in used)
+        den = sum(x.weight for x in used)
+        _para(doc, f"计算公式：{score.formula}")
+        _para(doc, f"本次：({terms}) ÷ {den:.2f} = {overall}分。")
 
-    # 二、发言情况
+
+def _speaking_section(doc: DocxDocument, a: Assessment, summary: dict) -> None:
+    """二、发言情况: speaking time per speaker (chart and table) and the summary figures."""
     _heading(doc, "二、发言情况")
-    if a.participation:
-        _chart(doc, "发言时长", lambda: charts.speaking_time(a.participation, summary.get("chair")))
+    if not a.participation:
+        _para(doc, "没有可统计的发言。")
+        return
+    _chart(doc, "发言时长", lambda: charts.speaking_time(a.participation, summary.get("chair")))
+    _table(
+        doc,
+        ["发言人", "发言时长", "占比", "发言次数", "字数"],
+        [
+            [display_name(x.speaker), _mmss(x.seconds), _pct(x.share), str(x.turns), str(x.chars)]
+            for x in a.participation
+        ],
+        [4.0, 3.0, 2.5, 3.0, 3.5],
+    )
+    _para(doc, "；".join(_speaking_facts(summary, len(a.participation))) + "。")
+    if not summary.get("labelled", True):
+        _para(doc, "说明：本次转写没有区分说话人，发言统计按整体计算。")
+
+
+def _speaking_facts(summary: dict, n_speakers: int) -> list[str]:
+    """The sentence under the speaking table, one clause per figure that is known."""
+    lines = [f"共有{summary.get('speakers', n_speakers)}人发言"]
+    if summary.get("spoke_share") is not None:
+        lines.append(f"发言人数占实到人数的{_pct(summary['spoke_share'])}")
+    if summary.get("chair_share") is not None:
+        who = display_name(summary.get("chair") or "")
+        if summary.get("chair_inferred"):
+            who += "（按开场发言推定）"
+        lines.append(f"主持人{who}发言占{_pct(summary['chair_share'])}")
+    if summary.get("gini") is not None:
+        lines.append(f"发言时长基尼系数{summary['gini']:.2f}（0表示人人发言一样长，越接近1越集中于少数人）")
+    silent = summary.get("silent")
+    if silent:
+        lines.append("到会但未发言：" + "、".join(silent))
+    elif silent == []:  # None means unknown: say nothing rather than "everyone spoke"
+        lines.append("到会人员均有发言")
+    return lines
+
+
+def _timeline_section(doc: DocxDocument, result: Result, segments: list[Segment], measures: dict) -> None:
+    """三、发言时间线: the agenda items' stretches in order, and the 第一议题's share of time."""
+    _heading(doc, "三、发言时间线")
+    items = _held_in_order(segments, result, measures.get("agenda_items") or [])
+    _chart(doc, "发言时间线", lambda: charts.timeline(segments, [i for i in items if i["span"]]))
+    if items:
         _table(
             doc,
-            ["发言人", "发言时长", "占比", "发言次数", "字数"],
+            ["议题", "起止时间", "用时", "发言切题率"],
             [
-                [display_name(x.speaker), _mmss(x.seconds), _pct(x.share), str(x.turns), str(x.chars)]
-                for x in a.participation
+                [f"{i['index'] + 1}. {i['title']}",
+                 f"{_mmss(i['start'])}–{_mmss(i['end'])}" if i["span"] else "未识别",
+                 _mmss(i["end"] - i["start"]) if i["span"] else "—", _pct(i.get("fit"))]
+                for i in items
             ],
-            [4.0, 3.0, 2.5, 3.0, 3.5],
+            [7.6, 3.4, 1.8, 2.8],
+            one_line=(1, 2),
         )
-        lines = [f"共有{summary.get('speakers', len(a.participation))}人发言"]
-        if summary.get("spoke_share") is not None:
-            lines.append(f"发言人数占实到人数的{_pct(summary['spoke_share'])}")
-        if summary.get("chair_share") is not None:
-            who = display_name(summary.get("chair") or "")
-            if summary.get("chair_inferred"):
-                who += "（按开场发言推定）"
-            lines.append(f"主持人{who}发言占{_pct(summary['chair_share'])}")
-        if summary.get("gini") is not None:
-            lines.append(f"发言时长基尼系数{summary['gini']:.2f}（0表示人人发言一样长，越接近1越集中于少数人）")
-        silent = summary.get("silent")
-        if silent:
-            lines.append("到会但未发言：" + "、".join(silent))
-        elif silent == []:
-            lines.append("到会人员均有发言")
-        _para(doc, "；".join(lines) + "。")
-        if not summary.get("labelled", True):
-            _para(doc, "说明：本次转写没有区分说话人，发言统计按整体计算。")
-    else:
-        _para(doc, "没有可统计的发言。")
+        _para(doc, "起止时间按议程顺序划分，各议题互不重叠；用时为该段会议时长。", size=style.TABLE_PT)
+    if measures.get("first_topic_share") is not None:
+        _para(doc,
+            f"第一议题用时约{_mmss(measures['first_topic_seconds'])}，占发言总时长的{_pct(measures['first_topic_share'])}。"
+        )
 
-    if segments:
-        _heading(doc, "三、发言时间线")
-        items = _held_in_order(segments, result, measures.get("agenda_items") or [])
-        _chart(doc, "发言时间线", lambda: charts.timeline(segments, [i for i in items if i["span"]]))
-        if items:
-            _table(
-                doc,
-                ["议题", "起止时间", "用时", "发言切题率"],
-                [
-                    [f"{i['index'] + 1}. {i['title']}",
-                     f"{_mmss(i['start'])}–{_mmss(i['end'])}" if i["span"] else "未识别",
-                     _mmss(i["end"] - i["start"]) if i["span"] else "—", _pct(i.get("fit"))]
-                    for i in items
-                ],
-                [7.6, 3.4, 1.8, 2.8],
-                one_line=(1, 2),
-            )
-            _para(doc, "起止时间按议程顺序划分，各议题互不重叠；用时为该段会议时长。", size=style.TABLE_PT)
-        if measures.get("first_topic_share") is not None:
-            _para(doc,
-                f"第一议题用时约{_mmss(measures['first_topic_seconds'])}，占发言总时长的{_pct(measures['first_topic_share'])}。"
-            )
 
-    # 四、讨论互动
-    inter = a.interaction or {}
+def _interaction_section(doc: DocxDocument, inter: dict) -> None:
+    """四、讨论互动: discussion heat over time, turn changes, replies, questions and mentions."""
     _heading(doc, "四、讨论互动")
     if inter.get("heat"):
         _chart(doc, "讨论热度", lambda: charts.discussion_heat(inter["heat"]))
@@ -297,41 +329,47 @@ def build(result: Result):
         facts.append("点名回应：" + "、".join(f"{m['from']}→{m['to']}" for m in mentions[:6]))
     _para(doc, "；".join(facts) + "。")
 
-    # 五、情绪倾向
-    senti = a.sentiment or {}
-    if senti.get("utterances"):
-        _heading(doc, "五、发言情绪倾向")
-        _chart(
-            doc,
-            "情绪倾向",
-            lambda: charts.sentiment_over_time(senti.get("timeline", []), senti["utterances"], senti.get("criticism_expected", False)),
-        )
-        o = senti.get("overall", {})
-        _para(doc,
-            f"共分析{o.get('n', 0)}段发言：积极{o.get('positive', 0)}段，中性{o.get('neutral', 0)}段，"
-            f"消极或提出问题{o.get('negative', 0)}段；总体{SENTIMENT_NAMES.get(o.get('label'), '中性')}。"
-        )
-        if senti.get("criticism_expected"):
-            _para(doc, "组织生活会要求开展批评和自我批评，批评性发言属于正常现象，不作为消极表现评价。")
-        if senti.get("agenda"):
-            _table(
-                doc,
-                ["议题", "积极", "中性", "消极", "总体"],
-                [
-                    [f"{x['index'] + 1}. {x['title']}", str(x["positive"]), str(x["neutral"]), str(x["negative"]), SENTIMENT_NAMES.get(x["label"], "")]
-                    for x in senti["agenda"]
-                ],
-                [8.5, 1.8, 1.8, 1.8, 2.1],
-            )
 
-    # 六、程序合规
+def _sentiment_section(doc: DocxDocument, senti: dict) -> None:
+    """五、发言情绪倾向: only when utterances were analysed; criticism is not counted against a 组织生活会."""
+    if not senti.get("utterances"):
+        return
+    _heading(doc, "五、发言情绪倾向")
+    _chart(
+        doc,
+        "情绪倾向",
+        lambda: charts.sentiment_over_time(senti.get("timeline", []), senti["utterances"], senti.get("criticism_expected", False)),
+    )
+    o = senti.get("overall", {})
+    _para(doc,
+        f"共分析{o.get('n', 0)}段发言：积极{o.get('positive', 0)}段，中性{o.get('neutral', 0)}段，"
+        f"消极或提出问题{o.get('negative', 0)}段；总体{SENTIMENT_NAMES.get(o.get('label'), '中性')}。"
+    )
+    if senti.get("criticism_expected"):
+        _para(doc, "组织生活会要求开展批评和自我批评，批评性发言属于正常现象，不作为消极表现评价。")
+    if senti.get("agenda"):
+        _table(
+            doc,
+            ["议题", "积极", "中性", "消极", "总体"],
+            [
+                [f"{x['index'] + 1}. {x['title']}", str(x["positive"]), str(x["neutral"]), str(x["negative"]), SENTIMENT_NAMES.get(x["label"], "")]
+                for x in senti["agenda"]
+            ],
+            [8.5, 1.8, 1.8, 1.8, 2.1],
+        )
+
+
+def _compliance_section(doc: DocxDocument, a: Assessment) -> None:
+    """六、程序合规检查: the checklist with 符合 / 不符合 / 待核实."""
     _heading(doc, "六、程序合规检查")
     if a.compliance:
         _table(doc, ["检查项目", "结果", "说明"], [[c.item, STATUS.get(c.ok, "待核实"), c.detail] for c in a.compliance], [4.0, 2.0, 10.0])
     else:
         _para(doc, "没有可检查的项目。")
 
-    # 七、需要关注的发言
+
+def _risks_section(doc: DocxDocument, a: Assessment) -> None:
+    """七、需要关注的发言: quoted for follow-up, with a sentence saying they are not grounds for blame."""
     _heading(doc, "七、需要关注的发言")
     if a.risks:
         _para(doc, "以下发言反映了可能影响落实的情况，供会后了解情况、帮助解决，不作为批评依据。")
@@ -345,18 +383,22 @@ def build(result: Result):
     else:
         _para(doc, "未发现形式主义或落实风险方面的发言。")
 
-    # 八、改进建议
+
+def _suggestions_section(doc: DocxDocument, score: Score) -> None:
+    """八、改进建议: numbered, or 暂无 when there are none."""
     _heading(doc, "八、改进建议")
     for i, text in enumerate(score.suggestions or ["暂无。"], 1):
         _para(doc, f"{i}. {text}")
 
+
+def _closing_note(doc: DocxDocument) -> None:
+    """Where the report comes from, dated today, in small type."""
     _para(
         doc,
         f"本报告由三会一课会议助手根据会议录音转写自动生成（{_date_cn(dt.date.today().isoformat())}），"
         "各项数据均可追溯到转写文本，仅供参考。",
         size=10.5,
     )
-    return doc
 
 
 def _held_in_order(segments: list[Segment], result: Result, items: list[dict]) -> list[dict]:

@@ -45,48 +45,68 @@ def _clip(x: float) -> float:
     return max(0.0, min(100.0, x))
 
 
+_Part = tuple[float | None, str]  # (value on 0-100 or None when not computed, how it was computed)
+
+
 def parts(m: dict, meeting_type: str) -> dict[str, tuple[float | None, str]]:
     """(value, how it was computed) per part, from the measures assess() collected."""
-    out: dict[str, tuple[float | None, str]] = {}
+    return {
+        "participation": _participation(m, meeting_type),
+        "balance": _balance(m, meeting_type),
+        "interaction": _interaction(m),
+        "topic": _topic(m, meeting_type),
+        "resolutions": _resolutions(m),
+        "compliance": _compliance(m),
+        "atmosphere": _atmosphere(m, meeting_type),
+    }
 
+
+def _participation(m: dict, meeting_type: str) -> _Part:
+    """Share of present members who spoke, against the target for the meeting type."""
     spoke = m.get("spoke_share")
     target = SPEAK_TARGET.get(meeting_type, 0.6)
     if spoke is None:
-        out["participation"] = (None, "无法判断到会人数或说话人，未计算。")
-    else:
-        out["participation"] = (
-            _clip(100 * spoke / target),
-            f"发言人数占实到人数的{_pct(spoke)}，{meeting_type or '本类会议'}的目标为{_pct(target)}。",
-        )
+        return (None, "无法判断到会人数或说话人，未计算。")
+    return (
+        _clip(100 * spoke / target),
+        f"发言人数占实到人数的{_pct(spoke)}，{meeting_type or '本类会议'}的目标为{_pct(target)}。",
+    )
 
+
+def _balance(m: dict, meeting_type: str) -> _Part:
+    """1 - Gini of speaking time, reduced when the chair talks beyond the limit."""
     gini, chair = m.get("gini"), m.get("chair_share")
     if gini is None or m.get("speakers", 0) < 2 or meeting_type == "党课":
-        out["balance"] = (None, "党课以主讲为主或说话人不足两人，未计算。")
-    else:
-        value = 100 * (1 - gini)
-        detail = f"发言时长基尼系数{gini:.2f}（0为完全均衡）"
-        if chair is not None and chair > CHAIR_SHARE_LIMIT:
-            factor = max(0.0, 1 - (chair - CHAIR_SHARE_LIMIT) / (1 - CHAIR_SHARE_LIMIT))
-            value *= factor
-            detail += f"；主持人发言占{_pct(chair)}，超过{_pct(CHAIR_SHARE_LIMIT)}部分按比例扣减"
-        out["balance"] = (_clip(value), detail + "。")
+        return (None, "党课以主讲为主或说话人不足两人，未计算。")
+    value = 100 * (1 - gini)
+    detail = f"发言时长基尼系数{gini:.2f}（0为完全均衡）"
+    if chair is not None and chair > CHAIR_SHARE_LIMIT:
+        factor = max(0.0, 1 - (chair - CHAIR_SHARE_LIMIT) / (1 - CHAIR_SHARE_LIMIT))
+        value *= factor
+        detail += f"；主持人发言占{_pct(chair)}，超过{_pct(CHAIR_SHARE_LIMIT)}部分按比例扣减"
+    return (_clip(value), detail + "。")
 
+
+def _interaction(m: dict) -> _Part:
+    """Member-to-member replies (60 points) and discussion heat (40); heat alone without a chair."""
     reply, heat = m.get("member_reply_share"), m.get("mean_heat")
     if heat is None:
-        out["interaction"] = (None, "没有可分析的发言，未计算。")
-    elif reply is None:
-        out["interaction"] = (
+        return (None, "没有可分析的发言，未计算。")
+    if reply is None:
+        return (
             _clip(100 * heat / HEAT_TARGET),
             f"平均讨论热度{heat:.2f}（目标{HEAT_TARGET:.2f}，约每分钟轮换2次）；无法识别主持人，未计算成员间回应。",
         )
-    else:
-        value = 60 * min(1.0, reply / MEMBER_REPLY_TARGET) + 40 * min(1.0, heat / HEAT_TARGET)
-        out["interaction"] = (
-            _clip(value),
-            f"成员之间直接回应占发言轮换的{_pct(reply)}（目标{_pct(MEMBER_REPLY_TARGET)}，占60分）；"
-            f"平均讨论热度{heat:.2f}（目标{HEAT_TARGET:.2f}，约每分钟轮换2次，占40分）。",
-        )
+    value = 60 * min(1.0, reply / MEMBER_REPLY_TARGET) + 40 * min(1.0, heat / HEAT_TARGET)
+    return (
+        _clip(value),
+        f"成员之间直接回应占发言轮换的{_pct(reply)}（目标{_pct(MEMBER_REPLY_TARGET)}，占60分）；"
+        f"平均讨论热度{heat:.2f}（目标{HEAT_TARGET:.2f}，约每分钟轮换2次，占40分）。",
+    )
 
+
+def _topic(m: dict, meeting_type: str) -> _Part:
+    """The mean of the 第一议题's share of time (not for a 党课) and the on-agenda share."""
     ft_share, fit = m.get("first_topic_share"), m.get("agenda_fit")
     pieces, details = [], []
     if ft_share is not None and meeting_type != "党课":
@@ -98,36 +118,41 @@ def parts(m: dict, meeting_type: str) -> dict[str, tuple[float | None, str]]:
     if fit is not None:
         pieces.append(100 * fit)
         details.append(f"围绕议程的发言占{_pct(fit)}")
-    out["topic"] = (
+    return (
         (_clip(sum(pieces) / len(pieces)), "；".join(details) + "。") if pieces else (None, "没有议程信息，未计算。")
     )
 
+
+def _resolutions(m: dict) -> _Part:
+    """Share of resolutions with both an owner and a deadline."""
     total, complete = m.get("resolutions", 0), m.get("resolutions_complete", 0)
-    out["resolutions"] = (
+    return (
         (100 * complete / total, f"{total}项决议中{complete}项有责任人和完成时限。")
         if total
         else (None, "未识别到决议事项，未计算。")
     )
 
-    checked, ok = m.get("compliance_checked", 0), m.get("compliance_ok", 0)
-    out["compliance"] = (
-        (100 * ok / checked, f"可判断的{checked}项程序要求中{ok}项符合。") if checked else (None, "没有可判断的项目。")
-    )
 
+def _compliance(m: dict) -> _Part:
+    """Share of the checklist items that could be judged and were met."""
+    checked, ok = m.get("compliance_checked", 0), m.get("compliance_ok", 0)
+    return (100 * ok / checked, f"可判断的{checked}项程序要求中{ok}项符合。") if checked else (None, "没有可判断的项目。")
+
+
+def _atmosphere(m: dict, meeting_type: str) -> _Part:
+    """Negative utterances beyond a candid share; a 组织生活会 is judged on criticism instead."""
     neg = m.get("negative_share")
     if neg is None:
-        out["atmosphere"] = (None, "没有可分析的发言，未计算。")
-    elif meeting_type == "组织生活会":
+        return (None, "没有可分析的发言，未计算。")
+    if meeting_type == "组织生活会":
         crit = m.get("criticism", False)
-        out["atmosphere"] = (
+        return (
             100.0 if crit else 60.0,
             "组织生活会开展批评和自我批评是应有之义，批评性发言不扣分；"
             + ("发言中有批评和自我批评。" if crit else "未发现批评和自我批评。"),
         )
-    else:
-        value = 100.0 if neg <= NEGATIVE_TOLERATED else 100 * (1 - (neg - NEGATIVE_TOLERATED) / (1 - NEGATIVE_TOLERATED))
-        out["atmosphere"] = (_clip(value), f"消极情绪发言占{_pct(neg)}（{_pct(NEGATIVE_TOLERATED)}以内为坦诚讨论，不扣分）。")
-    return out
+    value = 100.0 if neg <= NEGATIVE_TOLERATED else 100 * (1 - (neg - NEGATIVE_TOLERATED) / (1 - NEGATIVE_TOLERATED))
+    return (_clip(value), f"消极情绪发言占{_pct(neg)}（{_pct(NEGATIVE_TOLERATED)}以内为坦诚讨论，不扣分）。")
 
 
 def score(measures: dict, meeting_type: str) -> Score:

@@ -160,15 +160,14 @@ def cmd_process(args: argparse.Namespace) -> int:
                     meeting = store.load_result(first["id"]).meeting
     if source.replace_id and save:
         overrides.update(replace_id=source.replace_id, keep_names_from=source.replace_id)
-    if args.model:
-        overrides["model"] = args.model
-    if args.no_speakers:
-        overrides["diarize"] = False
     if args.keep_names_from:
         overrides["keep_names_from"] = args.keep_names_from
     if source.note:
         print(source.note, file=sys.stderr)
-    options = ProcessOptions.from_settings(load_settings(), **overrides)
+    settings = load_settings()  # --model and --no-speakers change this run's copy, never the saved settings
+    settings.model = args.model or settings.model
+    settings.diarize = settings.diarize and not args.no_speakers
+    options = ProcessOptions.from_settings(settings, **overrides)
     bar = ProgressBar()
     try:
         result = run(audio, meeting, options, store=store, on_progress=bar, segments=source.segments)
@@ -196,7 +195,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_models(args: argparse.Namespace) -> int:
-    from asr.models import ModelRegistry
+    from asr import ModelRegistry
 
     registry = ModelRegistry()
     if args.action == "import":
@@ -211,7 +210,7 @@ def cmd_models(args: argparse.Namespace) -> int:
         path = registry.download(args.path)
         print(f"已下载模型：{path}")
     else:
-        from asr.models import MODEL_COSTS, cuda_device_count
+        from asr import MODEL_COSTS, cuda_device_count
         from core.settings import load_settings
 
         registry.find()  # assembles the bundled base model on first use
@@ -299,8 +298,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_enroll(args: argparse.Namespace) -> int:
-    from asr.decode import read_audio
-    from asr.speakers import embed_voice
+    from asr import embed_voice, read_audio
 
     if not args.consent:
         raise SanhuiError("登记声纹须经本人同意：确认已取得同意后，请加上 --consent 再运行。")

@@ -6,14 +6,14 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from app.pipeline import ProcessOptions, transcribe_options
+from app.pipeline import ProcessOptions
 
 
 def decode_recording(wav: Path, options: ProcessOptions, *, model: str | Path | None = None,
                      names: Sequence[str] = (), hotwords: Sequence[str] = ()) -> Iterator:
     """asr.incremental.decode_while_recording with the recogniser's settings for `options` (one thread:
     the other core stays with the recorder and the window); `model` (tests) overrides the model."""
-    from asr.incremental import decode_while_recording
+    from asr import decode_while_recording
 
-    yield from decode_while_recording(wav, model or options.model, names=names, hotwords=hotwords,
-                                      options=transcribe_options(options, threads=1))
+    yield from decode_while_recording(wav, model or options.recognition.model, names=names, hotwords=hotwords,
+                                      options=options.recognition.transcribe_options(threads=1))

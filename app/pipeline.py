@@ -9,13 +9,13 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Generator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from core.errors import AudioError, StoreError
 from core.result import load_transcript
 from core.settings import Settings
-from core.storage import MeetingStatus, Store
+from core.storage import MeetingStatus, Store, WorkingState
 from core.types import Assessment, Meeting, Minutes, Result, Segment
 
 STAGE_LABELS = {
@@ -40,23 +40,58 @@ class Progress:
 
 
 @dataclass(frozen=True)
-class ProcessOptions:
-    """Copied when a job is queued, so later edits in the UI cannot change a running job."""
+class RecognitionOptions:
+    """Which recogniser, and how it runs: faster-whisper on this machine, or the unit's server."""
 
+    engine: str = "local"  # "local" or "remote" (see core.settings)
     model: str = "base"
-    device: str = "auto"  # asr.models.resolve_device: CUDA when present, else CPU
+    device: str = "auto"  # asr.resolve_device: CUDA when present, else CPU
     compute_type: str = "int8"
     beam_size: int = 5
-    diarize: bool = True
-    extra_hotwords: tuple[str, ...] = field(default_factory=tuple)
-    minutes_engine: str = "rules"  # "rules" or "llm" (see core.settings)
+    extra_hotwords: tuple[str, ...] = ()
+    endpoint: str = ""  # the remote recogniser's address, model and CA
+    remote_model: str = ""
+    ca: str = ""
+
+    def transcribe_options(self, threads: int = 0):
+        """asr's settings for the local recogniser: one builder for the offline pass and the pass run while
+        recording (asr.incremental), so the two key their decoded chunks alike (asr.decoded)."""
+        from asr import TranscribeOptions, resolve_device
+
+        device, compute_type = resolve_device(self.device, self.compute_type)
+        return TranscribeOptions(model=self.model, device=device, compute_type=compute_type,
+                                 beam_size=self.beam_size, threads=threads)
+
+
+@dataclass(frozen=True)
+class SpeakerOptions:
+    diarize: bool = True  # tell speakers apart (asr.speakers) and name the enrolled ones
+
+
+@dataclass(frozen=True)
+class MinutesOptions:
+    """Which engine writes the minutes: the rules (default) or a language model, local or the unit's."""
+
+    engine: str = "rules"  # "rules" or "llm" (see core.settings)
     llm_model_dir: str = ""
     llm_endpoint: str = ""
     llm_model: str = ""
-    asr_engine: str = "local"  # "local" or "remote" (see core.settings)
-    asr_endpoint: str = ""
-    asr_remote_model: str = ""
-    asr_ca: str = ""
+
+    def llm_options(self):
+        from summarizer import LLMOptions
+
+        return LLMOptions(model_dir=Path(self.llm_model_dir) if self.llm_model_dir else None,
+                          endpoint=self.llm_endpoint, model=self.llm_model)
+
+
+@dataclass(frozen=True)
+class ProcessOptions:
+    """One job's options, copied when it is queued, so later edits in the UI cannot change a running job:
+    the stages' own (built from the settings in one place, from_settings) and the job's."""
+
+    recognition: RecognitionOptions = field(default_factory=RecognitionOptions)
+    speakers: SpeakerOptions = field(default_factory=SpeakerOptions)
+    minutes: MinutesOptions = field(default_factory=MinutesOptions)
     transcript: Path | None = None  # skip recognition and use these segments
     keep_names_from: str = ""  # id of an earlier result of this meeting whose speaker names are carried over
     replace_id: str = ""  # processing again: the result replaces this meeting (same id, its manual fields kept)
@@ -64,24 +99,19 @@ class ProcessOptions:
     save: bool = True  # keep the meeting in the local store
 
     @classmethod
-    def from_settings(cls, settings: Settings, **overrides) -> ProcessOptions:
-        base = cls(
-            model=settings.model,
-            device=settings.device,
-            compute_type=settings.compute_type,
-            beam_size=settings.beam_size,
-            diarize=settings.diarize,
-            extra_hotwords=tuple(settings.extra_hotwords),
-            minutes_engine=settings.minutes_engine,
-            llm_model_dir=settings.llm_model_dir,
-            llm_endpoint=settings.llm_endpoint,
-            llm_model=settings.llm_model,
-            asr_engine=settings.asr_engine,
-            asr_endpoint=settings.asr_endpoint,
-            asr_remote_model=settings.asr_remote_model,
-            asr_ca=settings.asr_ca or settings.platform_ca,
+    def from_settings(cls, settings: Settings, **job) -> ProcessOptions:
+        """The options the settings give; `job` sets the job's own fields (transcript, replace_id …)."""
+        return cls(
+            recognition=RecognitionOptions(
+                engine=settings.asr_engine, model=settings.model, device=settings.device,
+                compute_type=settings.compute_type, beam_size=settings.beam_size,
+                extra_hotwords=tuple(settings.extra_hotwords), endpoint=settings.asr_endpoint,
+                remote_model=settings.asr_remote_model, ca=settings.asr_ca or settings.platform_ca),
+            speakers=SpeakerOptions(diarize=settings.diarize),
+            minutes=MinutesOptions(engine=settings.minutes_engine, llm_model_dir=settings.llm_model_dir,
+                                   llm_endpoint=settings.llm_endpoint, llm_model=settings.llm_model),
+            **job,
         )
-        return replace(base, **overrides)
 
 
 def audio_sha256(path: Path) -> str:
@@ -107,40 +137,28 @@ def hotwords_for(meeting: Meeting, extra: tuple[str, ...] = ()) -> list[str]:
 
 def _transcriber(options: ProcessOptions):
     """The engine the settings chose: faster-whisper here, or the unit's server (only when asked and set)."""
-    if options.asr_engine == "remote":
-        from asr.remote import RemoteTranscriber, get_token
+    rec = options.recognition
+    if rec.engine == "remote":
+        from asr import RemoteTranscriber, get_token
 
-        return RemoteTranscriber(options.asr_endpoint, options.asr_remote_model, token=get_token(),
-                                 ca_file=options.asr_ca or None)
-    from asr.models import ModelRegistry
-    from asr.transcribe import Transcriber
+        return RemoteTranscriber(rec.endpoint, rec.remote_model, token=get_token(), ca_file=rec.ca or None)
+    from asr import ModelRegistry, Transcriber
 
-    return Transcriber(ModelRegistry().find(options.model), transcribe_options(options))
-
-
-def transcribe_options(options: ProcessOptions, threads: int = 0):
-    """The recogniser's settings for these options: one builder for the offline pass and the pass run
-    while recording (asr.incremental), so the two key their decoded chunks alike (asr.decoded)."""
-    from asr.models import resolve_device
-    from asr.transcribe import TranscribeOptions
-
-    device, compute_type = resolve_device(options.device, options.compute_type)
-    return TranscribeOptions(model=options.model, device=device, compute_type=compute_type,
-                             beam_size=options.beam_size, threads=threads)
+    return Transcriber(ModelRegistry().find(rec.model), rec.transcribe_options())
 
 
 def _transcribe(audio: Path, duration: float, meeting: Meeting, options: ProcessOptions) -> Generator[Progress, None, list[Segment]]:
-    from asr.lexicon import meeting_hotwords
+    from asr import meeting_hotwords
 
     transcriber = _transcriber(options)
     segments: list[Segment] = []
-    yield Progress("asr", 0.0, "正在连接语音识别服务器…" if options.asr_engine == "remote" else "正在加载语音模型…")
+    yield Progress("asr", 0.0, "正在连接语音识别服务器…" if options.recognition.engine == "remote" else "正在加载语音模型…")
     # The people who may speak or be named (roster, host, recorder), then the agenda's and the meeting
     # type's terms, then the user's own words: the names steer the decoder and post-correction.
     names = list(dict.fromkeys(n.strip() for n in [*meeting.roster, meeting.host, meeting.recorder] if n and n.strip()))
     agenda = [*meeting.agenda, meeting.planned_first_topic]
     hotwords = list(dict.fromkeys([*meeting_hotwords(names, agenda, meeting.type),
-                                   *hotwords_for(meeting, options.extra_hotwords)]))
+                                   *hotwords_for(meeting, options.recognition.extra_hotwords)]))
     log = _decoded_log(audio, transcriber, names, duration)
     if log is not None:
         yield Progress("asr", 0.0, log[1])
@@ -153,8 +171,7 @@ def _transcribe(audio: Path, duration: float, meeting: Meeting, options: Process
 
 def _decoded_log(audio: Path, transcriber, names: list[str], duration: float):
     """(the log, what it says is left) when this recording was decoded while it was made (asr.decoded)."""
-    from asr.decoded import DecodedLog, log_path
-    from asr.transcribe import Transcriber
+    from asr import DecodedLog, Transcriber, log_path
 
     if not isinstance(transcriber, Transcriber) or not log_path(audio).exists():
         return None
@@ -172,7 +189,7 @@ def _clock(seconds: float) -> str:
 
 
 class ScanBeside:
-    """asr.speaker_turns.scan_recording of `audio` in a thread of its own (its work is in numpy and
+    """asr.speakers.turns.scan_recording of `audio` in a thread of its own (its work is in numpy and
     onnxruntime, which release the GIL), taking up the scan saved while it was recorded."""
 
     def __init__(self, audio: Path):
@@ -185,8 +202,7 @@ class ScanBeside:
         self._thread.start()
 
     def _run(self, audio: Path) -> None:
-        from asr.speaker_turns import checkpoint_path, scan_recording
-        from asr.speakers import scan_uses_pitch
+        from asr import checkpoint_path, scan_recording, scan_uses_pitch
 
         def progress(_fraction: float) -> None:
             if self._stopped.is_set():
@@ -222,16 +238,9 @@ def extract_minutes(segments: list[Segment], meeting: Meeting, options: ProcessO
     """The minutes with the engine the settings chose (the rule engine or a language model)."""
     from summarizer import extract_minutes
 
-    if options.minutes_engine != "llm":
+    if options.minutes.engine != "llm":
         return extract_minutes(segments, meeting)
-    from summarizer.llm import LLMOptions
-
-    llm = LLMOptions(
-        model_dir=Path(options.llm_model_dir) if options.llm_model_dir else None,
-        endpoint=options.llm_endpoint,
-        model=options.llm_model,
-    )
-    return extract_minutes(segments, meeting, engine="llm", llm=llm)
+    return extract_minutes(segments, meeting, engine="llm", llm=options.minutes.llm_options())
 
 
 _RECORDED_HERE = re.compile(r"^(?P<day>20\d{6})-(?P<h>[01]\d|2[0-3])(?P<m>[0-5]\d)\d{2}(?:-\d+)?$")
@@ -258,78 +267,32 @@ def process(
     options = options or ProcessOptions()
     timings: dict[str, float] = {}
     t_total = time.perf_counter()
-
-    # Checked first, so a wrong id or a frozen meeting is reported before minutes of recognition, not after.
     store_ = store or (Store() if options.save or options.keep_names_from or options.replace_id else None)
-    previous = store_.load_result(options.keep_names_from or options.replace_id) \
-        if options.keep_names_from or options.replace_id else None
-    state = store_.working_state(options.replace_id) if options.replace_id else None
-    if state is not None:
-        if state.deleted_at:
-            raise StoreError(f"会议“{previous.meeting.title or options.replace_id}”在回收站中：请先恢复，再重新处理。")
-        if state.status == MeetingStatus.FINALIZED and options.save:
-            raise StoreError(f"会议“{previous.meeting.title or options.replace_id}”已定稿，不能用重新处理的结果替换；"
-                             "如需更正，请先点击“修订”。")
+    previous, state = _replaced(store_, options)
 
     t0 = time.perf_counter()
     yield Progress("decode", 0.0)
-    duration = 0.0
-    sha256 = options.audio_sha256
-    if audio is not None:
-        from asr.decode import probe_duration
-
-        audio = Path(audio)
-        duration = probe_duration(audio)
-        sha256 = sha256 or audio_sha256(audio)
-        if not meeting.start_time:
-            meeting.start_time = recording_start(audio)
+    audio = Path(audio) if audio is not None else None
+    duration, sha256 = _probed(audio, meeting, options)
     yield Progress("decode", 1.0)
     timings["decode"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
     # Recognition keeps about one core busy (beam search is mostly serial): the speaker scan, which
     # needs only the audio, runs beside it on the other.
-    scanning = ScanBeside(audio) if options.diarize and audio is not None and segments is None \
+    scanning = ScanBeside(audio) if options.speakers.diarize and audio is not None and segments is None \
         and options.transcript is None else None
-    if segments is not None:
-        segments = list(segments)
-    elif options.transcript is not None:
-        segments = load_transcript(options.transcript)
-    elif audio is None:
-        raise AudioError("请提供录音文件或转写文件。")
-    else:
-        try:
-            segments = yield from _transcribe(audio, duration, meeting, options)
-        except BaseException:  # cancelled or failed: the scan beside it stops too
-            if scanning is not None:
-                scanning.stop()
-            raise
-    if not any(s.text.strip() for s in segments):
+    try:
+        segments = yield from _recognised(audio, duration, meeting, options, segments)
+    except BaseException:  # cancelled or failed: the scan beside it stops too
         if scanning is not None:
             scanning.stop()
-        raise AudioError("录音中没有检测到讲话，请检查录音是否为静音或麦克风是否正常。")
+        raise
     timings["asr"] = time.perf_counter() - t0
     duration = duration or max(s.end for s in segments)
 
     t0 = time.perf_counter()
-    if options.diarize and audio is not None and not any(s.speaker for s in segments):
-        yield Progress("speakers", 0.0)
-        from asr.speaker_turns import checkpoint_path
-        from asr.speakers import diarize
-
-        scanned = checkpoint_path(audio)  # the scan made while it was recorded (asr.incremental)
-        segments = diarize(
-            audio,
-            segments,
-            max_speakers=len(meeting.roster) or None,
-            voiceprints=(store_ or Store()).voiceprints(),
-            roster=meeting.roster,
-            checkpoint=scanned if scanned.exists() else None,
-            scan=scanning.result() if scanning is not None else None,
-        )
-    elif scanning is not None:
-        scanning.stop()
-        yield Progress("speakers", 1.0)
+    segments = yield from _speakers(audio, segments, meeting, options, store_, scanning)
     if previous is not None:
         from app.speaker_names import keep_speaker_names
 
@@ -357,16 +320,10 @@ def process(
     timings["total"] = time.perf_counter() - t_total
 
     kept_audio = audio is None and previous is not None and state is not None
-    result = Result(
-        meeting=meeting,
-        segments=segments,
-        minutes=minutes,
-        assessment=assessment,
-        audio_path=previous.audio_path if kept_audio else str(audio.resolve()) if audio else "",
-        duration=max(duration, previous.duration) if kept_audio else duration,
-        id=options.replace_id,
-        timings=timings,
-    )
+    result = Result(meeting, segments, minutes, assessment,
+                    audio_path=previous.audio_path if kept_audio else str(audio.resolve()) if audio else "",
+                    duration=max(duration, previous.duration) if kept_audio else duration,
+                    id=options.replace_id, timings=timings)
     if options.save:
         yield Progress("save", 0.0)
         status = MeetingStatus.REVISING if state is not None and state.status == MeetingStatus.REVISING else MeetingStatus.PROCESSED
@@ -374,6 +331,74 @@ def process(
                            manual=manual, pending="")
         yield Progress("save", 1.0)
     return result
+
+
+def _probed(audio: Path | None, meeting: Meeting, options: ProcessOptions) -> tuple[float, str]:
+    """(duration, SHA-256) of the recording; a recording made here also tells when the meeting began."""
+    if audio is None:
+        return 0.0, options.audio_sha256
+    from asr import probe_duration
+
+    duration = probe_duration(audio)  # first: an unreadable file is reported before anything else
+    sha256 = options.audio_sha256 or audio_sha256(audio)
+    if not meeting.start_time:
+        meeting.start_time = recording_start(audio)
+    return duration, sha256
+
+
+def _replaced(store: Store | None, options: ProcessOptions) -> tuple[Result | None, WorkingState | None]:
+    """(the earlier result, the replaced meeting's working state): checked first, so a wrong id or a
+    frozen meeting is reported before minutes of recognition, not after."""
+    earlier = options.keep_names_from or options.replace_id
+    previous = store.load_result(earlier) if earlier and store is not None else None
+    state = store.working_state(options.replace_id) if options.replace_id and store is not None else None
+    if state is not None:
+        title = previous.meeting.title if previous is not None else ""
+        if state.deleted_at:
+            raise StoreError(f"会议“{title or options.replace_id}”在回收站中：请先恢复，再重新处理。")
+        if state.status == MeetingStatus.FINALIZED and options.save:
+            raise StoreError(f"会议“{title or options.replace_id}”已定稿，不能用重新处理的结果替换；"
+                             "如需更正，请先点击“修订”。")
+    return previous, state
+
+
+def _recognised(audio: Path | None, duration: float, meeting: Meeting, options: ProcessOptions,
+                segments: list[Segment] | None) -> Generator[Progress, None, list[Segment]]:
+    """The meeting's segments: given, read from a transcript file, or recognised from the recording."""
+    if segments is not None:
+        segments = list(segments)
+    elif options.transcript is not None:
+        segments = load_transcript(options.transcript)
+    elif audio is None:
+        raise AudioError("请提供录音文件或转写文件。")
+    else:
+        segments = yield from _transcribe(audio, duration, meeting, options)
+    if not any(s.text.strip() for s in segments):
+        raise AudioError("录音中没有检测到讲话，请检查录音是否为静音或麦克风是否正常。")
+    return segments
+
+
+def _speakers(audio: Path | None, segments: list[Segment], meeting: Meeting, options: ProcessOptions,
+              store: Store | None, scanning: ScanBeside | None) -> Generator[Progress, None, list[Segment]]:
+    """Segments with speakers (clusters named by enrolled voiceprints), unless they came with them."""
+    if not (options.speakers.diarize and audio is not None and not any(s.speaker for s in segments)):
+        if scanning is not None:
+            scanning.stop()
+            yield Progress("speakers", 1.0)
+        return segments
+    yield Progress("speakers", 0.0)
+    from asr import checkpoint_path, diarize
+
+    scanned = checkpoint_path(audio)  # the scan made while it was recorded (asr.incremental)
+    return diarize(
+        audio,
+        segments,
+        max_speakers=len(meeting.roster) or None,
+        voiceprints=(store or Store()).voiceprints(),
+        roster=meeting.roster,
+        checkpoint=scanned if scanned.exists() else None,
+        scan=scanning.result() if scanning is not None else None,
+    )
 
 
 def run(

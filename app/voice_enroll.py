@@ -35,7 +35,7 @@ def speaker_spans(segments: Sequence[Segment], speaker: str, max_seconds: float 
 
 def cut_spans(audio_path: Path, spans: Sequence[tuple[float, float]]) -> np.ndarray:
     """The samples inside `spans` (seconds, time-ordered), read block by block from the recording."""
-    from asr.decode import SAMPLE_RATE, iter_chunks
+    from asr import SAMPLE_RATE, iter_chunks
 
     want = [(int(a * SAMPLE_RATE), int(b * SAMPLE_RATE)) for a, b in spans]
     pieces, offset = [], 0
@@ -55,7 +55,7 @@ def cut_spans(audio_path: Path, spans: Sequence[tuple[float, float]]) -> np.ndar
 
 def enroll_from_meeting(store_path: Path, audio_path: str | Path, spans: Sequence[tuple[float, float]], name: str) -> int:
     """Add the spans' voice as one sample of `name`'s voiceprint (consent given in the app); returns the sample count."""
-    from asr.speakers import embed_voice
+    from asr import embed_voice
 
     if not audio_path or not Path(audio_path).is_file():
         raise AudioError(f"找不到本次会议的录音文件“{audio_path}”，无法登记声纹。")
@@ -69,8 +69,7 @@ def enroll_from_meeting(store_path: Path, audio_path: str | Path, spans: Sequenc
 
 def enroll_from_file(store_path: Path, audio_path: str | Path, name: str) -> int:
     """`sanhui enroll` from the settings dialog: a short recording of one member reading (consent given)."""
-    from asr.decode import read_audio
-    from asr.speakers import embed_voice
+    from asr import embed_voice, read_audio
 
     vector = embed_voice(read_audio(Path(audio_path)))
     store = Store(store_path)

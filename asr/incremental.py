@@ -139,12 +139,12 @@ class IncrementalDecoder:
 
 
 class VoiceScan:
-    """The speaker scan (asr.speaker_turns.SpeechScanner) of the recording as it is made, saved beside it
+    """The speaker scan (asr.speakers.turns.SpeechScanner) of the recording as it is made, saved beside it
     every SAVE_SCAN_SECONDS, so after 停止 diarization embeds only the audio since the last save."""
 
     def __init__(self, wav: Path):
-        from asr.speaker_turns import SpeechScanner, checkpoint_path
         from asr.speakers import scan_uses_pitch
+        from asr.speakers.turns import SpeechScanner, checkpoint_path
 
         self.path = checkpoint_path(wav)
         pitch = scan_uses_pitch()

@@ -24,12 +24,13 @@ from pathlib import Path
 # Run as a script, this file's folder comes first on sys.path and its name would shadow the
 # analytics package: drop it.
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.corpus_paths import SHARED  # noqa: E402
 from core.result import assessment_to_dict, load_meta  # noqa: E402
 from core.types import Absence, Attendance, FirstTopic, Minutes, Resolution, Segment, Vote  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
 AISHELL = Path("text") / "aishell4_meeting"
 LABELLED = ROOT / "tests" / "analytics" / "sentiment_labelled.tsv"
 HELDOUT = ROOT / "tests" / "analytics" / "sentiment_heldout.tsv"

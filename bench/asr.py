@@ -26,9 +26,8 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-CORPUS = REPO.parent / "shared" / "corpus"
-SCORE_PY = REPO.parent / "shared" / "tools" / "score.py"
 sys.path.insert(0, str(REPO))
+from bench.corpus_paths import CORPUS, SCORE_PY  # noqa: E402
 
 
 def load_scorer():

@@ -20,7 +20,9 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
-AISHELL4 = REPO.parent / "shared" / "corpus" / "text" / "aishell4_meeting" / "20200706_L_R001S01C01_sorted_transcript.tsv"
+from bench.corpus_paths import CORPUS  # noqa: E402
+
+AISHELL4 = CORPUS / "text" / "aishell4_meeting" / "20200706_L_R001S01C01_sorted_transcript.tsv"
 
 
 def correct_sets(seed: int = 1) -> dict[str, list[str]]:

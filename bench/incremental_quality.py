@@ -25,8 +25,8 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__)
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
-SHARED = Path(os.environ.get("SANHUI_SHARED") or REPO.parent / "shared")
-CORPUS = SHARED / "corpus" / "synthetic"
+from bench.corpus_paths import SHARED  # noqa: E402
+from bench.corpus_paths import SYNTHETIC as CORPUS  # noqa: E402
 
 
 def score(truth: Path, result: Path) -> dict:
@@ -39,7 +39,7 @@ def main(names: list[str]) -> None:
     os.environ["SANHUI_HOME"] = tempfile.mkdtemp(prefix="sanhui-quality-")
     import numpy as np
 
-    from app.pipeline import ProcessOptions, run, transcribe_options
+    from app.pipeline import ProcessOptions, RecognitionOptions, run
     from asr.decode import SAMPLE_RATE, read_audio
     from asr.decoded import DecodedLog
     from asr.incremental import IncrementalDecoder, VoiceScan
@@ -49,8 +49,8 @@ def main(names: list[str]) -> None:
     from core.result import dumps, load_meta
     from tests.conftest import write_wav
 
-    options = ProcessOptions(device="cpu", save=False)
-    model = ModelRegistry().find(options.model)
+    options = ProcessOptions(RecognitionOptions(device="cpu"), save=False)
+    model = ModelRegistry().find(options.recognition.model)
     rows = []
     for name in names:
         audio_file = next(p for p in CORPUS.glob(f"{name}.*") if p.suffix not in (".json",) and "enroll" not in p.name)
@@ -69,7 +69,7 @@ def main(names: list[str]) -> None:
 
         c0 = time.process_time()
         samples = read_audio(live_wav)
-        decoder = IncrementalDecoder(Transcriber(model, transcribe_options(options, threads=1)),
+        decoder = IncrementalDecoder(Transcriber(model, options.recognition.transcribe_options(threads=1)),
                                      meeting_hotwords(meeting.roster, meeting.agenda, meeting.type),
                                      meeting.roster, DecodedLog.beside(live_wav))
         voices = VoiceScan(live_wav)

@@ -25,11 +25,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.corpus_paths import SHARED  # noqa: E402
 from core.result import load_meta, minutes_to_dict  # noqa: E402
 from core.types import NEEDS_FILLING, Segment  # noqa: E402
 from summarizer import extract_minutes  # noqa: E402
 
-SHARED = ROOT.parent / "shared"
 KEYS = ("res_p", "res_r", "res_f1", "first_topic_ok", "attendance_ok", "votes_ok")
 
 

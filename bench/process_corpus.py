@@ -20,7 +20,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
+sys.path.insert(0, str(ROOT))
+from bench.corpus_paths import SHARED  # noqa: E402
+
 AUDIO = (".wav", ".m4a", ".mp3", ".flac", ".ogg")
 
 

@@ -23,7 +23,9 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-CORPUS = Path(os.environ.get("SANHUI_CORPUS") or REPO.parent / "shared" / "corpus") / "synthetic"
+sys.path.insert(0, str(REPO))
+from bench.corpus_paths import SYNTHETIC as CORPUS  # noqa: E402
+
 PYTHON = REPO / ".venv" / "bin" / "python"
 
 PLAIN = """

@@ -26,7 +26,7 @@ audio):
 
 The scan (VAD + window embeddings) of each recording and enrolment clip is cached under /tmp/spk-cache
 (keyed by the file and the scan code's source), and each window's pitch next to it under its own key (the scan's
-and asr/speaker_pitch.py's source), so changing clustering, naming or the pitch tracker re-runs in seconds; the
+and asr/speakers/pitch.py's source), so changing clustering, naming or the pitch tracker re-runs in seconds; the
 scan time reported is the one measured when the cache was filled. --no-cache measures it again.
 DER and named accuracy come from ../shared/tools/score.py (its diarization() function, same frames and mapping).
 """
@@ -49,22 +49,22 @@ import numpy as np
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
-SHARED = REPO.parent / "shared"
-SYNTH = SHARED / "corpus" / "synthetic"
-REAL = SHARED / "corpus" / "real"
+from bench.corpus_paths import REAL, SHARED  # noqa: E402
+from bench.corpus_paths import SYNTHETIC as SYNTH  # noqa: E402
+
 CACHE = Path(os.environ.get("SPK_CACHE", "/tmp/spk-cache"))
 AUDIO_EXTS = ("wav", "m4a", "mp3", "flac", "ogg")
 ASR_RTF = 0.125  # base model on this machine, README's bench/asr.py row (0.12-0.13)
-SCAN_SOURCES = ("asr/speaker_turns.py", "asr/speaker_encoder.py", "asr/speaker_features.py", "asr/regions.py",
+SCAN_SOURCES = ("asr/speakers/turns.py", "asr/speakers/encoder.py", "asr/speakers/features.py", "asr/regions.py",
                 "asr/decode.py")
-PITCH_SOURCES = ("asr/speaker_pitch.py", "asr/speaker_features.py", "asr/decode.py")
+PITCH_SOURCES = ("asr/speakers/pitch.py", "asr/speakers/features.py", "asr/decode.py")
 
 from asr.decode import read_audio  # noqa: E402
-from asr.speaker_clustering import ClusterParams  # noqa: E402
-from asr.speaker_features import HOP  # noqa: E402
-from asr.speaker_pitch import window_pitch  # noqa: E402
-from asr.speaker_turns import WINDOW_FRAMES, SpeechScan, scan_recording  # noqa: E402
 from asr.speakers import COLLAR, diarize, label_segments, turns_from_scan, voiceprint_from_scan  # noqa: E402
+from asr.speakers.clustering import ClusterParams  # noqa: E402
+from asr.speakers.features import HOP  # noqa: E402
+from asr.speakers.pitch import window_pitch  # noqa: E402
+from asr.speakers.turns import WINDOW_FRAMES, SpeechScan, scan_recording  # noqa: E402
 from core.types import Segment  # noqa: E402
 
 
@@ -117,7 +117,7 @@ def cached_scan(audio: Path, use_cache: bool = True) -> tuple[SpeechScan, float]
 def cached_pitch(audio: Path, scan: SpeechScan, scan_key: str, use_cache: bool = True
                  ) -> tuple[list[np.ndarray], float]:
     """Per-region window pitch of a scan, as scan_recording computes it (same region samples, same windows),
-    from the decoded recording; cached under its own key (the scan's and asr/speaker_pitch.py's)."""
+    from the decoded recording; cached under its own key (the scan's and asr/speakers/pitch.py's)."""
     key = hashlib.sha1(f"{scan_key}|{_scan_key(audio, PITCH_SOURCES)}".encode()).hexdigest()[:16]
     path = CACHE / f"{audio.stem}.pitch.{key}.npz"
     lengths = [len(v) for v in scan.vectors]
@@ -324,7 +324,7 @@ def main() -> int:
     parser.add_argument("--no-cache", action="store_true", help="scan every recording again (times it too)")
     parser.add_argument("--asr-rtf", type=float, default=ASR_RTF, help="recognition real-time factor for 'time'")
     parser.add_argument("--roster-states", action="store_true",
-                        help="enrolled members as speaker states in the segmentation (asr/speaker_roster.py)")
+                        help="enrolled members as speaker states in the segmentation (asr/speakers/roster.py)")
     parser.add_argument("--memory", action="store_true", help="also measure peak memory vs length")
     parser.add_argument("--no-pitch", action="store_true", help="d-vectors alone, without window pitch (the old path)")
     parser.add_argument("--pitch-weight", type=float, help="length of the pitch part of each window's feature")

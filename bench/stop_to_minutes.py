@@ -29,7 +29,9 @@ import numpy as np
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 
 REPO = Path(__file__).resolve().parents[1]
-CORPUS = Path(os.environ.get("SANHUI_CORPUS") or REPO.parent / "shared" / "corpus") / "synthetic"
+sys.path.insert(0, str(REPO))
+from bench.corpus_paths import SYNTHETIC as CORPUS  # noqa: E402
+
 MEETINGS = ["m01.wav", "m02.m4a", "m03.wav", "m04.m4a", "m05.mp3", "m06.flac", "m07.ogg", "m08.wav"]
 
 
@@ -54,7 +56,7 @@ def meeting_audio(minutes: float) -> tuple[np.ndarray, dict]:
     return np.concatenate(parts)[:want], meta
 
 
-def main() -> None:
+def _args() -> argparse.Namespace:
     ap = argparse.ArgumentParser()
     ap.add_argument("--minutes", type=float, default=10.0)
     ap.add_argument("--speed", type=float, default=1.0)
@@ -66,13 +68,17 @@ def main() -> None:
                     help="skip the replay: run only what follows 停止 on a recording an earlier replay of the same "
                          "--minutes left behind (its .asr.jsonl and .speakers.npz beside it), e.g. when the "
                          "2-hour run was cut off after the recording")
-    args = ap.parse_args()
+    return ap.parse_args()
+
+
+def main() -> None:
+    args = _args()
     home = args.after_stop.parent.parent if args.after_stop else Path(tempfile.mkdtemp(prefix="sanhui-stop-"))
     os.environ["SANHUI_HOME"] = str(home)
 
     from app.jobs import in_child
     from app.live_job import decode_recording
-    from app.pipeline import ProcessOptions
+    from app.pipeline import ProcessOptions, RecognitionOptions
     from asr.decode import SAMPLE_RATE
     from asr.incremental import LiveLine
     from asr.lexicon import meeting_hotwords
@@ -84,7 +90,7 @@ def main() -> None:
     pcm = np.clip(audio * 32767, -32768, 32767).astype(np.int16)
     path = args.after_stop or home / "recordings" / "20261012-143005.wav"
     path.parent.mkdir(parents=True, exist_ok=True)
-    options = ProcessOptions(device="cpu")
+    options = ProcessOptions(RecognitionOptions(device="cpu"))
     if args.after_stop:
         after_stop(path, meeting, options, home, args.out, len(pcm) / SAMPLE_RATE)
         return

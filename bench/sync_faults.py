@@ -48,17 +48,11 @@ def _home() -> Path:
     return home
 
 
-def delivery(meetings: int, kills: int, seed: int) -> None:
-    from app.sync.client import PlatformClient
-    from app.sync.ledger import finalize, record_files, records, verify_chain
-    from app.sync.outbox import Sender, outbox_items
-    from core.storage import Store
+def _finalised(store, meetings: int) -> list[str]:
+    """`meetings` finalised meetings of three branches, every tenth corrected once (version 2)."""
+    from app.sync.ledger import finalize
     from tests.sync.conftest import make_meeting, tiny_docs
-    from tests.sync.platform_server import Faults, PlatformServer
 
-    _home()
-    rng = random.Random(seed)
-    store = Store()
     branches = ("第一党支部", "第二党支部", "机关党支部")
     ids = [make_meeting(store, i, branch=branches[i % 3]) for i in range(meetings)]
     for mid in ids:
@@ -69,6 +63,36 @@ def delivery(meetings: int, kills: int, seed: int) -> None:
         result.meeting.title += "（更正）"
         store.save_result(result)
         finalize(store, mid, render=tiny_docs)
+    return ids
+
+
+def _repeated_work(events: list, saved: list[tuple[int, set]], single: set[str]) -> tuple[Counter, Counter]:
+    """Work repeated although the platform had already answered it with success (and the answer was not
+    cut): a POST under a key, or a document of a one-version meeting, that arrives after such an answer;
+    and, of those, work the outbox had saved as acknowledged before the sender was killed."""
+    repeated, acked, after_save, known = Counter(), set(), Counter(), set()
+    for i, (kind, method, key, outcome) in enumerate(events):
+        while saved and saved[0][0] <= i:
+            known |= saved.pop(0)[1]
+        if kind == "out" and outcome in (200, 201):
+            acked.add((method, key))
+        elif kind == "in" and (method, key) in acked and (method == "POST" or key.split("/")[4] in single):
+            repeated[method] += 1
+            after_save[method] += (method, key) in known
+    return repeated, after_save
+
+
+def delivery(meetings: int, kills: int, seed: int) -> None:
+    from app.sync.client import PlatformClient
+    from app.sync.ledger import record_files, records, verify_chain
+    from app.sync.outbox import Sender, outbox_items
+    from core.storage import Store
+    from tests.sync.platform_server import Faults, PlatformServer
+
+    _home()
+    rng = random.Random(seed)
+    store = Store()
+    ids = _finalised(store, meetings)
     expected = {(r.meeting_id, r.version): r for r in records(store)}
     # No late answers (timeout faults) here: a 2xx logged by the platform is then one the client received,
     # so a request repeated after it is repeated work. Lost answers come from "drop" and the kills.
@@ -107,18 +131,7 @@ def delivery(meetings: int, kills: int, seed: int) -> None:
         posts = Counter()
         for key, n in server.state.posts.items():
             posts[key] = n
-        # Work repeated although the platform had already answered it with success (and the answer was not
-        # cut): a POST under a key, or a document of a one-version meeting, that arrives after such an answer.
-        # And work repeated although the outbox had saved it as acknowledged before the sender was killed.
-        repeated, acked, after_save, known = Counter(), set(), Counter(), set()
-        for i, (kind, method, key, outcome) in enumerate(list(server.state.events)):
-            while saved and saved[0][0] <= i:
-                known |= saved.pop(0)[1]
-            if kind == "out" and outcome in (200, 201):
-                acked.add((method, key))
-            elif kind == "in" and (method, key) in acked and (method == "POST" or key.split("/")[4] in single):
-                repeated[method] += 1
-                after_save[method] += (method, key) in known
+        repeated, after_save = _repeated_work(list(server.state.events), saved, single)
         replays = sum(1 for method, _, outcome in server.state.log if method == "POST" and outcome == 200)
         docs_differ = sum(
             1 for (mid, version), r in expected.items()

@@ -29,8 +29,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-
-CORPUS = REPO.parent / "shared" / "corpus"
+from bench.corpus_paths import CORPUS  # noqa: E402  (after the path is set)
 
 
 def long_wav(minutes: float, out: Path, sources: list[Path] | None = None) -> Path:
@@ -52,13 +51,56 @@ def long_wav(minutes: float, out: Path, sources: list[Path] | None = None) -> Pa
     return out
 
 
-def main() -> int:
+class StallMeter:
+    """Ticks of a 10 ms timer on the UI thread: the worst gap between two, and the UI thread's own CPU time
+    across it, which tells "busy in our code" (CPU ~ gap) from "not scheduled" (CPU ~ 0: other processes
+    had the cores)."""
+
+    def __init__(self) -> None:
+        self.worst, self.worst_stage, self.worst_cpu = 0.0, "", 0.0
+        self.stage, self.over_100, self.busy, self.ticks = "start", 0, 0.0, 0
+        self.last, self.last_cpu = time.perf_counter(), time.thread_time()
+
+    def tick(self) -> None:
+        now, cpu = time.perf_counter(), time.thread_time()
+        gap = now - self.last - 0.010
+        if gap > self.worst:
+            self.worst, self.worst_stage, self.worst_cpu = gap, self.stage, cpu - self.last_cpu
+        self.over_100 += gap > 0.1
+        self.busy = max(self.busy, cpu - self.last_cpu)
+        self.last, self.last_cpu = now, cpu
+        self.ticks += 1
+
+
+def _args() -> argparse.Namespace:
     ap = argparse.ArgumentParser()
     ap.add_argument("--minutes", type=float, default=60.0)
     ap.add_argument("--corpus", action="store_true", help="loop the corpus meetings (real voices) instead of the sample")
     ap.add_argument("--audio", type=Path, help="process this recording as it is")
     ap.add_argument("--record", type=float, default=0.0, help="record this many seconds first (real time)")
     args = ap.parse_args()
+    if args.corpus and not args.audio and not _sources():
+        ap.error(f"no corpus meetings under {CORPUS / 'synthetic'}")
+    return args
+
+
+def _sources() -> list[Path]:
+    return sorted((CORPUS / "synthetic").glob("m0[0-9].wav")) + sorted((CORPUS / "synthetic").glob("m0[0-9].m4a"))
+
+
+def _replay(audio: Path, seconds: float):
+    """A microphone that plays the first `seconds` of `audio` in real time through the recorder's callback."""
+    import functools
+
+    from asr.decode import read_audio
+    from asr.recorder import FileStream
+
+    pcm = np.clip(read_audio(audio)[: int(seconds * 16000)] * 32767, -32768, 32767).astype(np.int16)
+    return functools.partial(FileStream, pcm, realtime=True)
+
+
+def main() -> int:
+    args = _args()
     home = Path(tempfile.mkdtemp(prefix="sanhui-stall-"))
     os.environ.setdefault("SANHUI_HOME", str(home))
 
@@ -69,53 +111,26 @@ def main() -> int:
     from core.result import load_meta
 
     app = make_app([])
-    if args.audio:
-        audio = args.audio
-    else:
-        sources = sorted((CORPUS / "synthetic").glob("m0[0-9].wav")) + sorted((CORPUS / "synthetic").glob("m0[0-9].m4a"))
-        if args.corpus and not sources:
-            ap.error(f"no corpus meetings under {CORPUS / 'synthetic'}")
-        audio = long_wav(args.minutes, home / "long.wav", sources if args.corpus else None)
+    audio = args.audio or long_wav(args.minutes, home / "long.wav", _sources() if args.corpus else None)
     with wave.open(str(audio), "rb") as w:
         args.minutes = w.getnframes() / w.getframerate() / 60
-    factory = None
-    if args.record:
-        import functools
-
-        from asr.decode import read_audio
-        from asr.recorder import FileStream
-
-        pcm = np.clip(read_audio(audio)[: int(args.record * 16000)] * 32767, -32768, 32767).astype(np.int16)
-        factory = functools.partial(FileStream, pcm, realtime=True)
+    factory = _replay(audio, args.record) if args.record else None
     window = MainWindow(stream_factory=factory)
     window.setProperty("quiet_errors", True)
     window.show()
     window.begin_meeting(load_meta(REPO / "resources/sample/sample_meeting.meta.json"))
     queue = [0]
 
-    worst, worst_stage, last, stage = [0.0], [""], [time.perf_counter()], ["start"]
-    # The UI thread's own CPU time across the worst gap tells "busy in our code" (CPU ~ gap) from
-    # "not scheduled" (CPU ~ 0: other processes had the cores).
-    last_cpu, worst_cpu, over_100, busy, ticks = [time.thread_time()], [0.0], [0], [0.0], [0]
+    meter = StallMeter()
     stage_start: dict[str, float] = {}
 
-    def tick():
-        now, cpu = time.perf_counter(), time.thread_time()
-        gap = now - last[0] - 0.010
-        if gap > worst[0]:
-            worst[0], worst_stage[0], worst_cpu[0] = gap, stage[0], cpu - last_cpu[0]
-        over_100[0] += gap > 0.1
-        busy[0] = max(busy[0], cpu - last_cpu[0])
-        last[0], last_cpu[0] = now, cpu
-        ticks[0] += 1
-
     def on_progress(event):
-        if event.stage != stage[0]:
-            stage[0] = event.stage
+        if event.stage != meter.stage:
+            meter.stage = event.stage
             stage_start[event.stage] = time.perf_counter()
 
     timer = QTimer(interval=10)
-    timer.timeout.connect(tick)
+    timer.timeout.connect(meter.tick)
     t0 = time.perf_counter()
     timer.start()
 
@@ -127,13 +142,13 @@ def main() -> int:
     if args.record:
         window.capture.live_enabled = True  # a test source leaves it off unless asked
         window.act_record.trigger()
-        stage[0] = "recording"
+        meter.stage = "recording"
         recorder = window.capture.recorder
 
         def watch():
             queue[0] = max(queue[0], recorder.backlog_seconds)
             if recorder._stream.finished.is_set() and window.capture.recording:
-                stage[0] = "stop"
+                meter.stage = "stop"
                 window.capture.stop_recording()  # then processing starts as after 停止
 
         watcher = QTimer(interval=200)
@@ -146,10 +161,11 @@ def main() -> int:
     total = time.perf_counter() - t0
     segments = len(window.result.segments) if window.result else 0
     print(f"audio {args.minutes:.0f} min, processed in {total:.0f} s, {segments} segments, error: {window.last_error or '-'}")
-    print(f"worst event-loop stall: {worst[0] * 1000:.0f} ms (during stage '{worst_stage[0]}'; UI thread CPU in "
-          f"that gap {worst_cpu[0] * 1000:.0f} ms); gaps over 100 ms: {over_100[0]}; load average {os.getloadavg()[0]:.1f}")
-    print(f"longest stretch the UI thread itself was busy between two ticks: {busy[0] * 1000:.0f} ms; "
-          f"{ticks[0]} ticks in {total:.0f} s")
+    print(f"worst event-loop stall: {meter.worst * 1000:.0f} ms (during stage '{meter.worst_stage}'; UI thread CPU in "
+          f"that gap {meter.worst_cpu * 1000:.0f} ms); gaps over 100 ms: {meter.over_100}; "
+          f"load average {os.getloadavg()[0]:.1f}")
+    print(f"longest stretch the UI thread itself was busy between two ticks: {meter.busy * 1000:.0f} ms; "
+          f"{meter.ticks} ticks in {total:.0f} s")
     if args.record:
         print(f"recorded {args.record:.0f} s with the live pass; recorder queue at most {queue[0]:.2f} s of audio")
     marks = sorted(stage_start.items(), key=lambda kv: kv[1])

@@ -26,10 +26,11 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
-
 from speakers import cached_scan  # noqa: E402
 
-from asr.speakers import NAME_THRESHOLD, _name_clusters, voiceprint_from_scan  # noqa: E402
+from asr.speakers import NAME_THRESHOLD, voiceprint_from_scan  # noqa: E402
+from asr.speakers.diarization import _name_clusters  # noqa: E402
+from bench.corpus_paths import SYNTHETIC  # noqa: E402
 
 AUDIO = (".wav", ".m4a", ".mp3", ".flac", ".ogg")
 
@@ -72,7 +73,7 @@ def _meeting(corpus: Path, name: str) -> tuple[str, list[str], np.ndarray, dict[
 
 def main(argv: list[str]) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus" / "synthetic")
+    ap.add_argument("--corpus", type=Path, default=SYNTHETIC)
     args = ap.parse_args(argv)
     meetings = sorted(p.name[:3] for p in args.corpus.glob("m*.truth.json"))
     data = {m: _meeting(args.corpus, m) for m in meetings}

@@ -7,7 +7,7 @@ Run once by a developer, never by the installer or at run time:
 
 Writes resources/models/speaker_encoder.onnx (the 3-layer LSTM + linear + ReLU + L2 norm on
 40-channel mel frames) and checks on a few corpus clips that the numpy mel front end in
-asr/speaker_features.py plus the ONNX model give the same embeddings as torch Resemblyzer.
+asr/speakers/features.py plus the ONNX model give the same embeddings as torch Resemblyzer.
 """
 
 from __future__ import annotations
@@ -55,7 +55,8 @@ def verify() -> None:
     from resemblyzer import VoiceEncoder, preprocess_wav
     from resemblyzer.audio import wav_to_mel_spectrogram
 
-    from asr import speaker_encoder, speaker_features
+    from asr.speakers import encoder as speaker_encoder
+    from asr.speakers import features as speaker_features
 
     corpus = ROOT.parent / "shared" / "corpus"
     clips = sorted((corpus / "synthetic").glob("*.enroll.*.wav")) + sorted((corpus / "real" / "aishell1").glob("*.wav"))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -128,99 +129,158 @@ class _Impossible(ValueError):
         self.month, self.day, self.year, self.stated = month, day, year, stated
 
 
-def _resolve(kind: str, m: re.Match[str], base: dt.date) -> dt.date | None:
-    g = m.groupdict()
-    if kind in ("ymd", "month_part", "month"):
-        year, stated = _year(m, base)
-        month = cn_to_int(g["m"] or "")
-        if not month or not 1 <= month <= 12:
-            return None
-        if kind == "ymd":
-            day = cn_to_int(g["d"] or "")
-            if not day:
-                return None
-            if day > calendar.monthrange(year, month)[1]:
-                raise _Impossible(month, day, year, stated)
-            return _roll(dt.date(year, month, day), base, stated)
-        part = g.get("part") or ""
-        if part in ("中旬",):
-            date = dt.date(year, month, 20)
-        elif part in ("上旬", "初"):
-            date = dt.date(year, month, 10)
-        else:
-            date = _month_end(year, month)
-        return _roll(date, base, stated)
-    if kind == "rel_month":
-        rel = g["rel"]
-        k = 2 if rel.startswith("下下") else 1 if rel.startswith("下") else 0
-        year, month = _add_months(base.year, base.month, k)
-        if g.get("d"):
-            day = cn_to_int(g["d"]) or 1
-            return dt.date(year, month, min(day, calendar.monthrange(year, month)[1]))
-        part = g.get("part") or ""
-        if part == "中旬":
-            return dt.date(year, month, 20)
-        if part == "上旬":
-            return dt.date(year, month, 10)
-        return _month_end(year, month)
-    if kind == "day_only":  # '二十号前': the next such day, this month or the next
-        day = cn_to_int(g["d"]) or 0
-        if not 1 <= day <= 31:
-            return None
-        year, month = (base.year, base.month) if day >= base.day else _add_months(base.year, base.month, 1)
-        return dt.date(year, month, min(day, calendar.monthrange(year, month)[1]))
-    if kind == "bare_month_end":
-        return _month_end(base.year, base.month)
-    if kind == "week":
-        rel, wd = g["rel"], g.get("wd")
-        monday = base - dt.timedelta(days=base.weekday())
-        if rel.startswith("下"):
-            monday += dt.timedelta(days=7)
-        elif rel in ("周", "星期", "礼拜"):
-            if wd is None:
-                return None  # '周' alone is not a time
-            day = monday + dt.timedelta(days=_WEEKDAY[wd])
-            return day if day >= base else day + dt.timedelta(days=7)  # 周五前 said on Saturday: next Friday
-        return monday + dt.timedelta(days=_WEEKDAY[wd] if wd else 6)
-    if kind == "year_part":
-        year = base.year + (1 if g.get("rel") == "明年" else 0)
-        return dt.date(year, 6, 30) if g["part"] == "上半年" else dt.date(year, 12, 31)
-    if kind == "quarter":
-        if g.get("q"):  # 一季度: the named quarter, this year or, once it is over, next year's
-            q = (cn_to_int(g["q"]) or 1) - 1
-            year, month = _add_months(base.year, 1, q * 3 + 2)
-            end = _month_end(year, month)
-            return end if end >= base else _month_end(year + 1, month)
-        q = (base.month - 1) // 3 + (1 if (g.get("rel") or "").startswith("下") else 0)
-        year, month = _add_months(base.year, 1, q * 3 + 2)
-        return _month_end(year, month)
-    if kind == "within":
-        n = 0.5 if g["n"] == "半" else cn_to_int(g["n"]) or 0
-        unit = g["unit"]
-        if unit == "月":
-            return base + dt.timedelta(days=round(30 * n))
-        if unit in ("周", "星期", "礼拜"):
-            return base + dt.timedelta(days=round(7 * n))
-        if unit == "工作日":
-            day, left = base, int(n)
-            while left > 0:
-                day += dt.timedelta(days=1)
-                left -= day.weekday() < 5
-            return day
-        return base + dt.timedelta(days=round(n))
-    if kind == "holiday":  # 春节前 / 国庆前: the day before the holiday begins, the next one ahead
-        rel = g["rel"]
-        for year in (base.year, base.year + 1):
-            if rel in _FIXED_DAYS:
-                first: dt.date | None = dt.date(year, *_FIXED_DAYS[rel])
-            else:
-                first = _holiday_first_day(_HOLIDAY_NAMES[rel], year)
-            if first and first - dt.timedelta(days=1) >= base:
-                return first - dt.timedelta(days=1)
+def _named_month(m: re.Match[str], base: dt.date) -> tuple[int, int, bool] | None:
+    """(year, month, year stated) of '11月…', '明年3月…'; None for a month that does not exist."""
+    year, stated = _year(m, base)
+    month = cn_to_int(m.group("m") or "")
+    return (year, month, stated) if month and 1 <= month <= 12 else None
+
+
+def _ymd(m: re.Match[str], base: dt.date) -> dt.date | None:
+    """'11月30日': that day, in the year the roll gives; '11月31日' is impossible, not October 31."""
+    named = _named_month(m, base)
+    day = cn_to_int(m.group("d") or "")
+    if not named or not day:
         return None
-    if kind == "day":
-        return base + dt.timedelta(days={"明天": 1, "后天": 2}.get(g["rel"], 0))
+    year, month, stated = named
+    if day > calendar.monthrange(year, month)[1]:
+        raise _Impossible(month, day, year, stated)
+    return _roll(dt.date(year, month, day), base, stated)
+
+
+def _month_part(m: re.Match[str], base: dt.date) -> dt.date | None:
+    """'11月中旬' the 20th, '11月上旬/初' the 10th, '11月底' or '11月' the month's last day."""
+    named = _named_month(m, base)
+    if not named:
+        return None
+    year, month, stated = named
+    part = m.groupdict().get("part") or ""
+    if part in ("中旬",):
+        date = dt.date(year, month, 20)
+    elif part in ("上旬", "初"):
+        date = dt.date(year, month, 10)
+    else:
+        date = _month_end(year, month)
+    return _roll(date, base, stated)
+
+
+def _rel_month(m: re.Match[str], base: dt.date) -> dt.date | None:
+    g = m.groupdict()
+    rel = g["rel"]
+    k = 2 if rel.startswith("下下") else 1 if rel.startswith("下") else 0
+    year, month = _add_months(base.year, base.month, k)
+    if g.get("d"):
+        day = cn_to_int(g["d"]) or 1
+        return dt.date(year, month, min(day, calendar.monthrange(year, month)[1]))
+    part = g.get("part") or ""
+    if part == "中旬":
+        return dt.date(year, month, 20)
+    if part == "上旬":
+        return dt.date(year, month, 10)
+    return _month_end(year, month)
+
+
+def _day_only(m: re.Match[str], base: dt.date) -> dt.date | None:
+    """'二十号前': the next such day, this month or the next."""
+    g = m.groupdict()
+    day = cn_to_int(g["d"]) or 0
+    if not 1 <= day <= 31:
+        return None
+    year, month = (base.year, base.month) if day >= base.day else _add_months(base.year, base.month, 1)
+    return dt.date(year, month, min(day, calendar.monthrange(year, month)[1]))
+
+
+def _bare_month_end(_m: re.Match[str], base: dt.date) -> dt.date | None:
+    return _month_end(base.year, base.month)
+
+
+def _week(m: re.Match[str], base: dt.date) -> dt.date | None:
+    g = m.groupdict()
+    rel, wd = g["rel"], g.get("wd")
+    monday = base - dt.timedelta(days=base.weekday())
+    if rel.startswith("下"):
+        monday += dt.timedelta(days=7)
+    elif rel in ("周", "星期", "礼拜"):
+        if wd is None:
+            return None  # '周' alone is not a time
+        day = monday + dt.timedelta(days=_WEEKDAY[wd])
+        return day if day >= base else day + dt.timedelta(days=7)  # 周五前 said on Saturday: next Friday
+    return monday + dt.timedelta(days=_WEEKDAY[wd] if wd else 6)
+
+
+def _year_part(m: re.Match[str], base: dt.date) -> dt.date | None:
+    g = m.groupdict()
+    year = base.year + (1 if g.get("rel") == "明年" else 0)
+    return dt.date(year, 6, 30) if g["part"] == "上半年" else dt.date(year, 12, 31)
+
+
+def _quarter(m: re.Match[str], base: dt.date) -> dt.date | None:
+    g = m.groupdict()
+    if g.get("q"):  # 一季度: the named quarter, this year or, once it is over, next year's
+        q = (cn_to_int(g["q"]) or 1) - 1
+        year, month = _add_months(base.year, 1, q * 3 + 2)
+        end = _month_end(year, month)
+        return end if end >= base else _month_end(year + 1, month)
+    q = (base.month - 1) // 3 + (1 if (g.get("rel") or "").startswith("下") else 0)
+    year, month = _add_months(base.year, 1, q * 3 + 2)
+    return _month_end(year, month)
+
+
+def _within(m: re.Match[str], base: dt.date) -> dt.date | None:
+    g = m.groupdict()
+    n = 0.5 if g["n"] == "半" else cn_to_int(g["n"]) or 0
+    unit = g["unit"]
+    if unit == "月":
+        return base + dt.timedelta(days=round(30 * n))
+    if unit in ("周", "星期", "礼拜"):
+        return base + dt.timedelta(days=round(7 * n))
+    if unit == "工作日":
+        day, left = base, int(n)
+        while left > 0:
+            day += dt.timedelta(days=1)
+            left -= day.weekday() < 5
+        return day
+    return base + dt.timedelta(days=round(n))
+
+
+def _holiday(m: re.Match[str], base: dt.date) -> dt.date | None:
+    """春节前 / 国庆前: the day before the holiday begins, the next one ahead."""
+    g = m.groupdict()
+    rel = g["rel"]
+    for year in (base.year, base.year + 1):
+        if rel in _FIXED_DAYS:
+            first: dt.date | None = dt.date(year, *_FIXED_DAYS[rel])
+        else:
+            first = _holiday_first_day(_HOLIDAY_NAMES[rel], year)
+        if first and first - dt.timedelta(days=1) >= base:
+            return first - dt.timedelta(days=1)
     return None
+
+
+def _day(m: re.Match[str], base: dt.date) -> dt.date | None:
+    g = m.groupdict()
+    return base + dt.timedelta(days={"明天": 1, "后天": 2}.get(g["rel"], 0))
+
+
+_RESOLVERS: dict[str, Callable[[re.Match[str], dt.date], dt.date | None]] = {
+    "ymd": _ymd,
+    "month_part": _month_part,
+    "month": _month_part,
+    "rel_month": _rel_month,
+    "day_only": _day_only,
+    "bare_month_end": _bare_month_end,
+    "week": _week,
+    "year_part": _year_part,
+    "quarter": _quarter,
+    "within": _within,
+    "holiday": _holiday,
+    "day": _day,
+}
+
+
+def _resolve(kind: str, m: re.Match[str], base: dt.date) -> dt.date | None:
+    resolve = _RESOLVERS.get(kind)
+    return resolve(m, base) if resolve else None
 
 
 def _reading(n: int) -> str:

@@ -141,6 +141,24 @@ def _study_led(early: list[Sentence]) -> bool:
                for i, s in enumerate(early))
 
 
+def _announced(named: list[Sentence]) -> tuple[str, Sentence | None]:
+    """The study a '第一议题…' sentence announces, and that sentence; ("", None) when none names one."""
+    for s in named:
+        after = s.text[_NAMED.search(s.text).end():]
+        content = _study_phrase(after) or ""
+        if not content:
+            # '第一议题：学习《习近平谈治国理政》第四卷' names the study without a speech word
+            rest = strip_punct(re.split(r"[。；;！？!?]|[，,]\s*(?=[^，,。]*(?:领学|主讲|请|由|下面|现在))", after)[0])
+            rest = re.sub(r"^(?:是|为|就是|主要是|内容是)", "", rest)
+            rest = re.split(r"[，,]", rest)[0] if len(rest) > 40 else rest
+            quoting = re.match(r"(?:习近平)?总书记(?:还|也|曾)?(?:强调|指出|说|要求|提出|讲)", rest)  # the study itself
+            if 6 <= len(rest) <= 40 and not quoting and re.match(rf"{_STUDY_VERB}|{alternation('study_objects')}", rest):
+                content = rest
+        if content:
+            return content, s
+    return "", None
+
+
 def extract_first_topic(
     sentences: list[Sentence], items_of: list[int | None], agenda: list[str], meeting: Meeting, roster: Roster
 ) -> FirstTopic | None:
@@ -164,22 +182,7 @@ def extract_first_topic(
             _study_phrase(a) or re.search(r"学习|传达", a) for a in agenda):
         return None  # an agenda was announced and studies nothing
 
-    content = ""
-    anchor: Sentence | None = None
-    for s in named:
-        after = s.text[_NAMED.search(s.text).end():]
-        content = _study_phrase(after) or ""
-        if not content:
-            # '第一议题：学习《习近平谈治国理政》第四卷' names the study without a speech word
-            rest = strip_punct(re.split(r"[。；;！？!?]|[，,]\s*(?=[^，,。]*(?:领学|主讲|请|由|下面|现在))", after)[0])
-            rest = re.sub(r"^(?:是|为|就是|主要是|内容是)", "", rest)
-            rest = re.split(r"[，,]", rest)[0] if len(rest) > 40 else rest
-            quoting = re.match(r"(?:习近平)?总书记(?:还|也|曾)?(?:强调|指出|说|要求|提出|讲)", rest)  # the study itself
-            if 6 <= len(rest) <= 40 and not quoting and re.match(rf"{_STUDY_VERB}|{alternation('study_objects')}", rest):
-                content = rest
-        if content:
-            anchor = s
-            break
+    content, anchor = _announced(named)
     if study_item is not None:
         content = agenda[study_item]
     if not content:

@@ -32,9 +32,7 @@ from app.live_job import decode_recording
 from app.pipeline import STAGE_LABELS, ProcessOptions, Progress
 from app.ui.choice import ask_choice
 from app.ui.worker import Worker, WorkerPool
-from asr.incremental import LiveLine
-from asr.live import LiveText, follow_recording
-from asr.recorder import Recorder, StreamFactory, list_input_devices
+from asr import LiveLine, LiveText, Recorder, StreamFactory, follow_recording, list_input_devices
 from core import paths
 from core.errors import SanhuiError
 
@@ -83,7 +81,22 @@ class CapturePanel(QWidget):
         self._live_final: list[str] = []
         self._live_pending = ""
 
-        # ------------------------------------------------ recording
+        rec_box = self._build_recording_box()
+        top = QHBoxLayout()
+        top.addWidget(rec_box, 3)
+        top.addWidget(self._build_live_box(), 2)
+        self.proc_box = self._build_processing_box()
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.proc_box)
+        layout.addStretch(1)
+
+        self.timer = QTimer(self, interval=100)
+        self.timer.timeout.connect(self._poll)
+        self._update_buttons()
+
+    def _build_recording_box(self) -> QGroupBox:
         self.device_combo = QComboBox()
         self.device_combo.setMinimumWidth(260)
         self.refresh_devices_button = QPushButton("刷新")
@@ -133,8 +146,9 @@ class CapturePanel(QWidget):
         grid.addWidget(self.warning_label, 4, 0, 1, 2)
         grid.addWidget(self.markers_label, 5, 0, 1, 2)
         grid.setColumnStretch(1, 1)
+        return rec_box
 
-        # ------------------------------------------------ live transcript, beside the meter
+    def _build_live_box(self) -> QGroupBox:
         self.live_pane = QPlainTextEdit(readOnly=True)
         self.live_pane.setPlaceholderText(LIVE_PLACEHOLDER)
         self.live_pane.setMinimumWidth(280)
@@ -146,11 +160,9 @@ class CapturePanel(QWidget):
         live_layout.addWidget(self.live_pane, 1)
         live_layout.addWidget(self.live_status)
         self.live_box.setVisible(False)  # shown while recording
-        top = QHBoxLayout()
-        top.addWidget(rec_box, 3)
-        top.addWidget(self.live_box, 2)
+        return self.live_box
 
-        # ------------------------------------------------ processing
+    def _build_processing_box(self) -> QGroupBox:
         self.stage_bars: dict[str, QProgressBar] = {}
         proc_box = QGroupBox("处理进度")
         proc = QGridLayout(proc_box)
@@ -169,16 +181,7 @@ class CapturePanel(QWidget):
         proc.addWidget(self.detail_label, len(STAGE_LABELS), 0, 1, 2)
         proc.addWidget(self.cancel_button, len(STAGE_LABELS) + 1, 1, Qt.AlignmentFlag.AlignRight)
         proc.setColumnStretch(1, 1)
-        self.proc_box = proc_box
-
-        layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(proc_box)
-        layout.addStretch(1)
-
-        self.timer = QTimer(self, interval=100)
-        self.timer.timeout.connect(self._poll)
-        self._update_buttons()
+        return proc_box
 
     # ------------------------------------------------ devices
 
@@ -292,7 +295,7 @@ class CapturePanel(QWidget):
 
         options = ProcessOptions.from_settings(load_settings())
         # throttle=0: every final text matters, and they come at most a few per second anyway
-        if options.asr_engine == "remote":  # the audio goes to the server after 停止: a local preview only
+        if options.recognition.engine == "remote":  # the audio goes to the server after 停止: a local preview only
             worker = Worker(in_child, follow_recording, path, self.live_model or LIVE_MODEL,
                             names=self.meeting_names, hotwords=self.meeting_hotwords, throttle=0.0)
         else:

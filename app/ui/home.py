@@ -48,6 +48,36 @@ class HomePage(QWidget):
         super().__init__(parent)
         self.store = store
 
+        top = self._build_toolbar()
+        self._build_table()
+        list_bar = self._build_list_bar()
+        self.empty_label = QLabel("还没有会议记录。点击“新建会议”开始第一次会议的录音或导入录音。")
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setStyleSheet("color: #666; padding: 24px;")
+        self._build_hits_box()
+        ledger_box = self._build_ledger_box()
+
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addLayout(list_bar)
+        left_layout.addWidget(self.table, 3)
+        left_layout.addWidget(self.empty_label)
+        left_layout.addWidget(self.hits_box, 2)
+        split = QSplitter()
+        split.addWidget(left)
+        split.addWidget(ledger_box)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 1)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(split, 1)
+
+        self._connect_signals()
+        self._show_trash(False)
+
+    def _build_toolbar(self) -> QHBoxLayout:
         self.new_button = QPushButton("＋ 新建会议")
         self.new_button.setObjectName("primary")
         self.new_button.clicked.connect(self.new_meeting)
@@ -66,7 +96,9 @@ class HomePage(QWidget):
         top.addWidget(self.type_combo)
         top.addWidget(QLabel("月份"))
         top.addWidget(self.month_combo)
+        return top
 
+    def _build_table(self) -> None:
         self.model = MeetingListModel(parent=self)
         self.table = row_table(self.model)
         self.table.setAlternatingRowColors(True)
@@ -76,6 +108,7 @@ class HomePage(QWidget):
         self.table.doubleClicked.connect(self._activated)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
 
+    def _build_list_bar(self) -> QHBoxLayout:
         # The 回收站: the same table shows the deleted meetings, with 恢复 and 永久删除 instead of 删除.
         self.trash_button = QPushButton("回收站")
         self.trash_button.setCheckable(True)
@@ -98,17 +131,18 @@ class HomePage(QWidget):
         list_bar.addWidget(self.view_label, 1)
         for b in (self.delete_button, self.restore_button, self.purge_button, self.trash_button):
             list_bar.addWidget(b)
-        self.empty_label = QLabel("还没有会议记录。点击“新建会议”开始第一次会议的录音或导入录音。")
-        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty_label.setStyleSheet("color: #666; padding: 24px;")
+        return list_bar
 
+    def _build_hits_box(self) -> QGroupBox:
         self.hits = QListWidget()
         self.hits.itemActivated.connect(self._open_hit)
         self.hits.itemClicked.connect(self._open_hit)
         self.hits_box = QGroupBox("搜索结果")
         QVBoxLayout(self.hits_box).addWidget(self.hits)
         self.hits_box.hide()
+        return self.hits_box
 
+    def _build_ledger_box(self) -> QGroupBox:
         self.ledger_list = QListWidget()
         self.ledger_list.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         ledger_box = QGroupBox("三会一课台账")
@@ -118,24 +152,9 @@ class HomePage(QWidget):
         ledger_box.layout().addWidget(self.followup_button)
         ledger_box.setMinimumWidth(320)
         self.ledger_list.setWordWrap(True)
+        return ledger_box
 
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addLayout(list_bar)
-        left_layout.addWidget(self.table, 3)
-        left_layout.addWidget(self.empty_label)
-        left_layout.addWidget(self.hits_box, 2)
-        split = QSplitter()
-        split.addWidget(left)
-        split.addWidget(ledger_box)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 1)
-
-        layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(split, 1)
-
+    def _connect_signals(self) -> None:
         # Search as the user types, but only once they pause.
         self._search_timer = QTimer(self, singleShot=True, interval=250)
         self._search_timer.timeout.connect(self.run_search)
@@ -143,7 +162,6 @@ class HomePage(QWidget):
         self.type_combo.currentIndexChanged.connect(self.refresh_list)
         self.month_combo.currentIndexChanged.connect(self.refresh_list)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
-        self._show_trash(False)
 
     # ------------------------------------------------ the selected meeting and what can be done to it
 

@@ -60,8 +60,7 @@ from app.ui.report import ReportView
 from app.ui.settings_dialog import SettingsDialog, about_text
 from app.ui.transcript import TranscriptView
 from app.ui.worker import Worker, WorkerPool
-from asr.lexicon import meeting_hotwords
-from asr.recorder import StreamFactory, recover_wav, unfinished_recordings
+from asr import StreamFactory, meeting_hotwords, recover_wav, unfinished_recordings
 from core import paths
 from core.errors import SanhuiError
 from core.settings import Settings, load_settings, save_settings
@@ -126,6 +125,33 @@ class MainWindow(QMainWindow):
         self.ask_duplicate = self._ask_duplicate
         self.confirm = lambda title, text: QMessageBox.question(self, title, text) == QMessageBox.StandardButton.Yes
 
+        self._build_home()
+        self._build_capture(stream_factory)
+        self._build_editors()
+
+        self.tabs = self._build_tabs()
+        header = self._build_header()
+        self.meeting_page = QWidget()
+        mp = QVBoxLayout(self.meeting_page)
+        mp.addLayout(header)
+        mp.addWidget(self.tabs, 1)
+
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.home)
+        self.stack.addWidget(self.meeting_page)
+        self.setCentralWidget(self.stack)
+        self._make_actions()
+        self.statusBar().showMessage(f"数据文件夹：{paths.data_dir()}")
+        self._fit_screen()
+        self._restore_window()
+        self.capture.refresh_devices()
+        self.home.refresh()
+        self._update_meeting_ui()
+        self._start_retry()
+
+    # ------------------------------------------------ building the window
+
+    def _build_home(self) -> None:
         self.home = HomePage(self.store)
         self.home.open_meeting.connect(self.open_meeting)
         self.home.new_meeting.connect(self.new_meeting)
@@ -133,6 +159,7 @@ class MainWindow(QMainWindow):
         self.home.restore_requested.connect(self.restore_meeting)
         self.home.purge_requested.connect(self.purge_meeting)
 
+    def _build_capture(self, stream_factory: StreamFactory | None) -> None:
         self.capture = CapturePanel(stream_factory)
         self.capture.audio_ready.connect(self._audio_ready)
         self.capture.recording_saved.connect(lambda _path: self._update_meeting_ui())
@@ -144,6 +171,8 @@ class MainWindow(QMainWindow):
         self.capture.record_button.clicked.connect(lambda _checked=False: self._record())
         self.capture.import_button.clicked.disconnect()
         self.capture.import_button.clicked.connect(lambda _checked=False: self._import())
+
+    def _build_editors(self) -> None:
         self.transcript = TranscriptView()
         self.transcript.model.edited.connect(lambda: self._edited(MINUTES))
         self.transcript.renamed.connect(self._renamed)
@@ -158,13 +187,16 @@ class MainWindow(QMainWindow):
         self._derive_timer = QTimer(self, singleShot=True, interval=DERIVE_DELAY_MS)
         self._derive_timer.timeout.connect(self.derive)
 
-        self.tabs = QTabWidget()
-        self.tabs.addTab(self.capture, "录音与处理")
-        self.tabs.addTab(self.transcript, "转写校对")
-        self.tabs.addTab(self.minutes, "会议纪要")
-        self.tabs.addTab(self.report, "效能报告")
-        self.tabs.currentChanged.connect(self._tab_changed)
+    def _build_tabs(self) -> QTabWidget:
+        tabs = QTabWidget()
+        tabs.addTab(self.capture, "录音与处理")
+        tabs.addTab(self.transcript, "转写校对")
+        tabs.addTab(self.minutes, "会议纪要")
+        tabs.addTab(self.report, "效能报告")
+        tabs.currentChanged.connect(self._tab_changed)
+        return tabs
 
+    def _build_header(self) -> QHBoxLayout:
         self.title_label = QLabel()
         self.title_label.setStyleSheet("font-size: 18px; font-weight: bold;")
         self.back_button = QPushButton("← 返回会议列表")
@@ -184,22 +216,9 @@ class MainWindow(QMainWindow):
         header.addWidget(self.export_button)
         header.addWidget(self.revise_button)
         header.addWidget(self.finalize_button)
-        self.meeting_page = QWidget()
-        mp = QVBoxLayout(self.meeting_page)
-        mp.addLayout(header)
-        mp.addWidget(self.tabs, 1)
+        return header
 
-        self.stack = QStackedWidget()
-        self.stack.addWidget(self.home)
-        self.stack.addWidget(self.meeting_page)
-        self.setCentralWidget(self.stack)
-        self._make_actions()
-        self.statusBar().showMessage(f"数据文件夹：{paths.data_dir()}")
-        self._fit_screen()
-        self._restore_window()
-        self.capture.refresh_devices()
-        self.home.refresh()
-        self._update_meeting_ui()
+    def _start_retry(self) -> None:
         # "稍后会自动重试": while the window is open, records whose sending failed are retried with
         # backoff (only where a platform is set; records never sent wait for the secretary's 同步).
         from app.ui.sync_status import BackgroundRetry

@@ -71,6 +71,22 @@ class MeetingForm(QDialog):
         self.location_edit = QLineEdit(m.location, placeholderText="例如：三楼党员活动室")
         self.host_edit = QLineEdit(m.host)
         self.recorder_edit = QLineEdit(m.recorder)
+        roster_box = self._build_roster_box(m)
+        self.agenda_edit = QPlainTextEdit("\n".join(m.agenda))
+        self.agenda_edit.setPlaceholderText("每行一项议程（可选）")
+        self.agenda_edit.setFixedHeight(70)
+        self.first_topic_edit = QLineEdit(m.planned_first_topic, placeholderText="第一议题学习内容（可选）")
+        self.nonvoting_edit = QLineEdit("、".join(m.attendees_nonvoting), placeholderText="列席人员姓名，用顿号分隔（可选）")
+        times_box = self._build_times_box(m)
+        self.error_label = QLabel()
+        self.error_label.setStyleSheet("color: #b00020;")
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(self._build_form(times_box, roster_box))
+        layout.addWidget(self.error_label)
+        layout.addWidget(self._build_buttons())
+
+    def _build_roster_box(self, m: Meeting) -> QWidget:
         self.roster_edit = QPlainTextEdit("、".join(m.roster))
         self.roster_edit.setPlaceholderText("应参会党员姓名，用顿号、逗号或换行分隔")
         self.roster_edit.setFixedHeight(70)
@@ -96,11 +112,9 @@ class MeetingForm(QDialog):
         roster_layout.addLayout(roster_buttons)
         if not m.roster and self.members:
             self.fill_from_members()
-        self.agenda_edit = QPlainTextEdit("\n".join(m.agenda))
-        self.agenda_edit.setPlaceholderText("每行一项议程（可选）")
-        self.agenda_edit.setFixedHeight(70)
-        self.first_topic_edit = QLineEdit(m.planned_first_topic, placeholderText="第一议题学习内容（可选）")
-        self.nonvoting_edit = QLineEdit("、".join(m.attendees_nonvoting), placeholderText="列席人员姓名，用顿号分隔（可选）")
+        return roster_box
+
+    def _build_times_box(self, m: Meeting) -> QWidget:
         # The clock times the minutes print (时间：…14:30—16:00); a recording made here fills the start.
         self.start_edit = QLineEdit(m.start_time, placeholderText="例如 14:30")
         self.end_edit = QLineEdit(m.end_time, placeholderText="不填则按录音时长计算")
@@ -112,9 +126,9 @@ class MeetingForm(QDialog):
         times.addWidget(self.end_edit)
         times_box = QWidget()
         times_box.setLayout(times)
-        self.error_label = QLabel()
-        self.error_label.setStyleSheet("color: #b00020;")
+        return times_box
 
+    def _build_form(self, times_box: QWidget, roster_box: QWidget) -> QFormLayout:
         form = QFormLayout()
         form.addRow("会议类型", self.type_combo)
         form.addRow("会议名称", self.title_edit)
@@ -128,16 +142,15 @@ class MeetingForm(QDialog):
         form.addRow("列席人员", self.nonvoting_edit)
         form.addRow("议程", self.agenda_edit)
         form.addRow("第一议题", self.first_topic_edit)
+        return form
 
+    def _build_buttons(self) -> QDialogButtonBox:
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText("创建")
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.error_label)
-        layout.addWidget(buttons)
+        return buttons
 
     def meeting(self) -> Meeting:
         d = self.date_edit.date()

@@ -62,6 +62,38 @@ class MinutesView(QWidget):
         self.manual: set[str] = set()
         self._loading = False
 
+        top = self._build_top_bar()
+        att = self._build_attendance_box()
+        agenda_box = self._build_agenda_box()
+        ft = self._build_first_topic_box()
+        res_box = self._build_resolutions_box()
+        vote_box = self._build_votes_box()
+
+        # Resolutions (where the flags usually are) near the top; short boxes side by side.
+        body = QWidget()
+        body_layout = QVBoxLayout(body)
+        first_row = QHBoxLayout()
+        first_row.addWidget(att, 2)
+        first_row.addWidget(ft, 3)
+        body_layout.addLayout(first_row)
+        body_layout.addWidget(res_box)
+        last_row = QHBoxLayout()
+        last_row.addWidget(agenda_box, 1)
+        last_row.addWidget(vote_box, 1)
+        body_layout.addLayout(last_row)
+        body_layout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(body)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.pending_label)
+        layout.addWidget(scroll, 1)
+
+        self._connect_signals()
+
+    def _build_top_bar(self) -> QHBoxLayout:
         self.banner = QLabel()
         self.banner.setWordWrap(True)
         self.pending_label = QLabel("正在按修改后的转写更新纪要（您手工修改的部分保持不变）…")
@@ -73,8 +105,9 @@ class MinutesView(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.banner, 1)
         top.addWidget(self.reextract_button)
+        return top
 
-        # attendance
+    def _build_attendance_box(self) -> QGroupBox:
         self.expected_spin = QSpinBox(maximum=9999)
         self.present_spin = QSpinBox(maximum=9999)
         self.absent_edit = QPlainTextEdit(placeholderText="每行一人，例如：赵敏：出差")
@@ -86,14 +119,16 @@ class MinutesView(QWidget):
         att_form.addRow("缺席人员及原因", self.absent_edit)
         self.quorum_label = QLabel()
         att_form.addRow("", self.quorum_label)
+        return att
 
-        # agenda
+    def _build_agenda_box(self) -> QGroupBox:
         self.agenda_edit = QPlainTextEdit(placeholderText="每行一项议程")
         self.agenda_edit.setFixedHeight(84)
         agenda_box = QGroupBox("会议议程")
         QVBoxLayout(agenda_box).addWidget(self.agenda_edit)
+        return agenda_box
 
-        # first topic
+    def _build_first_topic_box(self) -> QGroupBox:
         self.ft_content = QLineEdit()
         self.ft_form = QLineEdit(placeholderText="传达学习、领学、交流研讨…")
         self.ft_leader = QLineEdit()
@@ -105,8 +140,9 @@ class MinutesView(QWidget):
         ft_form.addRow("学习形式", self.ft_form)
         ft_form.addRow("领学人", self.ft_leader)
         ft_form.addRow("落实措施", self.ft_measures)
+        return ft
 
-        # resolutions
+    def _build_resolutions_box(self) -> QGroupBox:
         self.res_model = ResolutionModel(parent=self)
         self.res_model.edited.connect(lambda: self._edited("resolutions"))
         self.res_table = QTableView()
@@ -131,8 +167,10 @@ class MinutesView(QWidget):
         row.addWidget(add)
         row.addWidget(remove)
         res_layout.addLayout(row)
+        return res_box
 
-        # votes (read-only: counted from the recording; corrected in the transcript)
+    def _build_votes_box(self) -> QGroupBox:
+        # Read-only: counted from the recording; corrected in the transcript.
         self.vote_model = ListModel([
             ("表决事项", lambda v: v.matter),
             ("赞成", lambda v: v.in_favor),
@@ -147,29 +185,9 @@ class MinutesView(QWidget):
         self.vote_table.setMaximumHeight(110)
         vote_box = QGroupBox("表决情况")
         QVBoxLayout(vote_box).addWidget(self.vote_table)
+        return vote_box
 
-        # Resolutions (where the flags usually are) near the top; short boxes side by side.
-        body = QWidget()
-        body_layout = QVBoxLayout(body)
-        first_row = QHBoxLayout()
-        first_row.addWidget(att, 2)
-        first_row.addWidget(ft, 3)
-        body_layout.addLayout(first_row)
-        body_layout.addWidget(res_box)
-        last_row = QHBoxLayout()
-        last_row.addWidget(agenda_box, 1)
-        last_row.addWidget(vote_box, 1)
-        body_layout.addLayout(last_row)
-        body_layout.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(body)
-
-        layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(self.pending_label)
-        layout.addWidget(scroll, 1)
-
+    def _connect_signals(self) -> None:
         for w, section in ((self.expected_spin, "attendance"), (self.present_spin, "attendance")):
             w.valueChanged.connect(lambda _v, s=section: self._edited(s))
         self.absent_edit.textChanged.connect(lambda: self._edited("attendance"))

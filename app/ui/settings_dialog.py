@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from asr.models import MODEL_COSTS, MODEL_SPECS
+from asr import MODEL_COSTS, MODEL_SPECS
 from core import paths
 from core.errors import SanhuiError
 from core.settings import Settings
@@ -43,7 +43,7 @@ ENGINES = (("local", "本机识别（faster-whisper，录音不离开本机）")
 
 def installed_models() -> list[str]:
     try:
-        from asr.models import ModelRegistry
+        from asr import ModelRegistry
 
         return [info.name for info in ModelRegistry().installed()]
     except Exception as exc:  # the registry must never keep the dialog from opening
@@ -111,6 +111,17 @@ class SettingsDialog(QDialog):
         self.store = store
         self._settings = settings
 
+        self._build_local_fields(settings)
+        self.platform_edit = QLineEdit(settings.platform_url, placeholderText="留空表示不同步")
+        self._build_server_fields(settings)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self._build_recognition_box())
+        layout.addWidget(self._build_data_box())
+        layout.addWidget(self._build_voices_box())
+        layout.addWidget(self._build_buttons())
+
+    def _build_local_fields(self, settings: Settings) -> None:
         installed = installed_models()
         self.model_combo = QComboBox()
         self.model_combo.setEditable(True)
@@ -139,7 +150,8 @@ class SettingsDialog(QDialog):
         self.hotwords_edit = QPlainTextEdit("\n".join(settings.extra_hotwords))
         self.hotwords_edit.setPlaceholderText("本支部常用的专有名词、人名，每行一个，可提高识别准确率")
         self.hotwords_edit.setFixedHeight(90)
-        self.platform_edit = QLineEdit(settings.platform_url, placeholderText="留空表示不同步")
+
+    def _build_server_fields(self, settings: Settings) -> None:
         self.engine_combo = QComboBox()
         for key, label in ENGINES:
             self.engine_combo.addItem(label, key)
@@ -152,6 +164,7 @@ class SettingsDialog(QDialog):
         self.asr_ca_edit = QLineEdit(settings.asr_ca, placeholderText="服务器使用单位自建证书时填写根证书文件路径")
         self.engine_combo.currentIndexChanged.connect(self._show_engine)
 
+    def _build_recognition_box(self) -> QGroupBox:
         rec = QGroupBox("语音识别")
         f = QFormLayout(rec)
         f.addRow("识别方式", self.engine_combo)
@@ -167,7 +180,9 @@ class SettingsDialog(QDialog):
         self._show_engine()
         f.addRow("", self.diarize_check)
         f.addRow("热词", self.hotwords_edit)
+        return rec
 
+    def _build_data_box(self) -> QGroupBox:
         data = QGroupBox("数据")
         df = QFormLayout(data)
         folder = QLabel(str(paths.data_dir()))
@@ -184,7 +199,9 @@ class SettingsDialog(QDialog):
         row.setContentsMargins(0, 0, 0, 0)
         df.addRow("数据文件夹", holder)
         df.addRow("党建平台地址", self.platform_edit)
+        return data
 
+    def _build_voices_box(self) -> QGroupBox:
         voices = QGroupBox("已登记声纹（经本人同意）")
         vl = QVBoxLayout(voices)
         self.voice_list = QListWidget()
@@ -193,7 +210,7 @@ class SettingsDialog(QDialog):
         self.delete_voice.clicked.connect(self._delete_voice)
         self.add_voice = QPushButton("登记声纹…")
         self.add_voice.clicked.connect(self.ask_enroll)
-        self.add_voice.setEnabled(enroll is not None)
+        self.add_voice.setEnabled(self._enroll is not None)
         self.voice_status = QLabel("也可以在“转写校对”中为发言人改名时登记。")
         self.voice_status.setStyleSheet("color: #666;")
         self.voice_status.setWordWrap(True)
@@ -204,17 +221,15 @@ class SettingsDialog(QDialog):
         voice_buttons.addWidget(self.delete_voice)
         vl.addLayout(voice_buttons)
         self._fill_voices()
+        return voices
 
+    def _build_buttons(self) -> QDialogButtonBox:
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Save).setText("保存")
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(rec)
-        layout.addWidget(data)
-        layout.addWidget(voices)
-        layout.addWidget(buttons)
+        return buttons
 
     def settings(self) -> Settings:
         model = self.model_combo.currentData()
@@ -250,7 +265,7 @@ class SettingsDialog(QDialog):
         """Why the speech recognition settings cannot be saved ("" when they can); stores a new token."""
         if self.engine_combo.currentData() != "remote":
             return ""
-        from asr.remote import check_endpoint, set_token
+        from asr import check_endpoint, set_token
 
         try:
             check_endpoint(self.endpoint_edit.text())

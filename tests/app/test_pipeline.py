@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from app.pipeline import ProcessOptions, process, run
+from app.pipeline import MinutesOptions, ProcessOptions, process, run
 from core.storage import Store
 from core.types import Meeting
 
@@ -48,7 +48,7 @@ def test_llm_engine_without_a_model_falls_back_to_the_rules(tmp_path):
     llm = run(
         None,
         MEETING,
-        ProcessOptions(transcript=_transcript(tmp_path), save=False, minutes_engine="llm", llm_model_dir=str(tmp_path / "none")),
+        ProcessOptions(minutes=MinutesOptions(engine="llm", llm_model_dir=str(tmp_path / "none")), transcript=_transcript(tmp_path), save=False),
         store=store,
     )
     assert [r.content for r in llm.minutes.resolutions] == [r.content for r in rules.minutes.resolutions]

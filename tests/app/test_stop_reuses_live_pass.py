@@ -21,7 +21,7 @@ def wav(tmp_path):
 
 def run(wav, monkeypatch, fake: FakeWhisper):
     monkeypatch.setattr(pipeline, "_transcriber", lambda options: transcriber(fake))
-    options = pipeline.ProcessOptions(save=False, diarize=False)
+    options = pipeline.ProcessOptions(speakers=pipeline.SpeakerOptions(diarize=False), save=False)
     return pipeline.run(wav, Meeting(title="支委会", date="2026-10-12"), options)
 
 

@@ -269,8 +269,8 @@ def test_pipeline_runs_the_remote_engine_the_settings_chose(audio, tmp_path, mon
     meeting = Meeting(title="测试支委会", date="2026-10-12", host="王建国", roster=["王建国", "刘芳"])
     with FakeServer() as server:
         server.text = "會議決定，由劉方同志負責本月底前收齊黨費。"
-        settings = Settings(asr_engine="remote", asr_endpoint=server.url + "/v1", asr_remote_model="large-v3")
-        options = ProcessOptions.from_settings(settings, diarize=False, save=False)
+        settings = Settings(asr_engine="remote", asr_endpoint=server.url + "/v1", asr_remote_model="large-v3", diarize=False)
+        options = ProcessOptions.from_settings(settings, save=False)
         result = run(audio, meeting, options)
     assert server.requests[0]["fields"]["model"] == "large-v3"
     assert server.requests[0]["headers"]["Authorization"] == "Bearer tok"

@@ -9,7 +9,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.pipeline import ProcessOptions, run
+from app.pipeline import ProcessOptions, SpeakerOptions, run
 from core.result import meeting_from_dict
 from core.storage import Store
 from core.types import Segment
@@ -34,13 +34,13 @@ def corpus_meeting(store: Store, name: str, branch: str | None = None, date: str
     meeting.branch = branch or meeting.branch
     meeting.date = date or meeting.date
     segments = [Segment(s["start"], s["end"], s["text"], s.get("name") or s.get("speaker", "")) for s in truth["segments"]]
-    return run(None, meeting, ProcessOptions(diarize=False), store=store, segments=segments).id
+    return run(None, meeting, ProcessOptions(speakers=SpeakerOptions(diarize=False)), store=store, segments=segments).id
 
 
 def follow_up(store: Store, name: str) -> Pair:
     data = json.loads((DATA / f"{name}_next.json").read_text(encoding="utf-8"))
     first = corpus_meeting(store, data["first"])
     segments = [Segment(s["start"], s["end"], s["text"], s["speaker"]) for s in data["segments"]]
-    second = run(None, meeting_from_dict(data["meeting"]), ProcessOptions(diarize=False), store=store,
+    second = run(None, meeting_from_dict(data["meeting"]), ProcessOptions(speakers=SpeakerOptions(diarize=False)), store=store,
                  segments=segments).id
     return Pair(first, second, {float(s["start"]): s["expect"] for s in data["segments"] if "expect" in s})

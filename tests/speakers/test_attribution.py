@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from asr.speaker_attribution import attribute, pad_into_silence
-from asr.speaker_turns import bridge_pauses
 from asr.speakers import SpeakerTurns, label_segments
+from asr.speakers.attribution import attribute, pad_into_silence
+from asr.speakers.turns import bridge_pauses
 from core.types import Segment
 
 TURNS = [(1.0, 5.0, 0), (6.0, 9.0, 1), (9.2, 12.0, 1), (13.0, 20.0, 0)]

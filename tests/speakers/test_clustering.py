@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from asr.speaker_clustering import heldout_separation, normalize_rows, refit, split_two_voices
+from asr.speakers.clustering import heldout_separation, normalize_rows, refit, split_two_voices
 
 
 def _voices(means: list[np.ndarray], sizes: list[int], noise: float, seed: int = 0) -> np.ndarray:

@@ -6,8 +6,9 @@ import json
 
 import numpy as np
 
-from asr.speaker_clustering import viterbi_many
-from asr.speakers import _split_text, diarize, embed_voice
+from asr.speakers import diarize, embed_voice
+from asr.speakers.clustering import viterbi_many
+from asr.speakers.diarization import _split_text
 from core.types import Segment
 from tests.conftest import CORPUS
 
@@ -119,7 +120,7 @@ def test_runs_stepped_together_get_the_paths_each_gets_alone():
 
 
 def test_isolated_pair_is_the_closest_pair_that_stands_apart_from_the_rest():
-    from asr.speaker_clustering import isolated_pair
+    from asr.speakers.clustering import isolated_pair
 
     def by_scan(sim, loose, gap):  # every pair in turn, as the rule reads
         k, best = len(sim), None

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from asr import speaker_encoder, speaker_features
+from asr.speakers import encoder as speaker_encoder
+from asr.speakers import features as speaker_features
 
 
 def test_mel_filterbank_is_slaney_shaped():

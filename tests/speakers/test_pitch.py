@@ -1,4 +1,4 @@
-"""asr.speaker_pitch: the F0 tracker on tones and corpus voices, window statistics aligned with the scan."""
+"""asr.speakers.pitch: the F0 tracker on tones and corpus voices, window statistics aligned with the scan."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import json
 import numpy as np
 import pytest
 
-from asr.speaker_clustering import pitch_gap
-from asr.speaker_pitch import f0_track, pitch_vectors, semitones, window_pitch
+from asr.speakers.clustering import pitch_gap
+from asr.speakers.pitch import f0_track, pitch_vectors, semitones, window_pitch
 from tests.conftest import CORPUS
 
 from .conftest import write_wav
@@ -52,7 +52,7 @@ def test_scan_pitch_is_aligned_with_the_windows(tmp_path, enroll_clips):
     """scan_recording's per-window pitch: one row per window, the same as window_pitch on the region's samples
     (what bench/speakers.py recomputes from the decoded file)."""
     from asr.decode import read_audio
-    from asr.speaker_turns import WINDOW_FRAMES, scan_recording
+    from asr.speakers.turns import WINDOW_FRAMES, scan_recording
 
     a, b = enroll_clips["王建国"], enroll_clips["赵敏"]
     audio = np.concatenate([a, np.zeros(SR, np.float32), b])

@@ -1,4 +1,4 @@
-"""Enrolled voiceprints as speaker states (asr/speaker_roster.py), on real AISHELL speakers."""
+"""Enrolled voiceprints as speaker states (asr/speakers/roster.py), on real AISHELL speakers."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""asr.speaker_turns.SpeechScanner: the speaker scan made while recording equals scan_recording's over the
+"""asr.speakers.turns.SpeechScanner: the speaker scan made while recording equals scan_recording's over the
 file, however the audio is fed, and a saved scan is taken up where it stopped (a crash, 停止)."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from asr.decode import SAMPLE_RATE, read_audio
-from asr.speaker_turns import SpeechScanner, checkpoint_path, scan_recording
+from asr.speakers.turns import SpeechScanner, checkpoint_path, scan_recording
 from tests.conftest import SAMPLE_AUDIO, write_wav
 
 
@@ -42,7 +42,7 @@ def test_a_saved_scan_is_taken_up_where_it_stopped(recording, tmp_path, monkeypa
     resumed = SpeechScanner.resume(checkpoint, pitch=False)
     assert resumed is not None and 0 < resumed.buffer_start <= resumed.resume_at <= 100 * SAMPLE_RATE
     assert len(resumed.scan.regions) > 0
-    from asr import speaker_turns
+    from asr.speakers import turns as speaker_turns
 
     embedded: list[int] = []
     real = speaker_turns.embed_stretch

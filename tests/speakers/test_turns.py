@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from asr.speaker_turns import SAMPLE_RATE, change_points, scan_recording, speech_regions
 from asr.speakers import diarize
+from asr.speakers.turns import SAMPLE_RATE, change_points, scan_recording, speech_regions
 from core.types import Segment
 
 from .conftest import write_wav

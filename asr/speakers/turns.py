@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from asr.regions import silero_timestamps
-from asr.speaker_features import HOP, SAMPLE_RATE, mel_frames, normalize_volume
+from asr.speakers.features import HOP, SAMPLE_RATE, mel_frames, normalize_volume
 
 WINDOW_FRAMES = 160  # 1.6 s, the encoder's training length
 STEP_FRAMES = 40  # 0.4 s between windows
@@ -40,13 +40,13 @@ class SpeechScan:
     offset: list[float] = field(default_factory=list)  # window start, seconds from the recording start
     duration: float = 0.0  # seconds of audio read
     # (n_i, 2) per embedded region, parallel to vectors: each window's median pitch in semitones (NaN when
-    # mostly unvoiced) and voiced frames (asr/speaker_pitch.py); empty when the scan was made without pitch.
+    # mostly unvoiced) and voiced frames (asr/speakers/pitch.py); empty when the scan was made without pitch.
     pitch: list[np.ndarray] = field(default_factory=list)
 
 
 def embed_stretch(audio: np.ndarray) -> tuple[np.ndarray, list[int]]:
     """Embed 1.6 s windows every 0.4 s over one stretch of speech; returns vectors and window start frames."""
-    from asr.speaker_encoder import embed_mels
+    from asr.speakers.encoder import embed_mels
 
     audio = normalize_volume(audio)
     mel = mel_frames(audio)
@@ -135,7 +135,7 @@ class SpeechScanner:
 
     def _take(self, final: bool) -> int:
         """Embed the complete regions of the buffer; returns how many samples may be dropped."""
-        from asr.speaker_pitch import window_pitch
+        from asr.speakers.pitch import window_pitch
 
         buffer, scan = self.buffer, self.scan
         guard = int(VAD_GUARD_SECONDS * SAMPLE_RATE)

@@ -3,7 +3,7 @@
 The d-vector encoder hears little difference between voices that differ mainly in pitch (the corpus's voices
 are one TTS voice at other pitches; some real colleagues sound alike too), while the median F0 of a speaker
 is a stable trait that classic diarization has long used. Frames are 10 ms apart and centred like the mel
-frames (asr/speaker_features.py), so frame i of a stretch lies under mel frame i and a 1.6 s embedding window
+frames (asr/speakers/features.py), so frame i of a stretch lies under mel frame i and a 1.6 s embedding window
 covers the same 160 pitch frames.
 
 The tracker works on the stretch low-passed to 1 kHz and decimated to 8 kHz (formants above that cause octave
@@ -17,7 +17,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from asr.speaker_features import HOP, SAMPLE_RATE
+from asr.speakers.features import HOP, SAMPLE_RATE
 
 RATE = 8000  # the tracker's sample rate
 DECIMATE = SAMPLE_RATE // RATE

@@ -2,7 +2,7 @@
 
 A segment is trimmed to the speech it covers (Whisper's segments often run into the pauses around them)
 and split where it covers two speakers' turns for long enough; its text is then cut in proportion to each
-speaker's speech time (see asr/speakers.py _split_text), so no character is lost.
+speaker's speech time (see asr/speakers/diarization.py _split_text), so no character is lost.
 """
 
 from __future__ import annotations

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import numpy as np
 
-from asr.speaker_features import HOP, SAMPLE_RATE, mel_frames
+from asr.speakers.features import HOP, SAMPLE_RATE, mel_frames
 
-MODEL_PATH = Path(__file__).resolve().parents[1] / "resources" / "models" / "speaker_encoder.onnx"
+MODEL_PATH = Path(__file__).resolve().parents[2] / "resources" / "models" / "speaker_encoder.onnx"
 PARTIAL_FRAMES = 160  # 1.6 s: the window length the encoder was trained on
 EMBEDDING_SIZE = 256
 

@@ -48,7 +48,7 @@ class ClusterParams:
     # what a short real sentence gives once the VAD has trimmed its edges.
     reference_min_windows: int = 4
     switch_penalty: float = 0.25  # Viterbi cost of a speaker change between neighbouring windows
-    # Pitch (asr/speaker_pitch.py) between speakers (and first-pass units), where the median of many windows
+    # Pitch (asr/speakers/pitch.py) between speakers (and first-pass units), where the median of many windows
     # is stable: two whose median pitch differs by more than pitch_free semitones plus two standard errors
     # are pitch_penalty cosine per semitone less alike. Off: on the corpus (bench/speakers.py --pitch-penalty)
     # mean DER 0.238-0.257 against 0.227 without (some meetings gain, m05 0.34 -> 0.28, m06 0.28 -> 0.20,
@@ -307,39 +307,7 @@ def cluster_windows(x: np.ndarray, runs: list[slice], *, max_speakers: int | Non
         if stats is not None:
             sim = sim - pitch_gap(stats[0], p.pitch_free, p.pitch_penalty, *stats[1:])
         np.fill_diagonal(sim, -np.inf)
-        changed = False
-        if k > 1:
-            close = sim >= merge_above
-            pair = isolated_pair(sim, p.loose_merge_above, p.isolation_gap)
-            # Only when no count is given: under a roster's cap, clusters the test keeps apart are merged by
-            # the cap instead, and (bench/speakers.py) names went to the wrong cluster (m03 named 0.65 -> 0.18).
-            if limit is None and p.merge_separation < 1.0 and (close.any() or pair is not None):
-                separable = heldout_separation(x, new, k, p.separation_block) >= p.merge_separation
-                close &= ~separable
-                # An isolated pair is one sparse voice only if its windows cannot tell it apart either (m04: a
-                # minority voice isolated with the chair's cluster, separation 0.96, was merged into it).
-                if pair is not None and separable[pair]:
-                    pair = None
-            if close.any():
-                a, b = divmod(int(np.argmax(np.where(close, sim, -np.inf))), k)
-            elif pair is not None:
-                a, b = pair
-            if close.any() or pair is not None:
-                new[new == b] = a
-                changed = True
-        if not changed:
-            # Only once nothing merges: a speaker with too few windows is dissolved into the others (two
-            # small clusters of one sparse voice get the chance to merge first).
-            counts = np.bincount(new, minlength=k)
-            keep = counts >= min(p.min_windows, counts.max())
-            if not keep.all():
-                new = resegment(x, runs, cents[keep], p.switch_penalty)
-                changed = True
-        if not changed and limit is not None and k > limit:
-            # More speakers than can be present (the cap): the two closest are one.
-            a, b = divmod(int(np.argmax(sim)), k)
-            new[new == b] = a
-            changed = True
+        new, changed = _merge_once(x, runs, new, cents, sim, p, merge_above, limit)
         new = np.unique(new, return_inverse=True)[1]
         if not changed and np.array_equal(new, labels):
             labels = new
@@ -351,6 +319,47 @@ def cluster_windows(x: np.ndarray, runs: list[slice], *, max_speakers: int | Non
     if p.refit_penalty is not None:
         labels = refit(x, runs, labels, p.refit_penalty, p.refit_iterations)
     return labels
+
+
+def _merge_once(x: np.ndarray, runs: list[slice], new: np.ndarray, cents: np.ndarray, sim: np.ndarray,
+                p: ClusterParams, merge_above: float, limit: int | None) -> tuple[np.ndarray, bool]:
+    """One step of the merging loop: two clusters that are one voice merged, else a too-small cluster
+    dissolved, else (over the cap) the two closest merged. (labels, whether anything changed)"""
+    k = len(cents)
+    changed = False
+    if k > 1:
+        close = sim >= merge_above
+        pair = isolated_pair(sim, p.loose_merge_above, p.isolation_gap)
+        # Only when no count is given: under a roster's cap, clusters the test keeps apart are merged by
+        # the cap instead, and (bench/speakers.py) names went to the wrong cluster (m03 named 0.65 -> 0.18).
+        if limit is None and p.merge_separation < 1.0 and (close.any() or pair is not None):
+            separable = heldout_separation(x, new, k, p.separation_block) >= p.merge_separation
+            close &= ~separable
+            # An isolated pair is one sparse voice only if its windows cannot tell it apart either (m04: a
+            # minority voice isolated with the chair's cluster, separation 0.96, was merged into it).
+            if pair is not None and separable[pair]:
+                pair = None
+        if close.any():
+            a, b = divmod(int(np.argmax(np.where(close, sim, -np.inf))), k)
+        elif pair is not None:
+            a, b = pair
+        if close.any() or pair is not None:
+            new[new == b] = a
+            changed = True
+    if not changed:
+        # Only once nothing merges: a speaker with too few windows is dissolved into the others (two
+        # small clusters of one sparse voice get the chance to merge first).
+        counts = np.bincount(new, minlength=k)
+        keep = counts >= min(p.min_windows, counts.max())
+        if not keep.all():
+            new = resegment(x, runs, cents[keep], p.switch_penalty)
+            changed = True
+    if not changed and limit is not None and k > limit:
+        # More speakers than can be present (the cap): the two closest are one.
+        a, b = divmod(int(np.argmax(sim)), k)
+        new[new == b] = a
+        changed = True
+    return new, changed
 
 
 def refit(x: np.ndarray, runs: list[slice], labels: np.ndarray, penalty: float, iterations: int) -> np.ndarray:

@@ -2,13 +2,13 @@
 
 Speaker turns come from the audio, not from the transcript's timings (Whisper's segments span pauses and
 drift by seconds):
-1. find_turns: stream the recording once (asr/speaker_turns.py): Silero VAD speech regions, 1.6 s
-   Resemblyzer windows every 0.4 s inside them (ONNX, asr/speaker_encoder.py; only the 256-d vectors are
+1. find_turns: stream the recording once (asr/speakers/turns.py): Silero VAD speech regions, 1.6 s
+   Resemblyzer windows every 0.4 s inside them (ONNX, asr/speakers/encoder.py; only the 256-d vectors are
    kept, so memory grows by ~1 KB per window, never with the audio), change points inside continuous
-   speech; cluster the windows into speakers (asr/speaker_clustering.py: count estimated, max_speakers
+   speech; cluster the windows into speakers (asr/speakers/clustering.py: count estimated, max_speakers
    only caps it); name clusters whose centroid matches an enrolled roster member's voiceprint above a
    calibrated threshold.
-2. label_segments (asr/speaker_attribution.py): each transcript segment takes the speaker heard under it,
+2. label_segments (asr/speakers/attribution.py): each transcript segment takes the speaker heard under it,
    trimmed to the speech (no margin unless collar is given) and split where it covers two speakers' turns; its text
    is cut in proportion to each speaker's speech time, at punctuation when one is near. Unnamed speakers
    become 发言人1, 发言人2, ... in order of first appearance.
@@ -22,12 +22,12 @@ from pathlib import Path
 
 import numpy as np
 
-from asr.speaker_attribution import attribute, pad_into_silence
-from asr.speaker_clustering import ClusterParams, centroids_of, cluster_windows, normalize_rows, resegment
-from asr.speaker_features import SAMPLE_RATE
-from asr.speaker_pitch import fill_missing, pitch_vectors
-from asr.speaker_roster import allowed_voiceprints, roster_segmentation
-from asr.speaker_turns import (
+from asr.speakers.attribution import attribute, pad_into_silence
+from asr.speakers.clustering import ClusterParams, centroids_of, cluster_windows, normalize_rows, resegment
+from asr.speakers.features import SAMPLE_RATE
+from asr.speakers.pitch import fill_missing, pitch_vectors
+from asr.speakers.roster import allowed_voiceprints, roster_segmentation
+from asr.speakers.turns import (
     SpeechScan,
     bridge_pauses,
     change_points,
@@ -72,7 +72,7 @@ COLLAR = 0.0
 # The voice in the 1.6 s before and after a point of continuous speech: one speaker 0.73-1.0 on the corpus
 # (4-window means, 1.2 s apart); a change of speaker without a pause dips to about 0.55.
 CHANGE_INSIDE = 0.66
-# Pitch next to the d-vector in each window's feature (asr/speaker_pitch.py): the pitch part's length against
+# Pitch next to the d-vector in each window's feature (asr/speakers/pitch.py): the pitch part's length against
 # the unit d-vector, and the semitones of pitch difference that make one radian. Off: on the corpus (no
 # enrolment, bench/speakers.py --pitch-weight) mean DER 0.227 at 0, 0.244 at 0.3, 0.319 at 0.5, 0.454 at 0.8,
 # worse on both halves. A window's pitch varies by 1.4-2.2 semitones within one voice (intonation), more than
@@ -197,7 +197,7 @@ def find_turns(audio_path: Path, *, max_speakers: int | None = None,
                pitch_weight: float = PITCH_WEIGHT, pitch_scale: float = PITCH_SCALE,
                checkpoint: Path | None = None, scan: SpeechScan | None = None) -> SpeakerTurns:
     """Speaker turns of a recording from its speech regions, independent of any transcript. checkpoint: the
-    scan made while it was recorded (asr.speaker_turns.SpeechScanner.save), taken up where it stopped;
+    scan made while it was recorded (asr.speakers.turns.SpeechScanner.save), taken up where it stopped;
     scan: the recording's scan made already (beside recognition, app.pipeline)."""
     if scan is None:
         scan = scan_recording(Path(audio_path), progress=progress, total_seconds=total_seconds,

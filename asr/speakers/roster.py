@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from asr.speaker_clustering import centroids_of, normalize_rows, resegment
+from asr.speakers.clustering import centroids_of, normalize_rows, resegment
 
 # Centred cosine between a member's state (refit on the meeting) and their own centred voiceprint, above
 # which the state takes the member's name; it must also beat every other member's voiceprint by MARGIN.
