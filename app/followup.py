@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 from core import followup, paths
 from core.followup import CLOSED, CONFIRMED, PENDING, REJECTED, Item
+from core.pinyin import name_similarity
 from core.storage import Store
 from core.types import FollowupEntry, Result, canonical_meeting_type
-from summarizer.names import name_similarity
 from summarizer.progress import ProgressStatement, detect_progress, task_similarity
 from summarizer.text import han_only
 

@@ -30,6 +30,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from core.pinyin import FUZZY, LIGHT, syllable
+
 log = logging.getLogger(__name__)
 
 COMMON_WORD_FREQ = 5  # jieba frequency from which a stretch counts as an ordinary word
@@ -54,12 +56,6 @@ _SPOKEN_CHARS = set("的了是呃嗯啊吧吗呢哦哈呀嘛儿之亦与及为�
 # the general pass leaves it alone; roster names are the first pass's business.
 _SURNAMES = set("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤")
 _NUMERALS = set("一二三四五六七八九十两百千万零")
-_FUZZY_INITIALS = [("zh", "z"), ("ch", "c"), ("sh", "s"), ("n", "l"), ("f", "h"), ("r", "l")]
-# Confusions common enough in Whisper's Mandarin to allow for lexicon terms too (诺时 -> 落实); the
-# others (s/sh, z/zh ...) also turn transliterations into terms (保罗斯 -> 保落实), so names only.
-_LIGHT_INITIALS = [("n", "l")]
-_LIGHT_FINALS = [("ing", "in"), ("eng", "en")]
-_FUZZY_FINALS = [("ing", "in"), ("eng", "en"), ("ang", "an"), ("iang", "ian"), ("uang", "uan")]
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -96,16 +92,6 @@ def _is_phrase(word: str) -> bool:
     from pypinyin.phrases_dict import phrases_dict  # already loaded by pypinyin itself
 
     return word in phrases_dict
-
-
-@lru_cache(maxsize=65536)
-def _syllable(ch: str) -> tuple[str, str]:
-    """(initial, final) of a character's most common reading, toneless."""
-    from pypinyin import Style, pinyin
-
-    initial = pinyin(ch, style=Style.INITIALS, strict=False)[0][0]
-    final = pinyin(ch, style=Style.FINALS, strict=False)[0][0]
-    return initial, final
 
 
 _TONE_MARKS = {marked: (plain, tone) for plain, marks in (
@@ -181,38 +167,6 @@ def _speechlike(window: str) -> bool:
     )
 
 
-def _norm(part: str, pairs: list[tuple[str, str]]) -> str:
-    for long, short in pairs:
-        if part == long:
-            return short
-    return part
-
-
-@lru_cache(maxsize=65536)
-def sound_key(ch: str) -> tuple[str, str]:
-    """The syllable with the fuzzy pairs folded together: equal keys sound alike."""
-    initial, final = _syllable(ch)
-    return _norm(initial, _FUZZY_INITIALS), _norm(final, _FUZZY_FINALS)
-
-
-def lightly_close(a: str, b: str) -> bool:
-    """Same syllable, or differing only by n/l or a final -ng."""
-    ia, fa = _syllable(a)
-    ib, fb = _syllable(b)
-    return _norm(ia, _LIGHT_INITIALS) == _norm(ib, _LIGHT_INITIALS) and _norm(fa, _LIGHT_FINALS) == _norm(
-        fb, _LIGHT_FINALS)
-
-
-def syllables_close(a: str, b: str) -> bool:
-    """Two characters sound alike: same toneless syllable up to the common fuzzy pairs."""
-    if a == b:
-        return True
-    ia, fa = _syllable(a)
-    ib, fb = _syllable(b)
-    return _norm(ia, _FUZZY_INITIALS) == _norm(ib, _FUZZY_INITIALS) and _norm(fa, _FUZZY_FINALS) == _norm(
-        fb, _FUZZY_FINALS)
-
-
 def _addressed(text: str, end: int) -> bool:
     """text[:end] ends in a name's place: right before 同志/书记/委员, but not 同志们 (正好同志们都在)."""
     return text.startswith(ADDRESS_SUFFIXES, end) and not text.startswith("同志们", end)
@@ -240,12 +194,12 @@ class Corrector:
         # index by sound, so a window finds its candidate terms with one look-up
         self._by_sound: dict[tuple, list[str]] = {}
         for term in self.terms:
-            self._by_sound.setdefault(tuple(sound_key(c) for c in term), []).append(term)
+            self._by_sound.setdefault(tuple(FUZZY.key(c) for c in term), []).append(term)
 
     def find(self, text: str) -> list[Correction]:
         taken = [False] * len(text)
         found: list[Correction] = []
-        keys = [sound_key(c) if _CJK.match(c) else None for c in text]
+        keys = [FUZZY.key(c) if _CJK.match(c) else None for c in text]
         for length in self._lengths:
             for start in range(0, len(text) - length + 1):
                 end = start + length
@@ -280,7 +234,7 @@ class Corrector:
         if not _addressed(text, end) or _is_common(window):
             return None
         matches = [name for name in self.names if len(name) == len(window) and name[0] == window[0]
-                   and all(_syllable(a)[0] == _syllable(b)[0] for a, b in zip(window[1:], name[1:], strict=True))]
+                   and all(syllable(a)[0] == syllable(b)[0] for a, b in zip(window[1:], name[1:], strict=True))]
         return matches[0] if len(matches) == 1 else None
 
     def _find_homophones(self, text: str, taken: list[bool]) -> list[Correction]:
@@ -378,13 +332,13 @@ class Corrector:
             # also lists some people's names (周小明), which may well be a roster name misheard.
             if not addressed and _is_common(window, COMMON_NAME_FREQ if is_name else COMMON_WORD_FREQ):
                 continue
-            if not is_name and not all(lightly_close(a, b) for a, b in zip(window, term, strict=True)):
+            if not is_name and not LIGHT.close_words(window, term):
                 continue  # terms need near-exact homophones (保罗斯 is no 保落实); names allow fuzzy ones (照名)
             if len(term) == 2 and not is_name and not any(a == b for a, b in zip(window, term, strict=True)) \
                     and _is_common(window, 3):
                 continue  # two characters, none shared: only a non-word (英道 -> 应到)
             gain = self._gain(text, start, end, term) + (MIN_GAIN if addressed else 0.0)
-            if addressed and all(lightly_close(a, b) for a, b in zip(window, term, strict=True)):
+            if addressed and LIGHT.close_words(window, term):
                 # Sounds the same and is addressed as a comrade: the name, however common the word
                 # it was heard as (实到十五名正好同志病假 -> 郑浩同志).
                 gain = max(gain, 2 * MIN_GAIN)

@@ -3,7 +3,7 @@
 A member is called by full name (骆振川), by given name (振川, 秀荣), by surname with 老/小 (老贺, 小柏)
 or with a title (巫所长, 邱经理, 温师傅, 巩总), by 你 right after being addressed, by 我 when the
 speaker takes the task, by 他/她 after being named. Recognition garbles names by sound, so every form
-is compared in toneless pinyin with the usual confusions (names.char_similarity), never by
+is compared in toneless pinyin with the usual confusions (core.pinyin.char_similarity), never by
 characters alone. A form is an owner only in an owner position (vocative, 由X/交给X, X牵头/负责,
 X + action); a name in a temporal clause (卫国同志出院后) or as a helper (小谭配合你) is not.
 """
@@ -13,7 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from summarizer.names import char_similarity, clearly_nearest, mean_similarity, name_similarity, readings
+from core.pinyin import char_similarity, mean_similarity, name_similarity, readings
+from summarizer.names import clearly_nearest
 from summarizer.text import cue_list
 
 COMPOUND_SURNAMES = ("欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "令狐", "公孙", "慕容", "尉迟", "长孙",

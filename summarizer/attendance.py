@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 
 from core.meeting_rules import quorum_met
+from core.pinyin import mean_similarity, sound_alike
 from core.types import Absence, Attendance, Meeting
 from summarizer.heard import restore
-from summarizer.names import Roster, clearly_nearest, mean_similarity, sound_alike
+from summarizer.names import Roster, clearly_nearest
 from summarizer.text import NUM, Sentence, alternation, clauses, cn_to_int, cue_list
 
 _GAP = r"[^0-9零〇一两二三四五六七八九十，,。；;]{0,14}?"

@@ -37,7 +37,7 @@ _TAILS = ("讲话", "论述", "指示", "批示", "文章", "回信", "贺信")
 
 
 def _tail_as_said(heard: str) -> str:
-    from summarizer.names import sound_alike
+    from core.pinyin import sound_alike
 
     return next((t for t in _TAILS if heard != t and sound_alike(heard, t)), heard)
 

@@ -1,6 +1,6 @@
 """Cue words that speech recognition wrote as homophones (并嫁 for 病假, 佛则 for 负责), read back.
 
-Only whole words that sound alike (read as words, tones aside: names.sound_alike) are restored, and
+Only whole words that sound alike (read as words, tones aside: core.pinyin.sound_alike) are restored, and
 only where the word belongs (restore's protect/after, restore_task_words' contexts), so ordinary words
 stay as heard.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from summarizer.names import readings, sound_alike, sound_near
+from core.pinyin import readings, sound_alike, sound_near
 from summarizer.text import cue_list
 
 _HAN = re.compile(r"[\u4e00-\u9fff]+")

@@ -3,77 +3,12 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
+from core.pinyin import char_similarity, name_similarity
 from summarizer.text import han_only
 
-# Initials and finals that Mandarin speakers and ASR models often swap.
-_INITIAL_PAIRS = {frozenset(p) for p in [("z", "zh"), ("c", "ch"), ("s", "sh"), ("n", "l"), ("f", "h"), ("r", "l"),
-                                          ("q", "x"), ("j", "q"), ("j", "x")]}
-_FINAL_PAIRS = {frozenset(p) for p in [("an", "ang"), ("en", "eng"), ("in", "ing"), ("ian", "iang"),
-                                        ("uan", "uang"), ("ong", "eng"), ("ou", "iu"), ("e", "o")]}
 TITLES = ("同志", "书记", "副书记", "委员", "主任", "组长", "部长", "经理", "老师")
 MATCH_THRESHOLD = 0.85
-
-
-@lru_cache(maxsize=4096)
-def _syllable(char: str) -> tuple[str, str]:
-    from pypinyin import Style, lazy_pinyin  # lazy: pypinyin loads its dictionaries on import
-
-    initial = lazy_pinyin(char, style=Style.INITIALS, strict=False)[0]
-    final = lazy_pinyin(char, style=Style.FINALS, strict=False)[0]
-    return initial, final
-
-
-@lru_cache(maxsize=8192)
-def readings(char: str) -> frozenset[str]:
-    """Every toneless reading of a character (差: cha, chai, ci)."""
-    from pypinyin import Style, pinyin
-
-    return frozenset(pinyin(char, style=Style.NORMAL, heteronym=True)[0])
-
-
-@lru_cache(maxsize=8192)
-def _said(word: str) -> tuple[str, ...]:
-    """How a word is read, toneless, with the reading its context calls for (出差: chu chai, 病假: bing jia)."""
-    from pypinyin import lazy_pinyin
-
-    return tuple(lazy_pinyin(word))
-
-
-def sound_alike(a: str, b: str) -> bool:
-    """Equally long strings read the same, tones aside (出拆 / 出差, 执班 / 值班, 正好 / 郑浩).
-
-    Each word is read as a word, so rare readings do not count (节 is not 假 although 假 can be jie)."""
-    if len(a) != len(b) or not a:
-        return False
-    if a == b:
-        return True
-    # cheap per-character gate before reading the words as a whole
-    if not all(x == y or readings(x) & readings(y) for x, y in zip(a, b, strict=True)):
-        return False
-    return _said(a) == _said(b)
-
-
-@lru_cache(maxsize=1 << 18)  # pairs of characters: each name is compared at every position of a 2-hour transcript
-def char_similarity(a: str, b: str) -> float:
-    if a == b:
-        return 1.0
-    ia, fa = _syllable(a)
-    ib, fb = _syllable(b)
-    if (ia, fa) == (ib, fb):
-        return 1.0  # homophone: the usual ASR confusion for names
-    si = 1.0 if ia == ib else 0.8 if frozenset((ia, ib)) in _INITIAL_PAIRS else 0.0
-    sf = 1.0 if fa == fb else 0.8 if frozenset((fa, fb)) in _FINAL_PAIRS else 0.0
-    return 0.5 * si + 0.5 * sf
-
-
-def mean_similarity(a: str, b: str) -> float:
-    """Mean per-character pinyin similarity of two equally long strings, no character ruled out (0 when
-    lengths differ): for names heard badly, where the roster and a margin are the constraints."""
-    if len(a) != len(b) or not a:
-        return 0.0
-    return sum(char_similarity(x, y) for x, y in zip(a, b, strict=True)) / len(a)
 
 
 def clearly_nearest(scored: list[tuple[float, str]], threshold: float, margin: float = 0.1) -> str | None:
@@ -85,19 +20,6 @@ def clearly_nearest(scored: list[tuple[float, str]], threshold: float, margin: f
     if ranked and ranked[0][0] >= threshold and (len(ranked) == 1 or ranked[0][0] - ranked[1][0] >= margin):
         return ranked[0][1]
     return None
-
-
-def name_similarity(a: str, b: str) -> float:
-    """Mean per-character pinyin similarity of two equally long strings (0 when lengths differ)."""
-    if len(a) != len(b) or not a:
-        return 0.0
-    total = 0.0
-    for x, y in zip(a, b, strict=True):
-        sim = char_similarity(x, y)
-        if sim < 0.5:
-            return 0.0  # one character far off is no name (most positions fail at the first)
-        total += sim
-    return total / len(a)
 
 
 class Roster:
@@ -168,18 +90,3 @@ class Roster:
                     for j in range(i, i + n):
                         taken[j] = True
         return sorted(found, key=lambda f: f[1])
-
-
-# Merged when comparing by ear: the initials and finals that Mandarin speakers and ASR swap.
-_NEAR_INITIAL = {"zh": "z", "ch": "c", "sh": "s", "l": "n", "h": "f", "q": "j", "x": "j"}
-_NEAR_FINAL = {"ing": "in", "eng": "en", "ang": "an", "iang": "ian", "uang": "uan", "ong": "en"}
-
-
-def _near(char: str) -> tuple[str, str]:
-    initial, final = _syllable(char)
-    return _NEAR_INITIAL.get(initial, initial), _NEAR_FINAL.get(final, final)
-
-
-def sound_near(a: str, b: str) -> bool:
-    """Equally long strings that sound alike up to the usual confusions (一层 / 议程: c-ch; 错施 / 措施)."""
-    return len(a) == len(b) > 0 and all(x == y or _near(x) == _near(y) for x, y in zip(a, b, strict=True))

@@ -274,7 +274,7 @@ _FLOOR_WORDS = ("汇报", "领学", "发言", "介绍", "表态", "通报", "点
 
 def _floor_next(rest: str) -> bool:
     """What follows the person is the floor, also when heard by sound (请许强同志会报个人情况: 汇报)."""
-    from summarizer.names import sound_alike
+    from core.pinyin import sound_alike
 
     return bool(_FLOOR.match(rest)) or any(sound_alike(rest[:2], w) for w in _FLOOR_WORDS)
 

@@ -77,7 +77,7 @@ _COUNT_BEFORE = re.compile(r"(?:[0-9零〇一二两三四五六七八九十]+票
 
 def _vote_words_heard(text: str) -> str:
     """Vote words heard by sound where a count or a voter goes with them: 一票齐全 / 我戏权 -> 弃权."""
-    from summarizer.names import sound_near
+    from core.pinyin import sound_near
 
     out, i = [], 0
     while i < len(text):

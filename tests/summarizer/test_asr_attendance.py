@@ -1,9 +1,10 @@
 """Attendance announcements as speech recognition writes them: homophones for reasons, a garbled 应到."""
 
+from core.pinyin import sound_alike
 from core.types import Meeting
 from summarizer import extract_minutes
 from summarizer.attendance import normalise_cues
-from summarizer.names import Roster, sound_alike
+from summarizer.names import Roster
 from tests.summarizer.meetings import segments
 
 ROSTER = ["周建华", "赵刚", "钱丽", "孙悦", "李强", "王磊", "李娜", "郑伟", "吴芳", "冯军"]
