@@ -15,6 +15,7 @@ from analytics import agenda as agenda_mod
 from analytics import compliance, interaction, participation, risks, scoring, sentiment
 from analytics.suggestions import suggest
 from analytics.text import valid_segments
+from core.meeting_rules import expect
 from core.types import Assessment, Meeting, Minutes, Score, Segment
 
 log = logging.getLogger(__name__)
@@ -71,7 +72,7 @@ def _sentiment(segments: list[Segment], sections: list[int | None], agenda: list
         ],
         "overall": overall,
         "timeline": _timeline(utterances),
-        "criticism_expected": mtype == "组织生活会",
+        "criticism_expected": expect(mtype).criticism,
         "method": "snownlp + 会议语料领域词典（analytics_sentiment.json）",
     }
 
@@ -131,7 +132,7 @@ def assess(segments: list[Segment], minutes: Minutes, meeting: Meeting, **_: Any
         "agenda_items": assigned.get("items"),
         "first_topic_seconds": ft_seconds,
         "first_topic_share": round(min(1.0, ft_seconds / total_speech), 4) if ft_seconds and total_speech else None,
-        "first_topic_required": mtype != "党课",
+        "first_topic_required": expect(mtype).first_topic,
         "resolutions": len(minutes.resolutions),
         "resolutions_complete": sum(1 for r in minutes.resolutions if r.owner and r.deadline),
         "compliance_checked": len(checkable),

@@ -8,12 +8,12 @@ from __future__ import annotations
 import re
 
 from analytics.agenda import is_first_topic
-from core.meeting_rules import election_attendance, quorum_met, rules, vote_passed
+from analytics.text import CRITICISM
+from core.meeting_rules import election_attendance, expect, quorum_met, rules, vote_passed
 from core.types import NEEDS_FILLING, Attendance, ComplianceItem, Meeting, Minutes, Segment
 
 _NEEDS_VOTE = re.compile(r"预备党员|转为正式党员|转正|选举|表决|投票|举手")
 _ELECTION = re.compile(r"选举|换届|补选")
-_CRITICISM = re.compile(r"批评|自我批评|对照检查|检视剖析|查摆|提个?意见|红红脸|出出汗|我的不足|差距")
 _FIRST_TOPIC_SPEECH = re.compile(
     r"学习.{0,20}(习近平|总书记)|(习近平|总书记).{0,40}(重要讲话|重要指示|重要论述|指出|强调)"
 )
@@ -55,7 +55,7 @@ def _first_topic_items(
     """第一议题: every party meeting except a 党课 opens with it."""
     ft = minutes.first_topic
     has_ft = _has_first_topic(minutes, segments, agenda, text)
-    if mtype == "党课":
+    if not expect(mtype).first_topic:
         return [ComplianceItem("第一议题", None, "党课一般不单设第一议题。")]
     items = [ComplianceItem("第一议题", has_ft, "已学习第一议题。" if has_ft else "未发现第一议题学习内容，请核实。")]
     if has_ft and agenda:
@@ -177,9 +177,9 @@ def _vote_items(
 
 def _criticism_items(mtype: str, text: str) -> list[ComplianceItem]:
     """A 组织生活会 must hold criticism and self-criticism; other meetings are not checked for it."""
-    if mtype != "组织生活会":
+    if not expect(mtype).criticism:
         return []
-    ok = bool(_CRITICISM.search(text))
+    ok = bool(CRITICISM.search(text))
     return [
         ComplianceItem("开展批评和自我批评", ok, "发言中有批评和自我批评。" if ok else "未发现批评和自我批评的内容，请核实。")
     ]

@@ -16,7 +16,8 @@ import json
 import re
 from dataclasses import dataclass
 
-from analytics.text import sentences, words
+from analytics.text import CRITICISM, sentences, words
+from core.meeting_rules import expect
 from core.types import Risk, Segment, speaker_turns
 
 LEXICON = "analytics_risk_cues.json"
@@ -207,7 +208,6 @@ def _excerpt(sentence: str, pos: int) -> str:
     return sentence[lo : lo + MAX_TEXT]
 
 
-_CRITICISM = re.compile(r"批评|自我批评|查摆|对照检查|检视|提个?意见|我的不足|我的问题")
 CRITICISM_REASON = "批评与自我批评中指出的问题：这是组织生活会应有的内容，建议列入整改清单，明确责任人和完成时限。"
 
 
@@ -312,7 +312,7 @@ def _segment_risks(seg: Segment, meeting_type: str, seen: set[str]) -> list[Risk
                 start=round(seg.start + per_char * at, 2),
                 end=round(min(seg.end, seg.start + per_char * (at + len(shown))), 2),
                 reason=CRITICISM_REASON
-                if meeting_type == "组织生活会" and _CRITICISM.search(text)
+                if expect(meeting_type).criticism and CRITICISM.search(text)
                 else f"{category['name']}：{category['reason']}",
                 cue="、".join(cue_names),
             )

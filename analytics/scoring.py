@@ -7,6 +7,7 @@ The score is a pure function of its inputs: the same transcript always gets the 
 
 from __future__ import annotations
 
+from core.meeting_rules import expect
 from core.types import Score, ScorePart
 
 WEIGHTS = {
@@ -27,8 +28,6 @@ NAMES = {
     "compliance": "程序合规",
     "atmosphere": "讨论氛围",
 }
-# Share of present members expected to speak, by meeting type (a 支委会 is small: all should speak).
-SPEAK_TARGET = {"支部委员会": 1.0, "党小组会": 0.8, "组织生活会": 1.0, "支部党员大会": 0.4, "主题党日": 0.4, "党课": 0.2}
 CHAIR_SHARE_LIMIT = 0.5  # above this the chair's share starts to lower the balance part
 FIRST_TOPIC_TARGET = 0.15  # share of speaking time on the 第一议题 that counts as full marks
 MEMBER_REPLY_TARGET = 0.3  # share of turn transitions between two members (not the chair)
@@ -64,7 +63,7 @@ def parts(m: dict, meeting_type: str) -> dict[str, tuple[float | None, str]]:
 def _participation(m: dict, meeting_type: str) -> _Part:
     """Share of present members who spoke, against the target for the meeting type."""
     spoke = m.get("spoke_share")
-    target = SPEAK_TARGET.get(meeting_type, 0.6)
+    target = expect(meeting_type).speak_target  # a 支委会 is small: all should speak
     if spoke is None:
         return (None, "无法判断到会人数或说话人，未计算。")
     return (
@@ -76,7 +75,7 @@ def _participation(m: dict, meeting_type: str) -> _Part:
 def _balance(m: dict, meeting_type: str) -> _Part:
     """1 - Gini of speaking time, reduced when the chair talks beyond the limit."""
     gini, chair = m.get("gini"), m.get("chair_share")
-    if gini is None or m.get("speakers", 0) < 2 or meeting_type == "党课":
+    if gini is None or m.get("speakers", 0) < 2 or expect(meeting_type).lecture:
         return (None, "党课以主讲为主或说话人不足两人，未计算。")
     value = 100 * (1 - gini)
     detail = f"发言时长基尼系数{gini:.2f}（0为完全均衡）"
@@ -109,10 +108,10 @@ def _topic(m: dict, meeting_type: str) -> _Part:
     """The mean of the 第一议题's share of time (not for a 党课) and the on-agenda share."""
     ft_share, fit = m.get("first_topic_share"), m.get("agenda_fit")
     pieces, details = [], []
-    if ft_share is not None and meeting_type != "党课":
+    if ft_share is not None and expect(meeting_type).first_topic:
         pieces.append(100 * min(1.0, ft_share / FIRST_TOPIC_TARGET))
         details.append(f"第一议题用时占{_pct(ft_share)}（目标不少于{_pct(FIRST_TOPIC_TARGET)}）")
-    elif meeting_type != "党课" and m.get("first_topic_required"):
+    elif expect(meeting_type).first_topic and m.get("first_topic_required"):
         pieces.append(0.0)
         details.append("未发现第一议题")
     if fit is not None:
@@ -144,7 +143,7 @@ def _atmosphere(m: dict, meeting_type: str) -> _Part:
     neg = m.get("negative_share")
     if neg is None:
         return (None, "没有可分析的发言，未计算。")
-    if meeting_type == "组织生活会":
+    if expect(meeting_type).criticism:
         crit = m.get("criticism", False)
         return (
             100.0 if crit else 60.0,

@@ -83,3 +83,8 @@ def valid_segments(segments: object) -> list[Segment]:
 
 def display_name(speaker: str) -> str:
     return speaker or NO_SPEAKER
+
+
+# Words of criticism and self-criticism (批评与自我批评, 对照检查, 红红脸、出出汗): what a 组织生活会 must hold
+# (compliance) and what makes a remark there a finding to follow up rather than a risk (risks).
+CRITICISM = re.compile(r"批评|自我批评|对照检查|检视|查摆|提个?意见|红红脸|出出汗|我的不足|我的问题|差距")

@@ -14,16 +14,6 @@ from pathlib import Path
 
 LEXICON_DIR = Path(__file__).resolve().parents[1] / "resources" / "lexicons"
 
-# Terms worth a place in Whisper's small hotword budget for each meeting type, after the names.
-CORE_TERMS = {
-    "": ["三会一课", "第一议题", "领学", "落实"],
-    "支部委员会": ["支委会", "第一议题", "党费收缴", "入党积极分子", "纪检"],
-    "支部党员大会": ["党员大会", "第一议题", "预备党员", "转正", "表决"],
-    "党小组会": ["党小组", "第一议题", "党费"],
-    "党课": ["党课", "习近平新时代中国特色社会主义思想"],
-    "主题党日": ["主题党日", "第一议题", "志愿服务"],
-    "组织生活会": ["组织生活会", "批评和自我批评", "对照检查", "整改"],
-}
 
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
 
@@ -67,11 +57,13 @@ def meeting_hotwords(roster: Iterable[str] = (), agenda: Iterable[str] = (), mee
     Transcriber keeps only as many as fit its budget, so the order matters: names first, because
     they are what Whisper gets wrong most and what the minutes need right.
     """
+    from core.meeting_rules import expect, general_terms
     from core.types import canonical_meeting_type
 
     words = [n.strip() for n in roster if n and n.strip()]
     words += agenda_terms(agenda)
-    words += CORE_TERMS.get(canonical_meeting_type(meeting_type), []) + CORE_TERMS[""]
+    # Terms worth a place in Whisper's small hotword budget, after the names: the type's, then every meeting's.
+    words += [*expect(canonical_meeting_type(meeting_type)).terms, *general_terms()]
     return list(dict.fromkeys(words))
 
 

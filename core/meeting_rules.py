@@ -1,6 +1,8 @@
 """The rules of each meeting type, in one table (resources/meeting_rules.json): how often it must be
-held, who must be present, what a vote needs. The minutes (quorum met, vote passed), the compliance
-check and the 台账 all ask here, so they can no longer disagree."""
+held, who must be present, what a vote needs, who is expected to speak, whether it opens with a 第一议题,
+is a lecture or a session of criticism, and the terms the recogniser listens for. The minutes (quorum
+met, vote passed), the compliance check, the score, the 台账 and the recogniser all ask here, so they can
+no longer disagree. A type the table does not know gets the defaults (`expect`)."""
 
 from __future__ import annotations
 
@@ -26,6 +28,11 @@ class TypeRules:
     period: str  # month | quarter | year: held at least once in each
     quorum: Quorum | None
     vote_base: str  # a vote passes with more yes-votes than half of: expected (应到) or present (实到)
+    speak_target: float = 0.6  # share of those present expected to speak
+    first_topic: bool = True  # opens with a 第一议题 (a 党课 is itself the study)
+    lecture: bool = False  # one person speaks (党课): speaking-time balance is not asked for
+    criticism: bool = False  # criticism and self-criticism are its business (组织生活会)
+    terms: tuple[str, ...] = ()  # worth a place in the recogniser's hotwords, after the names
 
 
 @lru_cache(maxsize=1)
@@ -38,7 +45,24 @@ def rules(meeting_type: str) -> TypeRules | None:
     if entry is None:
         return None
     quorum = Quorum(**entry["quorum"]) if entry.get("quorum") else None
-    return TypeRules(meeting_type, entry["period"], quorum, entry["vote_base"])
+    return TypeRules(meeting_type, entry["period"], quorum, entry["vote_base"],
+                     speak_target=float(entry.get("speak_target", _default()["speak_target"])),
+                     first_topic=bool(entry.get("first_topic", True)), lecture=bool(entry.get("lecture", False)),
+                     criticism=bool(entry.get("criticism", False)), terms=tuple(entry.get("terms", ())))
+
+
+def expect(meeting_type: str) -> TypeRules:
+    """The type's rules, or those of a meeting of unknown type (no quorum, no type terms)."""
+    return rules(meeting_type) or TypeRules("", "", None, "present", speak_target=float(_default()["speak_target"]))
+
+
+def general_terms() -> tuple[str, ...]:
+    """Terms worth a hotword place in every party meeting (三会一课, 第一议题 …), after the type's own."""
+    return tuple(_default()["terms"])
+
+
+def _default() -> dict:
+    return _table()["default"]
 
 
 def all_rules() -> list[TypeRules]:

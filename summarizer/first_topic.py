@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from core.flags import Flag
+from core.meeting_rules import expect
 from core.types import FirstTopic, Meeting
 from summarizer.agenda import later_item_begins
 from summarizer.names import Roster
@@ -165,7 +166,7 @@ def extract_first_topic(
     named = [s for s in sentences if _NAMED.search(s.text)]
     study_item = next((i for i, a in enumerate(agenda[:2]) if _study_phrase(a)), None)
     early = sentences[: max(10, len(sentences) // 4)]
-    if meeting.type == "党课":
+    if not expect(meeting.type).first_topic:
         # the lecture itself is no 第一议题; a study item announced besides the lecture is, also when the
         # announcement was misheard ('今天的安排第一' | '学习习近平总书记…讲话…第二，…讲专题党课')
         lecture_apart = study_item is not None and any(_LECTURE.search(a) for k, a in enumerate(agenda) if k != study_item)

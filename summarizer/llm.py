@@ -22,6 +22,7 @@ from typing import Any
 
 from core import net_policy
 from core.flags import flag_missing
+from core.meeting_rules import expect
 from core.types import FirstTopic, Meeting, Minutes, Resolution, Segment
 from summarizer.dates import find_deadline
 from summarizer.names import Roster
@@ -268,7 +269,7 @@ def validate(data: dict[str, Any], segments: list[Segment], meeting: Meeting) ->
     first_topic = None
     ft = data.get("first_topic")
     transcript = "".join(clean_text(s.text) for s in segments)
-    may_have = meeting.type != "党课" or "第一议题" in transcript  # never invent one for a 党课
+    may_have = expect(meeting.type).first_topic or "第一议题" in transcript  # never invent one for a 党课
     if isinstance(ft, dict) and isinstance(ft.get("content"), str) and may_have:
         span = _evidence(ft, segments) or None
         cited = "".join(clean_text(s.text) for s in segments[span[0]:span[1] + 1]) if span else ""

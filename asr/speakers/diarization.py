@@ -34,7 +34,7 @@ from asr.speakers.turns import (
     embed_stretch,
     region_turns,
     scan_recording,
-    speech_regions,
+    speech_sample_ranges,
 )
 from core.errors import AudioError
 from core.types import Segment
@@ -109,7 +109,7 @@ def embed_voice(audio: np.ndarray) -> np.ndarray:
         raise AudioError(f"声纹录音太短（{seconds:.1f} 秒），请录制至少 {MIN_ENROLL_SECONDS:.0f} 秒本人的连续讲话。")
     if float(np.sqrt(np.mean(audio**2))) < SILENCE_RMS:
         raise AudioError("声纹录音几乎是静音，请检查麦克风后重新录制。")
-    regions = speech_regions(audio)
+    regions = speech_sample_ranges(audio)
     speech = sum(b - a for a, b in regions) / SAMPLE_RATE
     if speech < MIN_ENROLL_SECONDS:
         raise AudioError(

@@ -60,9 +60,10 @@ def embed_stretch(audio: np.ndarray) -> tuple[np.ndarray, list[int]]:
     return embed_mels(np.stack([mel[s : s + WINDOW_FRAMES] for s in starts])), starts
 
 
-def speech_regions(audio: np.ndarray, min_silence_ms: int = MIN_SILENCE_MS,
+def speech_sample_ranges(audio: np.ndarray, min_silence_ms: int = MIN_SILENCE_MS,
                    pad_ms: int = SPEECH_PAD_MS) -> list[tuple[int, int]]:
-    """Sample ranges of speech (Silero VAD as shipped by faster-whisper)."""
+    """Sample ranges of speech, padded (Silero VAD as shipped by faster-whisper); recognition's regions, in
+    seconds and unpadded, are asr.regions.speech_regions."""
     from faster_whisper.vad import VadOptions
 
     if len(audio) == 0:
@@ -139,7 +140,7 @@ class SpeechScanner:
 
         buffer, scan = self.buffer, self.scan
         guard = int(VAD_GUARD_SECONDS * SAMPLE_RATE)
-        regions = speech_regions(buffer)
+        regions = speech_sample_ranges(buffer)
         complete = regions if final else [r for r in regions if r[1] < len(buffer) - guard]
         if not final and len(complete) < len(regions):
             keep_from = regions[len(complete)][0]

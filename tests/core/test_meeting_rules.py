@@ -31,3 +31,25 @@ def test_minutes_and_compliance_agree():
                       votes=[Vote(matter="确定发展对象", in_favor=3, against=2, abstain=1)])
     items = {i.item: i for i in check(meeting, minutes, [], minutes.agenda)}
     assert items["表决有效"].ok is False  # 3 yes of 应到 7: not more than half
+
+
+def test_every_type_has_its_rules_and_an_unknown_type_the_defaults():
+    from core.meeting_rules import expect, general_terms
+    from core.types import MEETING_TYPES
+
+    for name in MEETING_TYPES:
+        rule = expect(name)
+        assert rule.name == name and 0 < rule.speak_target <= 1 and rule.terms
+    assert not expect("党课").first_topic and expect("党课").lecture
+    assert expect("组织生活会").criticism and not expect("支部委员会").criticism
+    unknown = expect("读书会")
+    assert (unknown.quorum, unknown.first_topic, unknown.lecture, unknown.terms) == (None, True, False, ())
+    assert "第一议题" in general_terms()
+
+
+def test_the_recogniser_listens_for_the_terms_the_table_gives():
+    from asr.lexicon import meeting_hotwords
+    from core.meeting_rules import expect
+
+    words = meeting_hotwords(["王建国"], [], "组织生活会")
+    assert words[0] == "王建国" and set(expect("组织生活会").terms) <= set(words)

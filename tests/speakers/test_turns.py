@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from asr.speakers import diarize
-from asr.speakers.turns import SAMPLE_RATE, change_points, scan_recording, speech_regions
+from asr.speakers.turns import SAMPLE_RATE, change_points, scan_recording, speech_sample_ranges
 from core.types import Segment
 
 from .conftest import write_wav
@@ -17,7 +17,7 @@ def test_streamed_regions_match_the_whole_file(tmp_path, enroll_clips):
     clips = list(enroll_clips.values())
     audio = np.concatenate([p for clip in clips + clips[:1] for p in (clip, silence)])
     assert len(audio) > 65 * SAMPLE_RATE
-    whole = [(a / SAMPLE_RATE, b / SAMPLE_RATE) for a, b in speech_regions(audio)]
+    whole = [(a / SAMPLE_RATE, b / SAMPLE_RATE) for a, b in speech_sample_ranges(audio)]
     scan = scan_recording(write_wav(tmp_path / "long.wav", audio))
     assert len(scan.regions) == len(whole)
     assert max(abs(a - c) + abs(b - d) for (a, b), (c, d) in zip(scan.regions, whole, strict=True)) < 0.2
