@@ -21,7 +21,30 @@ FLAG_TEXT = QBrush(QColor("#b00020"))
 GOOD_TEXT = QBrush(QColor("#2e7d32"))
 
 
-class MeetingListModel(QAbstractTableModel):
+class _Table(QAbstractTableModel):
+    """A flat table: rows from `_rows()`, one column per header."""
+
+    HEADERS: tuple[str, ...] = ()
+
+    def _rows(self) -> list:
+        raise NotImplementedError
+
+    def _headers(self) -> tuple[str, ...]:
+        return self.HEADERS
+
+    def rowCount(self, parent: _Index = _ROOT) -> int:
+        return 0 if parent.isValid() else len(self._rows())
+
+    def columnCount(self, parent: _Index = _ROOT) -> int:
+        return 0 if parent.isValid() else len(self._headers())
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self._headers()[section]
+        return None
+
+
+class MeetingListModel(_Table):
     """Rows from Store.list_meetings(), each with an optional "sync" (app.ui.sync_status.SyncStatus)."""
 
     HEADERS = ("日期", "类型", "标题", "状态", "党建平台")
@@ -37,16 +60,8 @@ class MeetingListModel(QAbstractTableModel):
         self.rows = rows
         self.endResetModel()
 
-    def rowCount(self, parent: _Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: _Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.HEADERS[section]
-        return None
+    def _rows(self) -> list:
+        return self.rows
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
@@ -70,7 +85,7 @@ class MeetingListModel(QAbstractTableModel):
         return self.rows[row]["id"]
 
 
-class SegmentModel(QAbstractTableModel):
+class SegmentModel(_Table):
     """The transcript: one row per Segment of the Result, edited in place.
 
     `edited` fires after any change so the owner can save (debounced). The playing row is found with
@@ -98,16 +113,8 @@ class SegmentModel(QAbstractTableModel):
 
     # ------------------------------------------------ Qt model API
 
-    def rowCount(self, parent: _Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self.segments)
-
-    def columnCount(self, parent: _Index = _ROOT) -> int:
-        return 0 if parent.isValid() else 3
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.HEADERS[section]
-        return None
+    def _rows(self) -> list:
+        return self.segments
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
@@ -193,7 +200,7 @@ class SegmentModel(QAbstractTableModel):
         return -1
 
 
-class ResolutionModel(QAbstractTableModel):
+class ResolutionModel(_Table):
     """The resolutions table; owner or deadline missing shows 待人工补齐 on red."""
 
     HEADERS = ("决议事项", "责任人", "完成时限")
@@ -209,16 +216,8 @@ class ResolutionModel(QAbstractTableModel):
         self.items = items
         self.endResetModel()
 
-    def rowCount(self, parent: _Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self.items)
-
-    def columnCount(self, parent: _Index = _ROOT) -> int:
-        return 0 if parent.isValid() else 3
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.HEADERS[section]
-        return None
+    def _rows(self) -> list:
+        return self.items
 
     def _value(self, item: Resolution, col: int) -> str | None:
         return (item.content, item.owner, item.deadline)[col]
@@ -305,7 +304,7 @@ def _is_iso_date(text: str) -> bool:
         return False
 
 
-class ListModel(QAbstractTableModel):
+class ListModel(_Table):
     """A read-only table over any list, columns given as (header, getter) pairs."""
 
     def __init__(self, columns: list[tuple[str, Callable[[Any], Any]]], items: list | None = None, parent=None):
@@ -318,16 +317,11 @@ class ListModel(QAbstractTableModel):
         self.items = items
         self.endResetModel()
 
-    def rowCount(self, parent: _Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self.items)
+    def _rows(self) -> list:
+        return self.items
 
-    def columnCount(self, parent: _Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self.columns)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.columns[section][0]
-        return None
+    def _headers(self) -> tuple[str, ...]:
+        return tuple(header for header, _get in self.columns)
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if index.isValid() and role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
