@@ -10,12 +10,13 @@ import functools
 import math
 import re
 
+from core import zh
 from core.types import Segment
+from core.zh import MARKUP, sentence_pieces
 
-_MARKUP = re.compile(r"<[^<>]{0,12}>|\[[^\[\]]{0,12}\]")
-_SENTENCE_END = re.compile(r"(?<=[。！？!?；;…])")
-_CLAUSE_SPLIT = re.compile(r"[，,；;：:。！？!?、…\s]+")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
+_LIST_MARKS = "、…\\s"  # the analytics cut lists and spaces too (core.zh: the minutes keep 、)
+_PUNCT_RUN = re.compile(f"[{zh.CLAUSE_MARKS}{_LIST_MARKS}]+")
 
 NO_SPEAKER = "未区分说话人"  # shown when the transcript carries no speaker labels
 
@@ -24,17 +25,17 @@ def clean(text: object) -> str:
     """Drop corpus markup and collapse whitespace; any non-string becomes ''."""
     if not isinstance(text, str):
         return ""
-    return re.sub(r"\s+", " ", _MARKUP.sub("", text)).strip()
+    return re.sub(r"\s+", " ", MARKUP.sub("", text)).strip()
 
 
 def sentences(text: str) -> list[str]:
     """Split at sentence-final punctuation; unpunctuated ASR text stays one sentence."""
-    parts = [p.strip() for p in _SENTENCE_END.split(clean(text))]
-    return [p for p in parts if p]
+    return sentence_pieces(clean(text), also="…")
 
 
 def clauses(text: str) -> list[str]:
-    return [c for c in _CLAUSE_SPLIT.split(text) if c]
+    """Clauses, lists cut too (、), for the word-level measures."""
+    return zh.clauses(text, also=_LIST_MARKS)
 
 
 def han_count(text: str) -> int:
@@ -56,7 +57,7 @@ def words(text: str) -> list[str]:
     """jieba tokens without punctuation and spaces."""
     if not text:
         return []
-    return [w for w in _jieba().lcut(text) if w.strip() and not _CLAUSE_SPLIT.fullmatch(w)]
+    return [w for w in _jieba().lcut(text) if w.strip() and not _PUNCT_RUN.fullmatch(w)]
 
 
 def valid_segments(segments: object) -> list[Segment]:

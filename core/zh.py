@@ -1,7 +1,31 @@
-"""Chinese-language helpers every stage shares (below asr, summarizer, analytics and app): numerals
-and clock times. One home, so a numeral read one way in recognition is read the same way in minutes."""
+"""Chinese-language helpers every stage shares (below asr, summarizer, analytics and app): numerals,
+clock times, annotation markup, sentences and clauses (pinyin is core/pinyin). One home, so a numeral read
+one way in recognition is read the same way in minutes.
+
+Sentences and clauses: the minutes keep 、 inside a clause (it joins names in a list) and end a sentence at a
+line break; the analytics also cut at 、 and …. Both are the same rule with those marks added.
+"""
 
 from __future__ import annotations
+
+import re
+
+# Annotation markup seen in human transcripts (AISHELL <sil>, <$>, [laugh]) and ASR filler tokens.
+MARKUP = re.compile(r"<[^<>]{0,12}>|\[[^\[\]]{0,12}\]")
+SENTENCE_ENDS = "。！？!?；;"
+CLAUSE_MARKS = "，,：:；;。！？!?"
+
+
+def sentence_pieces(text: str, also: str = "") -> list[str]:
+    """Sentences of `text`, each with its final mark; `also`: more marks that end one, as the inside of a
+    regex character class ('\n', '…')."""
+    return [p.strip() for p in re.split(f"(?<=[{SENTENCE_ENDS}{also}])", text) if p.strip()]
+
+
+def clauses(text: str, also: str = "") -> list[str]:
+    """Comma, colon and sentence-mark clauses of `text`; `also`: more marks that cut, as the inside of a regex
+    character class ('、…\\s')."""
+    return [c.strip() for c in re.split(f"[{CLAUSE_MARKS}{also}]+", text) if c.strip()]
 
 CN_DIGITS = {"零": 0, "〇": 0, "○": 0, "一": 1, "幺": 1, "二": 2, "两": 2, "三": 3, "四": 4,
              "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}

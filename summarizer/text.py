@@ -9,15 +9,17 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+from core import zh
 from core.types import Segment
-from core.zh import cn_to_int  # noqa: F401  (one numeral reader for every stage; summarizer modules import it here)
+from core.zh import (
+    MARKUP,
+    cn_to_int,  # noqa: F401  (one numeral reader for every stage; summarizer modules import it here)
+    sentence_pieces,
+)
 
-# Annotation markup seen in human transcripts (AISHELL <sil>, <$>, [laugh]) and ASR filler tokens.
-_MARKUP = re.compile(r"<[^<>]{0,12}>|\[[^\[\]]{0,12}\]")
 # 嗯/呃 are never part of a word; 啊/哦 ... only count as fillers at clause edges.
 _FILLERS = re.compile(r"[嗯呃]+|[啊哦噢唉诶欸]+(?=[，,。\s]|$)|^[啊哦噢唉诶欸]+")
 _FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
-_SENTENCE_END = re.compile(r"(?<=[。！？!?；;\n])")
 
 NUM = r"[0-9零〇○一幺二两三四五六七八九十百千万]+"
 
@@ -25,7 +27,7 @@ NUM = r"[0-9零〇○一幺二两三四五六七八九十百千万]+"
 def clean_text(text: str) -> str:
     """Remove transcript markup and stray fillers; keep punctuation (sentences need it)."""
     text = (text or "").translate(_FULLWIDTH_DIGITS)
-    text = _MARKUP.sub("", text)
+    text = MARKUP.sub("", text)
     text = _FILLERS.sub("", text)
     text = re.sub(r"[ \t\u3000]+", " ", text).strip()
     # ASR marks pauses between Chinese words with spaces: read them as commas
@@ -56,7 +58,7 @@ def split_sentences(segments: list[Segment]) -> list[Sentence]:
         except (TypeError, ValueError):
             start = end = 0.0
         end = max(end, start)
-        pieces = [p.strip() for p in _SENTENCE_END.split(text) if p.strip()]
+        pieces = sentence_pieces(text, also="\n")
         total = sum(len(p) for p in pieces) or 1
         pos = 0
         for piece in pieces:
@@ -69,7 +71,7 @@ def split_sentences(segments: list[Segment]) -> list[Sentence]:
 
 def clauses(text: str) -> list[str]:
     """Comma/colon clauses of a sentence ('、' is kept: it joins names in a list)."""
-    return [c.strip() for c in re.split(r"[，,：:；;。！？!?]", text) if c.strip()]
+    return zh.clauses(text)
 
 
 def strip_punct(text: str) -> str:
