@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from core.zh import cn_to_int  # one numeral reader for every stage
+from core.zh import cn_to_int, misheard_month_days, reading  # one numeral reader for every stage
 
 _NUM = "[零〇○一二两三四五六七八九十百千]"
 _NUM_OR_DIGIT = "[零〇○一二两三四五六七八九十百千0-9]"
@@ -91,33 +91,22 @@ def tidy_punctuation(text: str) -> str:
     return text
 
 
-_DAYS_IN_MONTH = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
-# A well-formed Chinese numeral from 1 to 31 (一, 九, 十, 十二, 二十, 二十一, 三十一)
-_SMALL_NUMERAL = re.compile("^(?:[一二三四五六七八九]|十[一二三四五六七八九]?|[二三]十[一二三四五六七八九]?)$")
 _DEADLINE_CUE = "(?=前|之前|以前|截止|为止)"
 _CN_RUN = "[一二三四五六七八九十]"
 
 
-def _valid_date(month: int | None, day: int | None) -> bool:
-    return month is not None and day is not None and 1 <= month <= 12 and 1 <= day <= _DAYS_IN_MONTH[month - 1]
-
-
-def _small(word: str) -> int | None:
-    return cn_to_int(word) if _SMALL_NUMERAL.match(word) else None
-
-
 def _misheard_date(m: re.Match) -> str:
     """十二一二十一 -> 12月20日: the only reading that splits the numerals into month 一 day (一 for 月,
-    and a final 一 for 日, sound alike to Whisper)."""
+    and a final 一 for 日, sound alike to Whisper; core.zh.misheard_month_days lists the readings)."""
     run, suffix = m.group(1), m.group(2)
     # A date before 前 says 日 or 号; with neither, the final 一 must be the misheard 日.
-    body, day_word = (run, suffix) if suffix else (run[:-1], "日") if run.endswith("一") else ("", "")
-    readings = {(_small(body[:i]), _small(body[i + 1:])) for i in range(1, len(body) - 1) if body[i] == "一"}
-    readings = {r for r in readings if _valid_date(*r)}
+    # Only numerals as they are said (十, not 一十): the transcript is rewritten where nothing else is meant.
+    readings = {(month, day) for _edits, unsaid, month, day in misheard_month_days(run, day_said=bool(suffix))
+                if not unsaid and run == reading(month) + "一" + reading(day) + ("" if suffix else "一")}
     if len(readings) != 1:
         return m.group(0)  # no reading, or more than one: not ours to guess
     month, day = readings.pop()
-    return f"{month}月{day}{day_word}"
+    return f"{month}月{day}{suffix or '日'}"
 
 
 def repair_dates(text: str) -> str:

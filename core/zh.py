@@ -72,3 +72,53 @@ def clock(seconds: float, always_hours: bool = False) -> str:
     if hours or always_hours:
         return f"{hours:02d}:{rest // 60:02d}:{rest % 60:02d}"
     return f"{rest // 60:02d}:{rest % 60:02d}"
+
+
+# ---------------------------------------------------------------- dates heard wrong
+
+# Whisper hears 月 and 日 as 一 (十二月二十日 -> 十二一二十一) and confuses 一/七. Which readings a run of
+# numerals allows is decided here; which one was meant needs the meeting's date (summarizer.dates), and
+# the transcript is rewritten only where there is a single reading (asr.text).
+MONTH_WORD = re.compile(r"^(?:十[一二]?|[一二三四五六七八九]|[0-9]{1,2})$")
+DAY_WORD = re.compile(r"^(?:[一二三]?十[一二三四五六七八九]?|[一二三四五六七八九]|[0-9]{1,2})$")
+_DAYS_IN_MONTH = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)  # a day some year has (2月29日 counts)
+
+
+def reading(n: int) -> str:
+    """11 -> 十一, 31 -> 三十一: the syllables said, where a misheard 一 can be put right."""
+    digits = "零一二三四五六七八九"
+    if n < 10:
+        return digits[n]
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 1 else digits[tens]) + "十" + (digits[ones] if ones else "")
+
+
+def month_day(month_word: str, day_word: str) -> tuple[int, int] | None:
+    """(month, day) when both words are well formed and name a day of some year."""
+    if not (MONTH_WORD.match(month_word) and DAY_WORD.match(day_word)):
+        return None
+    month, day = cn_to_int(month_word) or 0, cn_to_int(day_word) or 0
+    return (month, day) if 1 <= month <= 12 and 1 <= day <= _DAYS_IN_MONTH[month - 1] else None
+
+
+def misheard_month_days(run: str, day_said: bool = False) -> list[tuple[int, bool, int, int]]:
+    """Readings of a run of numerals as a month and day: (一 heard for 月 or 日, 日 left unsaid, month, day).
+
+    '十二一二十一' -> (2, False, 12, 20): 月 and 日 both heard as 一; (1, True, 12, 21): 月 heard as 一 and no
+    日 said. With day_said the 日/号 was heard after the run. A run with 月 in it splits there."""
+    if "月" in run:
+        i = run.index("月")
+        splits = [(0, run[:i], run[i + 1:])]
+    else:
+        splits = [(1, run[:i], run[i + 1:]) for i, c in enumerate(run) if c == "一" and 0 < i < len(run) - 1]
+    out = []
+    for edits, month_word, rest in splits:
+        if day_said:
+            if found := month_day(month_word, rest):
+                out.append((edits, False, *found))
+            continue
+        if rest.endswith("一") and (found := month_day(month_word, rest[:-1])):
+            out.append((edits + 1, False, *found))
+        if found := month_day(month_word, rest):
+            out.append((edits, True, *found))
+    return out

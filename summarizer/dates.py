@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from core.zh import misheard_month_days, month_day, reading
 from summarizer.text import NUM, alternation, cn_to_int
 
 _WEEKDAY = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6, "末": 6,
@@ -24,8 +25,6 @@ _MONTH = rf"(?P<m>{NUM})\s*月(?:份)?"
 
 # Speech recognition hears the short syllables 月/日 as 一, inserts or drops a 一 (十月 -> 十一月) and
 # confuses 一/七. A deadline said with 前 is repaired along these lines only, to the nearest date ahead.
-_MONTH_WORD = re.compile(r"^(?:十[一二]?|[一二三四五六七八九]|[0-9]{1,2})$")
-_DAY_WORD = re.compile(r"^(?:[一二三]?十[一二三四五六七八九]?|[一二三四五六七八九]|[0-9]{1,2})$")
 _GARBLED = re.compile(r"(?<![0-9零〇一二两三四五六七八九十月年])(?P<run>[0-9一二三四五六七八九十月]{3,8})(?P<day>日|号)?"
                       r"(?P<before>之前|以前|前(?!后)|截止)")
 _SUBSTITUTE_COST, _MISSING_COST = 1.0, 1.5  # same syllable count as said is the likelier reading
@@ -283,20 +282,14 @@ def _resolve(kind: str, m: re.Match[str], base: dt.date) -> dt.date | None:
     return resolve(m, base) if resolve else None
 
 
-def _reading(n: int) -> str:
-    """11 -> 十一, 31 -> 三十一: the syllables said, where a misheard 一 can be put right."""
-    digits = "零一二三四五六七八九"
-    if n < 10:
-        return digits[n]
-    tens, ones = divmod(n, 10)
-    return ("" if tens == 1 else digits[tens]) + "十" + (digits[ones] if ones else "")
-
-
 def _valid(month_word: str, day_word: str, base: dt.date, year: int, stated: bool) -> dt.date | None:
-    if not (_MONTH_WORD.match(month_word) and _DAY_WORD.match(day_word)):
-        return None
-    month, day = cn_to_int(month_word) or 0, cn_to_int(day_word) or 0
-    if not 1 <= month <= 12 or not 1 <= day <= calendar.monthrange(year, month)[1]:
+    found = month_day(month_word, day_word)
+    return _on_calendar(*found, base, year, stated) if found else None
+
+
+def _on_calendar(month: int, day: int, base: dt.date, year: int, stated: bool) -> dt.date | None:
+    """The date in `year` (rolled ahead of the meeting unless the year was said); None for 2月29日 of a common year."""
+    if day > calendar.monthrange(year, month)[1]:
         return None
     return _roll(dt.date(year, month, day), base, stated)
 
@@ -316,7 +309,7 @@ def _nearest(candidates: list[tuple[float, dt.date]], base: dt.date) -> dt.date 
 
 def repair_month_day(month: int, day: int, base: dt.date, year: int, stated: bool) -> dt.date | None:
     """A month/day that cannot exist (11月31日) read with one 一 put right; None when nothing fits."""
-    m_word, d_word = _reading(month), _reading(day)
+    m_word, d_word = reading(month), reading(day)
     candidates = [(1.0, d) for w in _one_edits(m_word) if (d := _valid(w, d_word, base, year, stated))]
     candidates += [(1.0, d) for w in _one_edits(d_word) if (d := _valid(m_word, w, base, year, stated))]
     return _nearest(candidates, base)
@@ -327,25 +320,12 @@ def read_garbled(run: str, base: dt.date, day_said: bool = False) -> dt.date | N
     the 日 was heard (day_said); None when no reading fits."""
     if re.fullmatch(r"[0-9]+", run) or re.search(r"[0-9]{3}", run):
         return None  # digits alone carry no misheard 月/日
-    run = re.sub(r"[0-9]+", lambda d: _reading(int(d.group())), run)
+    run = re.sub(r"[0-9]+", lambda d: reading(int(d.group())), run)
     if "日" in run or "号" in run:
         return None
-    splits: list[tuple[float, str, str]] = []
-    if "月" in run:
-        i = run.index("月")
-        splits.append((0.0, run[:i], run[i + 1:]))
-    else:
-        splits += [(_SUBSTITUTE_COST, run[:i], run[i + 1:]) for i, c in enumerate(run) if c == "一" and 0 < i < len(run) - 1]
-    candidates: list[tuple[float, dt.date]] = []
-    for cost, month_word, rest in splits:
-        if day_said:
-            if d := _valid(month_word, rest, base, base.year, False):
-                candidates.append((cost, d))
-            continue
-        if rest.endswith("一") and (d := _valid(month_word, rest[:-1], base, base.year, False)):
-            candidates.append((cost + _SUBSTITUTE_COST, d))
-        if d := _valid(month_word, rest, base, base.year, False):
-            candidates.append((cost + _MISSING_COST, d))
+    candidates = [(edits * _SUBSTITUTE_COST + (_MISSING_COST if unsaid else 0.0), d)
+                  for edits, unsaid, month, day in misheard_month_days(run, day_said)
+                  if (d := _on_calendar(month, day, base, base.year, False))]
     return _nearest(candidates, base)
 
 

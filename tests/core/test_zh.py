@@ -22,3 +22,14 @@ def test_not_a_number(word):
 def test_clock():
     assert clock(307) == "05:07" and clock(3723) == "01:02:03" and clock(5, always_hours=True) == "00:00:05"
     assert clock(-3) == "00:00"
+
+
+def test_readings_of_a_run_where_month_and_day_were_heard_as_yi():
+    from core.zh import misheard_month_days, month_day, reading
+
+    assert (2, False, 12, 20) in misheard_month_days("十二一二十一")  # 十二月二十日 with 月 and 日 heard as 一
+    assert (1, True, 12, 21) in misheard_month_days("十二一二十一")  # or 十二月二十一 with no 日 said
+    assert misheard_month_days("十一二十", day_said=True) == [(1, False, 10, 20)]  # 十月二十日, 月 heard as 一
+    assert misheard_month_days("十一月三十") == [(0, True, 11, 30)]
+    assert month_day("二", "三十") is None and month_day("二", "二十九") == (2, 29)  # a day some year has
+    assert [reading(n) for n in (1, 10, 11, 20, 31)] == ["一", "十", "十一", "二十", "三十一"]
