@@ -27,7 +27,6 @@ DATA_PACKAGES = (
     "docx",            # templates/default.docx and the parts python-docx builds from
     "pypinyin",        # pinyin dictionaries
     "opencc",          # dictionary/*.txt and config/*.json (Traditional -> Simplified)
-    "cn2an",           # config.yaml
 )
 
 # Files (bundle paths, fnmatch patterns where * also crosses "/") that packages or PyInstaller's hooks
