@@ -9,7 +9,9 @@ Per room profile, with every speaker enrolled, the share named right by:
   centred    the same on cosine after subtracting each side's mean (meeting centroids, enrolled prints) and
              z-normalising each cluster's row: channel effects of the room cancel
 and, for the rejection an app needs, 'unk': the meeting's first speaker left unenrolled and three voiceprints
-of another meeting's people added: how often that speaker took a name under each rule.
+of other meetings' people added: how often that speaker took a name under each rule. The corpus is one TTS
+voice at other pitches and tempi, so the strangers are drawn from voices set apart from that speaker's
+(pitch 150 cents or tempo 0.06 away): otherwise a "stranger" can be the same voice.
 Scans come from bench/speakers.py's cache (/tmp/spk-cache), so a run after bench/speakers.py takes seconds.
 """
 
@@ -55,6 +57,23 @@ def _centred(c: np.ndarray, p: np.ndarray) -> np.ndarray:
     return (s - s.mean(1, keepdims=True)) / (s.std(1, keepdims=True) + 1e-9)
 
 
+def _voices(corpus: Path, name: str) -> dict[str, dict]:
+    truth = json.loads((corpus / f"{name}.truth.json").read_text(encoding="utf-8"))
+    return {s["name"]: s.get("voice", {}) for s in truth.get("speakers", {}).values()}
+
+
+def _apart(a: dict, b: dict) -> bool:
+    return abs(a.get("pitch", 0) - b.get("pitch", 0)) >= 150 or abs(a.get("tempo", 1) - b.get("tempo", 1)) >= 0.06
+
+
+def _strangers(data: dict, voices: dict, meeting: str, speaker: str, k: int) -> list[tuple[str, np.ndarray]]:
+    """Three enrolled voices of other meetings, each set apart from `speaker`'s, the same ones every run."""
+    own = voices[meeting].get(speaker, {})
+    pool = [(f"{m}:{n}", p) for m in sorted(data) if m != meeting for n, p in sorted(data[m][3].items())
+            if _apart(voices[m].get(n, {}), own)]
+    return [pool[i] for i in np.random.default_rng(k).choice(len(pool), 3, replace=False)]
+
+
 def _meeting(corpus: Path, name: str) -> tuple[str, list[str], np.ndarray, dict[str, np.ndarray]]:
     truth = json.loads((corpus / f"{name}.truth.json").read_text(encoding="utf-8"))
     audio = next(corpus / f"{name}{x}" for x in AUDIO if (corpus / f"{name}{x}").exists())
@@ -77,6 +96,7 @@ def main(argv: list[str]) -> None:
     args = ap.parse_args(argv)
     meetings = sorted(p.name[:3] for p in args.corpus.glob("m*.truth.json"))
     data = {m: _meeting(args.corpus, m) for m in meetings}
+    voices = {m: _voices(args.corpus, m) for m in meetings}
     rows: dict[str, dict[str, list[float]]] = {}
     unk: dict[str, int] = {"threshold": 0, "assign": 0, "centred": 0}
     print("meeting room  threshold assign centred")
@@ -93,7 +113,7 @@ def main(argv: list[str]) -> None:
             rows.setdefault(room, {}).setdefault(rule, []).append(value)
         print(f"{m}     {room:5} {right['threshold']:.2f}      {right['assign']:.2f}   {right['centred']:.2f}")
         # the first speaker unenrolled, three strangers enrolled
-        strangers = list(data[meetings[(k + 7) % len(meetings)]][3].items())[:3]
+        strangers = _strangers(data, voices, m, names[0], k)
         kept = {n: prints[n] for n in names[1:]} | dict(strangers)
         q = np.stack(list(kept.values()))
         keys = list(kept)
