@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from core.pinyin import char_similarity, name_similarity
+from core.pinyin import char_similarity, name_similarity, sound_alike
 from summarizer.text import han_only
 
 TITLES = ("同志", "书记", "副书记", "委员", "主任", "组长", "部长", "经理", "老师")
@@ -44,8 +44,10 @@ class Roster:
                     return self._by_surname(base, prefer_host=title in ("书记",))
         if token in self.names:
             return token
-        if len(token) == 2 and token[0] in "小老":
-            return self._by_surname(token[1])
+        if len(token) == 2 and token[0] in "小老" and (found := self._by_surname(token[1])):
+            return found
+        if len(token) == 2 and (found := self._by_given_name(token)):
+            return found
         best, best_sim = None, 0.0
         for name in self.names:
             sim = name_similarity(token, name)
@@ -62,6 +64,11 @@ class Roster:
         if not scored or scored[0][0] < threshold or (len(scored) > 1 and scored[1][0] == scored[0][0]):
             return None
         return scored[0][1]
+
+    def _by_given_name(self, token: str) -> str | None:
+        """The one member called by a given name that reads as token ('晓东', heard '小东': 符晓东)."""
+        hits = [n for n in self.names if len(n) == 3 and (n[1:] == token or sound_alike(n[1:], token))]
+        return hits[0] if len(hits) == 1 else None
 
     def _by_surname(self, surname: str, prefer_host: bool = False) -> str | None:
         if prefer_host and self.host and char_similarity(self.host[0], surname) >= 0.9:

@@ -32,3 +32,12 @@ def test_owner_frames():
     assert find("由刘芳和赵敏两位同志负责") == "刘芳、赵敏"
     assert find("由咱们学生部的女同学去布置现场") is None
     assert find("十一月份开展一次专题研讨") is None
+
+
+def test_a_member_called_by_a_given_name_heard_as_its_homophone():
+    roster = Roster(["符晓东", "王建国", "刘芳", "陈晓冬"])
+    assert roster.resolve("建国") == "王建国"  # the given name alone
+    assert roster.resolve("小王") == "王建国"  # 小 + surname still comes first
+    assert roster.resolve("小东") is None  # 晓东 or 晓冬: two members read so, neither is taken
+    assert Roster(["符晓东", "王建国"]).resolve("小东") == "符晓东"  # 晓东 heard as 小东
+    assert Roster(["符晓东", "王建国"]).resolve("东风") is None
