@@ -62,13 +62,15 @@ _DIGITS = "一二三四五六七八九十"
 
 
 def normalise_counts(text: str) -> str:
-    """The count words of an announcement heard as homophones: '应到舞人，十道4人' -> '应到五人，实到4人'."""
+    """The count words of an announcement heard as homophones: '应到舞人，十道4人' -> '应到五人，实到4人',
+    '到会务名' -> '到会五名'."""
     text = restore(text, _COUNT_WORDS)
 
     def digit(m: re.Match[str]) -> str:
         return next((d for d in _DIGITS if sound_alike(m.group(1), d)), m.group(1))
 
-    return re.sub(r"(?<=[到席假])([\u4e00-\u9fff])(?=[人名位])", digit, text)
+    # 名/人/位 opening another word (名单, 人员, 位置) counts nothing: '到会议名单' stays as it is.
+    return re.sub(r"(?:(?<=[到席假])|(?<=到会))([\u4e00-\u9fff])(?=[人名位](?![单称额字次义员数置]))", digit, text)
 
 
 def _loose_expected(text: str, present: re.Match[str]) -> int | None:

@@ -75,3 +75,11 @@ def test_count_words_and_digits_heard_as_homophones():
     att = _attendance("同志们，应到时人，十道久人，郑伟同志出拆请假。")  # 应到十人，实到九人
     assert (att.expected, att.present, [a.name for a in att.absent]) == (10, 9, ["郑伟"])
     assert att.absent[0].reason == "出差"
+
+
+def test_a_count_heard_as_a_homophone_after_dao_hui_is_read_as_the_count():
+    from summarizer.attendance import normalise_counts
+
+    assert normalise_counts("支部党员6名，到会务名") == "支部党员6名，到会五名"  # 五 heard as 务
+    assert normalise_counts("到会议名单") == "到会议名单"  # 名单 is no count: 会议 stays
+    assert normalise_counts("请参加到会务人员") == "请参加到会务人员"
