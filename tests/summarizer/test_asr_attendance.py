@@ -83,3 +83,13 @@ def test_a_count_heard_as_a_homophone_after_dao_hui_is_read_as_the_count():
     assert normalise_counts("支部党员6名，到会务名") == "支部党员6名，到会五名"  # 五 heard as 务
     assert normalise_counts("到会议名单") == "到会议名单"  # 名单 is no count: 会议 stays
     assert normalise_counts("请参加到会务人员") == "请参加到会务人员"
+
+
+def test_a_member_named_as_the_exception_to_the_count_is_absent_whatever_the_reason_was_heard_as():
+    from summarizer.attendance import _absences
+    from summarizer.names import Roster
+
+    roster = Roster(["冉东升", "桑晓峰", "宓佳琪"], host="冉东升")
+    found = _absences("人数我说一下，应到9个人，除了桑晓峰在导弹", roster, "冉东升")  # 倒班 heard as 导弹
+    assert [a.name for a in found] == ["桑晓峰"]
+    assert _absences("除了桑晓峰同志领学以外", roster, "冉东升") == []  # a role in the meeting: present
