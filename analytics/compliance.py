@@ -9,7 +9,7 @@ import re
 
 from analytics.agenda import is_first_topic
 from analytics.text import CRITICISM
-from core.meeting_rules import election_attendance, expect, quorum_met, rules, vote_passed
+from core.meeting_rules import election_attendance, expect, quorum_met, vote_passed
 from core.types import NEEDS_FILLING, Attendance, ComplianceItem, Meeting, Minutes, Segment
 
 _NEEDS_VOTE = re.compile(r"预备党员|转为正式党员|转正|选举|表决|投票|举手")
@@ -85,7 +85,7 @@ def _attendance_items(mtype: str, att: Attendance, agenda: list[str], text: str)
     if _ELECTION.search(" ".join(agenda) + text[:2000]):
         ok = ratio >= election_attendance()
         items.append(ComplianceItem("选举到会人数", ok, f"实到{present}人 / 应到{expected}人（{_pct(ratio)}），选举须不少于五分之四。"))
-    quorum = rules(mtype).quorum if rules(mtype) else None
+    quorum = expect(mtype).quorum
     if quorum is not None and quorum.strict:
         ok = bool(quorum_met(mtype, expected, present))
         items.append(
@@ -160,9 +160,8 @@ def _vote_items(
     ok = bool(minutes.votes)
     detail = "已记录表决情况。" if ok else "议题需要表决，但未记录表决结果（赞成、反对、弃权）。"
     items = [ComplianceItem("表决情况已记录", ok, detail)]
-    rule = rules(mtype)
     # only a rule that counts votes against the expected members can be checked from the minutes
-    if ok and expected > 0 and rule is not None and rule.vote_base == "expected":
+    if ok and expected > 0 and expect(mtype).vote_base == "expected":
         passed = all(vote_passed(mtype, v.in_favor, expected=expected, present=present,
                                  cast=v.in_favor + v.against + v.abstain) for v in minutes.votes)
         items.append(

@@ -47,7 +47,7 @@ def _clip(x: float) -> float:
 _Part = tuple[float | None, str]  # (value on 0-100 or None when not computed, how it was computed)
 
 
-def parts(m: dict, meeting_type: str) -> dict[str, tuple[float | None, str]]:
+def parts(m: dict, meeting_type: str) -> dict[str, _Part]:
     """(value, how it was computed) per part, from the measures assess() collected."""
     return {
         "participation": _participation(m, meeting_type),
@@ -107,11 +107,12 @@ def _interaction(m: dict) -> _Part:
 def _topic(m: dict, meeting_type: str) -> _Part:
     """The mean of the 第一议题's share of time (not for a 党课) and the on-agenda share."""
     ft_share, fit = m.get("first_topic_share"), m.get("agenda_fit")
+    has_first_topic = expect(meeting_type).first_topic
     pieces, details = [], []
-    if ft_share is not None and expect(meeting_type).first_topic:
+    if ft_share is not None and has_first_topic:
         pieces.append(100 * min(1.0, ft_share / FIRST_TOPIC_TARGET))
         details.append(f"第一议题用时占{_pct(ft_share)}（目标不少于{_pct(FIRST_TOPIC_TARGET)}）")
-    elif expect(meeting_type).first_topic and m.get("first_topic_required"):
+    elif has_first_topic and m.get("first_topic_required"):
         pieces.append(0.0)
         details.append("未发现第一议题")
     if fit is not None:

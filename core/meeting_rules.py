@@ -40,6 +40,7 @@ def _table() -> dict:
     return json.loads((resources.files("resources") / "meeting_rules.json").read_text(encoding="utf-8"))
 
 
+@lru_cache(maxsize=32)  # asked once per rule per meeting by several stages: read the table entry once
 def rules(meeting_type: str) -> TypeRules | None:
     entry = _table()["types"].get(meeting_type)
     if entry is None:
@@ -51,6 +52,7 @@ def rules(meeting_type: str) -> TypeRules | None:
                      criticism=bool(entry.get("criticism", False)), terms=tuple(entry.get("terms", ())))
 
 
+@lru_cache(maxsize=32)
 def expect(meeting_type: str) -> TypeRules:
     """The type's rules, or those of a meeting of unknown type (no quorum, no type terms)."""
     return rules(meeting_type) or TypeRules("", "", None, "present", speak_target=float(_default()["speak_target"]))
