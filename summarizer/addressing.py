@@ -14,11 +14,9 @@ import re
 from dataclasses import dataclass
 
 from core.pinyin import char_similarity, mean_similarity, name_similarity, readings
-from summarizer.names import clearly_nearest
+from summarizer.names import clearly_nearest, split_name
 from summarizer.text import cue_list
 
-COMPOUND_SURNAMES = ("欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "令狐", "公孙", "慕容", "尉迟", "长孙",
-                     "宇文", "司徒", "夏侯", "端木", "轩辕", "西门", "南宫", "独孤", "百里")
 # Titles said after a surname (巫所长) or a name (刘芳同志); longest first.
 TITLES = tuple(sorted(("同志", "书记", "副书记", "经理", "所长", "部长", "副部长", "主任", "组长", "小组长", "委员",
                        "师傅", "总", "工", "老师", "队", "队长", "科长", "处长", "站长", "班长", "行长", "主管",
@@ -43,14 +41,6 @@ class Mention:
     start: int
     end: int
     form: str  # full / given / surname / pronoun
-
-
-def split_name(name: str) -> tuple[str, str]:
-    """(surname, given name): 欧阳松涛 -> (欧阳, 松涛), 骆振川 -> (骆, 振川), 齐全 -> (齐, 全)."""
-    for s in COMPOUND_SURNAMES:
-        if name.startswith(s) and len(name) > len(s):
-            return s, name[len(s):]
-    return name[:1], name[1:]
 
 
 def _old_or_young(char: str) -> bool:

@@ -7,8 +7,18 @@ import re
 from core.pinyin import char_similarity, name_similarity, sound_alike
 from summarizer.text import han_only
 
+COMPOUND_SURNAMES = ("欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "令狐", "公孙", "慕容", "尉迟", "长孙",
+                     "宇文", "司徒", "夏侯", "端木", "轩辕", "西门", "南宫", "独孤", "百里")
 TITLES = ("同志", "书记", "副书记", "委员", "主任", "组长", "部长", "经理", "老师")
 MATCH_THRESHOLD = 0.85
+
+
+def split_name(name: str) -> tuple[str, str]:
+    """(surname, given name): 欧阳松涛 -> (欧阳, 松涛), 骆振川 -> (骆, 振川), 齐全 -> (齐, 全)."""
+    for s in COMPOUND_SURNAMES:
+        if name.startswith(s) and len(name) > len(s):
+            return s, name[len(s):]
+    return name[:1], name[1:]
 
 
 def clearly_nearest(scored: list[tuple[float, str]], threshold: float, margin: float = 0.1) -> str | None:
@@ -67,7 +77,7 @@ class Roster:
 
     def _by_given_name(self, token: str) -> str | None:
         """The one member called by a given name that reads as token ('晓东', heard '小东': 符晓东)."""
-        hits = [n for n in self.names if len(n) == 3 and (n[1:] == token or sound_alike(n[1:], token))]
+        hits = [n for n in self.names if (given := split_name(n)[1]) == token or sound_alike(given, token)]
         return hits[0] if len(hits) == 1 else None
 
     def _by_surname(self, surname: str, prefer_host: bool = False) -> str | None:
