@@ -23,7 +23,7 @@ _ABSENT_N = re.compile(rf"(?:缺席|请假|未到会?|没到|缺)(?:人数)?{_GA
 _ALL_HERE = re.compile(r"(?:人都|人员|同志们?都|全体\S{0,4})?(?:到齐|全部到会|全员到会|全体到会|无人缺席|没有缺席|悉数到会)")
 _COMRADE = re.compile(r"(?P<name>[\u4e00-\u9fff]{2,3}?)(?:等)?(?:两位|三位|几位)?同志")
 _STRONG_ABSENCE = re.compile(r"请假|缺席|未到|没来|没有来|没到|不能参加|无法参加|未能参加|未参加|因故")
-_EXCEPT = re.compile(r"除了$|除$")  # right before the names: the exceptions to an attendance count
+_EXCEPT = re.compile(r"除了?$")  # right before the names: the exceptions to an attendance count
 _ROLE_IN_MEETING = re.compile(r"领学|主持|带领|汇报|发言|记录|介绍|宣读|列席|讲话|作报告")
 _NOT_NAMES = {"各位", "全体", "有的", "其他", "部分", "有关", "相关", "这位", "那位", "几位", "两位", "三位", "老", "青年"}
 
@@ -120,11 +120,12 @@ def _absences(text: str, roster: Roster, host: str) -> list[Absence]:
         shared = next((r for r in reversed(own) if r), "")
         shared = shared or next_reason or (re.findall(cue, head)[0] if re.search(cue, head) else "")
         shared = shared or pending
-        if not shared and not any(own) and _EXCEPT.search(head):
-            # '应到9个人，除了桑晓峰在倒班…，其他同志都到了': named as the exception to the count, absent even
-            # when the reason was misheard (倒班 heard as 导弹)
+        # '应到9个人，除了桑晓峰在倒班…，其他同志都到了': named as the exception to the count, absent even when
+        # the reason was misheard (倒班 heard as 导弹) or not given: then the reason is left for the secretary
+        excepted = bool(_EXCEPT.search(head))
+        if excepted and not shared and not any(own):
             own = [_reason(p, p) for p in pieces]
-        if not shared and not any(own):
+        if not shared and not any(own) and not excepted:
             continue  # names without any word of absence: not an absence
         if not any(own):
             pending = shared  # '请假的同志有张三，李四': the list goes on in the next clause

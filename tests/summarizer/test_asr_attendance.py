@@ -93,3 +93,5 @@ def test_a_member_named_as_the_exception_to_the_count_is_absent_whatever_the_rea
     found = _absences("人数我说一下，应到9个人，除了桑晓峰在导弹", roster, "冉东升")  # 倒班 heard as 导弹
     assert [a.name for a in found] == ["桑晓峰"]
     assert _absences("除了桑晓峰同志领学以外", roster, "冉东升") == []  # a role in the meeting: present
+    no_reason = _absences("应到9个人，除了桑晓峰，其他同志都到了", roster, "冉东升")
+    assert [(a.name, a.reason) for a in no_reason] == [("桑晓峰", "")]  # absent; the reason is the secretary's to fill
